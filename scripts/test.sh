@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test of every module: `./scripts/test.sh`.
+#
+# Installs what is missing (a JDK 17+ and Maven are assumed, as README says), starts the real
+# servers the tests need on 127.0.0.1 (each in a temp dir, stopped by PID when this script exits,
+# also on failure), runs `mvn -B verify` over all modules, and exits non-zero on any failure.
+#
+# Extra arguments go to Maven, e.g. `./scripts/test.sh -pl tiered-memory-core`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+log() { printf '[test.sh] %s\n' "$*"; }
+
+require() {
+  if ! command -v "$1" >/dev/null 2>&1; then
+    log "missing '$1': $2" >&2
+    exit 1
+  fi
+}
+
+require java "install a JDK 17 or newer (Debian: apt-get install -y openjdk-17-jdk-headless)"
+require mvn "install Maven 3.8.7 or newer (Debian: apt-get install -y maven)"
+
+# shellcheck source=lib/servers.sh
+source "$ROOT/scripts/lib/servers.sh"
+trap 'tm_stop_all' EXIT
+
+# Servers: none of the current modules needs one yet; the real tiers (Redis, PostgreSQL, Chroma)
+# and Prometheus are started here as their modules arrive, with tm_start_all.
+if [[ "${TM_WITH_SERVERS:-0}" == "1" ]]; then
+  tm_start_all
+fi
+
+START=$(date +%s)
+log "mvn -B verify (all modules) $*"
+mvn -B -ntp verify "$@"
+log "all tests passed in $(( $(date +%s) - START ))s"

@@ -1,0 +1,250 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.policy.Decision;
+import io.tieredmemory.core.policy.MoveReason;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Moves memories between tiers, copy first and version-checked removal second, each move under the
+ * key's lock.
+ *
+ * <ul>
+ *   <li>promote (WARM to HOT): a copy; WARM keeps the memory. If WARM lost the key meanwhile (a
+ *       delete elsewhere), the HOT copy is withdrawn.
+ *   <li>demote (HOT to WARM): WARM learns the HOT copy's last access (or receives the copy if it
+ *       lacks the key), then the HOT copy is removed if it is still that version.
+ *   <li>archive (WARM to COLD), rehydrate (COLD to WARM): copy, then remove the source if it still
+ *       holds the copied version. If the source changed (a newer put), the copy is withdrawn; if
+ *       the removal failed, the source is recorded as possibly stale and the next sweep retries.
+ * </ul>
+ *
+ * A crash between copy and removal leaves two copies of one version; reads serve the warmer one and
+ * the next archive or sweep replaces or drops the other.
+ */
+final class Mover {
+  private final String store;
+  private final Clock clock;
+  private final TierHandle hot;
+  private final TierHandle warm;
+  private final TierHandle cold;
+  private final Signals signals;
+  private final KeyLocks locks;
+  private final StaleCopies staleHot;
+  private final StaleCopies staleCold;
+
+  Mover(
+      String store,
+      Clock clock,
+      TierHandle hot,
+      TierHandle warm,
+      TierHandle cold,
+      Signals signals,
+      KeyLocks locks,
+      StaleCopies staleHot,
+      StaleCopies staleCold) {
+    this.store = store;
+    this.clock = clock;
+    this.hot = hot;
+    this.warm = warm;
+    this.cold = cold;
+    this.signals = signals;
+    this.locks = locks;
+    this.staleHot = staleHot;
+    this.staleCold = staleCold;
+  }
+
+  /**
+   * WARM to HOT. Returns whether HOT now holds the version. The copy is checked against WARM
+   * afterwards, so a promotion racing a put or a delete never leaves an outdated HOT copy.
+   */
+  boolean promote(Memory m, long nowMillis, Decision decision) {
+    ReentrantLock lock = locks.lockFor(m.key());
+    lock.lock();
+    try {
+      long start = System.nanoTime();
+      boolean copied = hot.copyIn(new StoredMemory(m, 1, nowMillis));
+      if (!copied) {
+        return false; // HOT already has a newer version
+      }
+      // The read that triggered this happened before the lock: a put (and a demotion of its HOT
+      // copy) may have come in between. Only the version WARM holds now may stay in HOT.
+      StoredMemory current = warm.peek(m.key());
+      if (current == null || current.version() != m.version()) {
+        hot.removeIfVersion(m.key(), m.version());
+        return false;
+      }
+      moved(m, Tier.WARM, Tier.HOT, decision, System.nanoTime() - start);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** HOT to WARM. Returns whether the HOT copy is gone. */
+  boolean demote(StoredMemory sm, Decision decision) {
+    ReentrantLock lock = locks.lockFor(sm.key());
+    lock.lock();
+    try {
+      long start = System.nanoTime();
+      boolean warmHad = warm.touch(sm.key(), sm.lastAccessMillis());
+      boolean copied = !warmHad && warm.copyIn(sm);
+      if (!hot.removeIfVersion(sm.key(), sm.version())) {
+        if (copied) {
+          warm.removeIfVersion(sm.key(), sm.version());
+        }
+        return false; // HOT holds a newer version, or the key was deleted meanwhile
+      }
+      moved(sm.memory(), Tier.HOT, Tier.WARM, decision, System.nanoTime() - start);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** WARM to COLD. Returns whether the memory is now archived. */
+  boolean archive(StoredMemory sm, Decision decision) {
+    return copyThenRemove(sm, warm, cold, decision);
+  }
+
+  /** COLD to WARM. Returns whether WARM now holds the memory. */
+  boolean rehydrate(StoredMemory sm, Decision decision) {
+    return copyThenRemove(sm, cold, warm, decision);
+  }
+
+  private boolean copyThenRemove(
+      StoredMemory sm, TierHandle from, TierHandle to, Decision decision) {
+    String key = sm.key();
+    long version = sm.version();
+    ReentrantLock lock = locks.lockFor(key);
+    lock.lock();
+    try {
+      long start = System.nanoTime();
+      if (!to.copyIn(sm)) {
+        // The target already holds a newer version: this copy is stale where it is.
+        if (from.removeIfVersion(key, version)) {
+          evicted(
+              key, version + 1, from.tier, "superseded by a newer version in " + to.tier.label());
+        }
+        return false;
+      }
+      boolean removed;
+      try {
+        removed = from.removeIfVersion(key, version);
+      } catch (RuntimeException e) {
+        // Two copies of one version now exist; the source copy goes on the next sweep.
+        stale(from.tier).add(key, version + 1);
+        throw e;
+      }
+      if (!removed) {
+        StoredMemory now = from.peek(key);
+        if (now != null && now.version() > version) {
+          to.removeIfVersion(key, version); // a newer put won: withdraw the copy
+        }
+        return false;
+      }
+      moved(sm.memory(), from.tier, to.tier, decision, System.nanoTime() - start);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops stale copies listed in {@code pending} from {@code tier}; returns how many went. */
+  int dropStale(TierHandle tier, StaleCopies pending, int batch) {
+    int dropped = 0;
+    while (pending.size() > 0) {
+      Map<String, Long> versions = pending.take(batch);
+      if (versions.isEmpty()) {
+        break;
+      }
+      List<String> removed;
+      try {
+        removed = tier.removeAllIfOlder(versions);
+      } catch (RuntimeException e) {
+        pending.restore(versions);
+        throw e;
+      }
+      for (String key : removed) {
+        evicted(key, versions.get(key), tier.tier, "a copy older than the latest version");
+      }
+      dropped += removed.size();
+    }
+    return dropped;
+  }
+
+  StaleCopies stale(Tier tier) {
+    return tier == Tier.HOT ? staleHot : staleCold;
+  }
+
+  private void moved(Memory m, Tier from, Tier to, Decision decision, long nanos) {
+    signals.movementCompleted(from, to, decision.reason(), nanos);
+    if (!signals.eventsWanted()) {
+      return;
+    }
+    Duration took = Duration.ofNanos(nanos);
+    java.time.Instant at = clock.instant();
+    TierEvent event =
+        switch (to) {
+          case HOT ->
+              new TierEvent.Promoted(
+                  store,
+                  at,
+                  m.key(),
+                  m.version(),
+                  from,
+                  to,
+                  decision.reason(),
+                  decision.detail(),
+                  took);
+          case COLD ->
+              new TierEvent.Archived(
+                  store,
+                  at,
+                  m.key(),
+                  m.version(),
+                  from,
+                  to,
+                  decision.reason(),
+                  decision.detail(),
+                  took);
+          case WARM ->
+              from == Tier.HOT
+                  ? new TierEvent.Demoted(
+                      store,
+                      at,
+                      m.key(),
+                      m.version(),
+                      from,
+                      to,
+                      decision.reason(),
+                      decision.detail(),
+                      took)
+                  : new TierEvent.Rehydrated(
+                      store,
+                      at,
+                      m.key(),
+                      m.version(),
+                      from,
+                      to,
+                      decision.reason(),
+                      decision.detail(),
+                      took);
+        };
+    signals.publish(event);
+  }
+
+  private void evicted(String key, long version, Tier tier, String detail) {
+    signals.evicted(tier, MoveReason.STALE_COPY);
+    if (signals.eventsWanted()) {
+      signals.publish(
+          new TierEvent.Evicted(
+              store, clock.instant(), key, version, tier, MoveReason.STALE_COPY, detail));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.event.TierEventListener;
+import io.tieredmemory.core.policy.MoveReason;
+import io.tieredmemory.core.spi.TierObserver;
+import java.lang.System.Logger.Level;
+import java.util.List;
+
+/**
+ * The store's outlets: every attached observer and listener, each call guarded so that user code
+ * that throws is logged (once per outlet and method kind, then at DEBUG) and never reaches the
+ * caller. With no listener attached, {@link #eventsWanted()} is false and no event is built.
+ */
+final class Signals implements TierObserver {
+  private static final System.Logger LOG = System.getLogger(Signals.class.getName());
+
+  // Set once by attach(), before the store is returned from build(); read-only afterwards.
+  private TierObserver[] observers = new TierObserver[0];
+  private TierEventListener[] listeners = new TierEventListener[0];
+  private volatile boolean warned;
+
+  void attach(List<TierObserver> observers, List<TierEventListener> listeners) {
+    this.observers = observers.toArray(new TierObserver[0]);
+    this.listeners = listeners.toArray(new TierEventListener[0]);
+  }
+
+  boolean eventsWanted() {
+    return listeners.length > 0;
+  }
+
+  TierObserver[] observers() {
+    return observers;
+  }
+
+  TierEventListener[] listeners() {
+    return listeners;
+  }
+
+  void publish(TierEvent event) {
+    for (TierEventListener l : listeners) {
+      try {
+        l.onEvent(event);
+      } catch (RuntimeException | LinkageError e) {
+        failed(l, "onEvent", e);
+      }
+    }
+  }
+
+  @Override
+  public void requestCompleted(
+      Operation operation, Tier tier, RequestResult result, long durationNanos) {
+    for (TierObserver o : observers) {
+      try {
+        o.requestCompleted(operation, tier, result, durationNanos);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "requestCompleted", e);
+      }
+    }
+  }
+
+  @Override
+  public void backendCallCompleted(
+      Tier tier, BackendOperation operation, boolean success, long durationNanos) {
+    for (TierObserver o : observers) {
+      try {
+        o.backendCallCompleted(tier, operation, success, durationNanos);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "backendCallCompleted", e);
+      }
+    }
+  }
+
+  @Override
+  public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
+    for (TierObserver o : observers) {
+      try {
+        o.movementCompleted(from, to, reason, durationNanos);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "movementCompleted", e);
+      }
+    }
+  }
+
+  @Override
+  public void evicted(Tier tier, MoveReason reason) {
+    for (TierObserver o : observers) {
+      try {
+        o.evicted(tier, reason);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "evicted", e);
+      }
+    }
+  }
+
+  @Override
+  public void sweepCompleted(boolean success, long durationNanos) {
+    for (TierObserver o : observers) {
+      try {
+        o.sweepCompleted(success, durationNanos);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "sweepCompleted", e);
+      }
+    }
+  }
+
+  @Override
+  public void searchCompleted(int hits, double topSimilarity) {
+    for (TierObserver o : observers) {
+      try {
+        o.searchCompleted(hits, topSimilarity);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "searchCompleted", e);
+      }
+    }
+  }
+
+  private void failed(Object outlet, String method, Throwable e) {
+    Level level = warned ? Level.DEBUG : Level.WARNING;
+    warned = true;
+    LOG.log(level, () -> outlet.getClass().getName() + "." + method + " threw; ignored", e);
+  }
+}

@@ -1,0 +1,204 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One sweep: flush buffered access statistics, drop stale copies, demote idle then over-capacity
+ * HOT memories, archive idle WARM memories. Candidates come from each tier's last-access index in
+ * batches, so the cost follows the number of candidates, not of memories held. A step whose backend
+ * fails stops there and is retried by the next sweep; the other steps still run.
+ */
+final class Sweeper {
+  private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+
+  private final String store;
+  private final Clock clock;
+  private final TieringPolicy policy;
+  private final TierHandle hot;
+  private final TierHandle warm;
+  private final TierHandle cold;
+  private final Mover mover;
+  private final StaleCopies staleHot;
+  private final StaleCopies staleCold;
+  private final ReadWindows readWindows;
+  private final Signals signals;
+  private final ReentrantLock oneAtATime = new ReentrantLock();
+
+  Sweeper(
+      String store,
+      Clock clock,
+      TieringPolicy policy,
+      TierHandle hot,
+      TierHandle warm,
+      TierHandle cold,
+      Mover mover,
+      StaleCopies staleHot,
+      StaleCopies staleCold,
+      ReadWindows readWindows,
+      Signals signals) {
+    this.store = store;
+    this.clock = clock;
+    this.policy = policy;
+    this.hot = hot;
+    this.warm = warm;
+    this.cold = cold;
+    this.mover = mover;
+    this.staleHot = staleHot;
+    this.staleCold = staleCold;
+    this.readWindows = readWindows;
+    this.signals = signals;
+  }
+
+  /** Counters of one sweep. */
+  private static final class Tally {
+    int demoted;
+    int archived;
+    int reconciled;
+    int failed;
+  }
+
+  SweepResult sweep() {
+    oneAtATime.lock();
+    try {
+      long start = System.nanoTime();
+      long now = clock.millis();
+      Tally t = new Tally();
+      for (TierHandle h : List.of(hot, warm, cold)) {
+        step(t, "flush " + h.tier.label(), h::flush);
+      }
+      step(
+          t,
+          "drop stale hot copies",
+          () -> t.reconciled += mover.dropStale(hot, staleHot, batch()));
+      step(
+          t,
+          "drop stale cold copies",
+          () -> t.reconciled += mover.dropStale(cold, staleCold, batch()));
+      readWindows.prune(now);
+      step(t, "demote idle", () -> demoteIdle(t, now));
+      step(t, "demote over capacity", () -> demoteOverCapacity(t));
+      step(t, "archive idle", () -> archiveIdle(t, now));
+      long nanos = System.nanoTime() - start;
+      SweepResult result =
+          new SweepResult(t.demoted, t.archived, t.reconciled, t.failed, Duration.ofNanos(nanos));
+      signals.sweepCompleted(t.failed == 0, nanos);
+      if (signals.eventsWanted()) {
+        signals.publish(
+            new TierEvent.SweepCompleted(
+                store,
+                clock.instant(),
+                t.demoted,
+                t.archived,
+                t.reconciled,
+                t.failed,
+                result.took()));
+      }
+      return result;
+    } finally {
+      oneAtATime.unlock();
+    }
+  }
+
+  private int batch() {
+    return policy.sweepBatchSize();
+  }
+
+  private void step(Tally t, String name, Runnable body) {
+    try {
+      body.run();
+    } catch (RuntimeException e) {
+      t.failed++;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          () -> "store '" + store + "': sweep step '" + name + "' failed; retried next sweep",
+          e);
+    }
+  }
+
+  private void demoteIdle(Tally t, long now) {
+    long cutoff = now - policy.demotion().idle().toMillis();
+    int budget = policy.maxMovesPerSweep();
+    while (budget > 0) {
+      List<StoredMemory> batch = hot.oldestAccessed(cutoff, Math.min(batch(), budget));
+      int moved = 0;
+      for (StoredMemory sm : batch) {
+        Duration idle = Duration.ofMillis(now - sm.lastAccessMillis());
+        if (mover.demote(sm, policy.demotion().idleDecision(idle))) {
+          moved++;
+        }
+      }
+      t.demoted += moved;
+      budget -= batch.size();
+      if (moved == 0 || batch.size() < batch()) {
+        return;
+      }
+    }
+  }
+
+  private void demoteOverCapacity(Tally t) {
+    long capacity = policy.demotion().capacity();
+    long held = hot.count();
+    long over = held - capacity;
+    int budget = policy.maxMovesPerSweep();
+    while (over > 0 && budget > 0) {
+      int want = (int) Math.min(Math.min(over, batch()), budget);
+      List<StoredMemory> batch = hot.oldestAccessed(Long.MAX_VALUE, want);
+      int moved = 0;
+      for (StoredMemory sm : batch) {
+        if (mover.demote(sm, policy.demotion().capacityDecision(held))) {
+          moved++;
+        }
+      }
+      t.demoted += moved;
+      over -= moved;
+      budget -= batch.size();
+      if (moved == 0) {
+        return;
+      }
+    }
+  }
+
+  private void archiveIdle(Tally t, long now) {
+    long cutoff = now - policy.archive().idle().toMillis();
+    int budget = policy.maxMovesPerSweep();
+    while (budget > 0) {
+      List<StoredMemory> batch = warm.oldestAccessed(cutoff, Math.min(batch(), budget));
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<String> keys = new ArrayList<>(batch.size());
+      for (StoredMemory sm : batch) {
+        keys.add(sm.key());
+      }
+      Map<String, StoredMemory> inHot = hot.peekAll(keys);
+      int progress = 0;
+      for (StoredMemory sm : batch) {
+        StoredMemory hotCopy = inHot.get(sm.key());
+        if (hotCopy != null) {
+          // Read recently through HOT: WARM learns it, and the memory stays.
+          warm.touch(sm.key(), Math.max(hotCopy.lastAccessMillis(), cutoff));
+          progress++;
+          continue;
+        }
+        Duration idle = Duration.ofMillis(now - sm.lastAccessMillis());
+        if (mover.archive(sm, policy.archive().decision(idle))) {
+          t.archived++;
+          readWindows.forget(sm.key());
+          progress++;
+        }
+      }
+      budget -= batch.size();
+      if (progress == 0 || batch.size() < batch()) {
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.spi.ScoredMemory;
+import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One tier as the store uses it: every backend call goes through here, is timed (remote tiers only)
+ * and reported to the observers, and on failure is reported as a {@link TierEvent.BackendFailed}
+ * before the exception is rethrown for the caller to handle.
+ */
+final class TierHandle {
+  final Tier tier;
+  final TierStore store;
+  private final boolean remote;
+  private final SearchableTierStore searchable;
+  private final Signals signals;
+  private final String storeName;
+  private final Clock clock;
+
+  TierHandle(Tier tier, TierStore store, Signals signals, String storeName, Clock clock) {
+    this.tier = tier;
+    this.store = store;
+    this.remote = store.isRemote();
+    this.searchable = store instanceof SearchableTierStore s ? s : null;
+    this.signals = signals;
+    this.storeName = storeName;
+    this.clock = clock;
+  }
+
+  boolean searchable() {
+    return searchable != null;
+  }
+
+  /** The hot path: no lambda, no allocation beyond what the backend does. */
+  Memory read(String key, long nowMillis) {
+    if (!remote) {
+      try {
+        return store.read(key, nowMillis);
+      } catch (RuntimeException e) {
+        failed(BackendOperation.READ, e);
+        throw e;
+      }
+    }
+    long start = System.nanoTime();
+    try {
+      Memory m = store.read(key, nowMillis);
+      signals.backendCallCompleted(tier, BackendOperation.READ, true, System.nanoTime() - start);
+      return m;
+    } catch (RuntimeException e) {
+      signals.backendCallCompleted(tier, BackendOperation.READ, false, System.nanoTime() - start);
+      failed(BackendOperation.READ, e);
+      throw e;
+    }
+  }
+
+  Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
+    return call(BackendOperation.READ, () -> store.readAll(keys, nowMillis));
+  }
+
+  StoredMemory peek(String key) {
+    return call(BackendOperation.PEEK, () -> store.peek(key));
+  }
+
+  Map<String, StoredMemory> peekAll(Collection<String> keys) {
+    return call(BackendOperation.PEEK, () -> store.peekAll(keys));
+  }
+
+  StoredMemory upsert(Memory proposal, long nowMillis) {
+    return call(BackendOperation.WRITE, () -> store.upsert(proposal, nowMillis));
+  }
+
+  boolean copyIn(StoredMemory copy) {
+    return call(BackendOperation.COPY, () -> store.copyIn(copy));
+  }
+
+  boolean removeIfVersion(String key, long version) {
+    return call(BackendOperation.REMOVE, () -> store.removeIfVersion(key, version));
+  }
+
+  boolean removeIfOlder(String key, long version) {
+    return call(BackendOperation.REMOVE, () -> store.removeIfOlder(key, version));
+  }
+
+  List<String> removeAllIfOlder(Map<String, Long> versions) {
+    return call(BackendOperation.REMOVE, () -> store.removeAllIfOlder(versions));
+  }
+
+  boolean remove(String key) {
+    return call(BackendOperation.REMOVE, () -> store.remove(key));
+  }
+
+  boolean touch(String key, long lastAccessMillis) {
+    return call(BackendOperation.WRITE, () -> store.touch(key, lastAccessMillis));
+  }
+
+  List<StoredMemory> oldestAccessed(long beforeMillis, int limit) {
+    return call(BackendOperation.CANDIDATES, () -> store.oldestAccessed(beforeMillis, limit));
+  }
+
+  long count() {
+    return call(BackendOperation.COUNT, store::count);
+  }
+
+  long bytes() {
+    return call(BackendOperation.COUNT, store::bytes);
+  }
+
+  void flush() {
+    call(
+        BackendOperation.FLUSH,
+        () -> {
+          store.flush();
+          return null;
+        });
+  }
+
+  List<ScoredMemory> search(float[] vector, String text, int k) {
+    return call(BackendOperation.SEARCH, () -> searchable.search(vector, text, k));
+  }
+
+  private <T> T call(BackendOperation op, Supplier<T> body) {
+    long start = remote ? System.nanoTime() : 0;
+    try {
+      T result = body.get();
+      if (remote) {
+        signals.backendCallCompleted(tier, op, true, System.nanoTime() - start);
+      }
+      return result;
+    } catch (RuntimeException e) {
+      if (remote) {
+        signals.backendCallCompleted(tier, op, false, System.nanoTime() - start);
+      }
+      failed(op, e);
+      throw e;
+    }
+  }
+
+  private void failed(BackendOperation op, RuntimeException e) {
+    if (signals.eventsWanted()) {
+      signals.publish(
+          new TierEvent.BackendFailed(
+              storeName,
+              clock.instant(),
+              tier,
+              op,
+              e.getClass().getName(),
+              String.valueOf(e.getMessage())));
+    }
+  }
+}

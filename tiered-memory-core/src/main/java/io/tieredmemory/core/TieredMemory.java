@@ -1,0 +1,239 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEventListener;
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.TierObserver;
+import io.tieredmemory.core.spi.TierStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A hot/warm/cold memory store. Writes go to WARM (the durable system of record) and then HOT;
+ * reads look in HOT, then WARM, then COLD; a policy promotes, demotes, archives and rehydrates
+ * memories, and every request, backend call and movement is reported to observers and listeners.
+ *
+ * <pre>{@code
+ * try (TieredMemory memory = TieredMemory.builder("agent").build()) {   // in-process tiers
+ *   memory.put("user:42:lang", "Prefers answers in French", Map.of("source", "chat"));
+ *   memory.get("user:42:lang").ifPresent(m -> System.out.println(m.content()));
+ *   for (SearchHit hit : memory.search("which language does the user like", 3)) {
+ *     System.out.println(hit.similarity() + " " + hit.memory().key());
+ *   }
+ *   SweepResult moved = memory.sweep();   // demote / archive now
+ * }
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe. Operations after {@link #close()} throw {@link
+ * IllegalStateException}.
+ */
+public interface TieredMemory extends AutoCloseable {
+
+  /** Starts a builder for a store named {@code name} (letters, digits, {@code . _ -}; 1-64). */
+  static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The configured store name, used as the {@code store} tag of every metric. */
+  String name();
+
+  /** The policy in force. */
+  TieringPolicy policy();
+
+  /** The backend of one tier. */
+  TierStore tier(Tier tier);
+
+  /** The clock the store and its policy read. */
+  Clock clock();
+
+  /**
+   * Stores a new version of {@code key}: durably in WARM, then in HOT.
+   *
+   * @return the stored memory, with its new version
+   * @throws IllegalArgumentException if key or content break the {@link MemoryLimits}
+   * @throws TieredMemoryException if WARM failed (nothing acknowledged)
+   */
+  default Memory put(String key, String content) {
+    return put(key, content, Map.of());
+  }
+
+  /**
+   * Stores a new version of {@code key} with metadata.
+   *
+   * @see #put(String, String)
+   */
+  Memory put(String key, String content, Map<String, String> metadata);
+
+  /**
+   * Stores several memories. Each is validated before any is written; then each write is a {@code
+   * put} of its own (not a transaction).
+   */
+  List<Memory> putAll(List<MemoryWrite> writes);
+
+  /**
+   * Reads {@code key} from HOT, then WARM, then COLD. A WARM read may promote the memory to HOT, a
+   * COLD read moves it back to WARM, as the policy says.
+   */
+  Optional<Memory> get(String key);
+
+  /** Reads several keys; absent keys are left out of the result. */
+  Map<String, Memory> getAll(Collection<String> keys);
+
+  /**
+   * Removes {@code key} from every tier.
+   *
+   * @return whether any tier held it
+   */
+  boolean delete(String key);
+
+  /**
+   * The {@code k} memories most similar to {@code text}, most similar first, from every tier that
+   * can search (COLD always; WARM in process). A memory held in two tiers appears once, with its
+   * latest version. A search is not a read: it records no access, counts toward no promotion and
+   * moves nothing back from COLD (a {@link #get} of a result does).
+   */
+  List<SearchHit> search(String text, int k);
+
+  /**
+   * Runs one sweep now: drops stale copies, demotes idle and over-capacity HOT memories, archives
+   * idle WARM memories. Safe to call while a scheduled sweep runs (they take turns).
+   */
+  SweepResult sweep();
+
+  /**
+   * An immutable snapshot of what each tier holds. May call remote tiers; do not call per request.
+   */
+  StoreStats stats();
+
+  /**
+   * Stops scheduled sweeps, flushes buffered statistics and closes the tiers, observers and
+   * listeners.
+   */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link TieredMemory}. Every setter validates its argument and throws {@link
+   * IllegalArgumentException} naming it.
+   */
+  final class Builder {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    final String name;
+    TierStore hot;
+    TierStore warm;
+    TierStore cold;
+    TieringPolicy policy = TieringPolicy.defaults();
+    Clock clock = Clock.systemUTC();
+    Embedder embedder = Embedder.hashing();
+    MemoryLimits limits = MemoryLimits.defaults();
+    Duration sweepInterval;
+    boolean autoDiscover = true;
+    final List<TierObserver> observers = new ArrayList<>();
+    final List<TierEventListener> listeners = new ArrayList<>();
+
+    Builder(String name) {
+      if (name == null || !NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "name must be 1-64 letters, digits, '.', '_' or '-', was "
+                + (name == null ? "null" : "'" + name + "'"));
+      }
+      this.name = name;
+    }
+
+    /** The HOT tier backend (default: in process). */
+    public Builder hot(TierStore store) {
+      this.hot = Validation.requireNonNull("hot", store);
+      return this;
+    }
+
+    /** The WARM tier backend (default: in process). */
+    public Builder warm(TierStore store) {
+      this.warm = Validation.requireNonNull("warm", store);
+      return this;
+    }
+
+    /** The COLD tier backend (default: in process, searchable with the embedder). */
+    public Builder cold(TierStore store) {
+      this.cold = Validation.requireNonNull("cold", store);
+      return this;
+    }
+
+    /** The tiering policy (default: {@link TieringPolicy#defaults()}). */
+    public Builder policy(TieringPolicy policy) {
+      this.policy = Validation.requireNonNull("policy", policy);
+      return this;
+    }
+
+    /** The clock for timestamps and policy decisions (default: system UTC). */
+    public Builder clock(Clock clock) {
+      this.clock = Validation.requireNonNull("clock", clock);
+      return this;
+    }
+
+    /**
+     * The embedder for search queries and in-process tiers (default: {@link Embedder#hashing()}).
+     */
+    public Builder embedder(Embedder embedder) {
+      this.embedder = Validation.requireNonNull("embedder", embedder);
+      return this;
+    }
+
+    /** Limits on keys, content and metadata (default: {@link MemoryLimits#defaults()}). */
+    public Builder limits(MemoryLimits limits) {
+      this.limits = Validation.requireNonNull("limits", limits);
+      return this;
+    }
+
+    /**
+     * Sweep in the background every {@code interval} (default: only when {@link #sweep()} is
+     * called).
+     */
+    public Builder sweepEvery(Duration interval) {
+      Validation.requirePositive("sweepEvery", interval);
+      if (interval.compareTo(Duration.ofMillis(1)) < 0
+          || interval.compareTo(Duration.ofDays(365)) > 0) {
+        throw new IllegalArgumentException(
+            "sweepEvery must be between 1ms and 365d, was " + interval);
+      }
+      this.sweepInterval = interval;
+      return this;
+    }
+
+    /** Attaches an observer (in addition to those discovered). */
+    public Builder observer(TierObserver observer) {
+      observers.add(Validation.requireNonNull("observer", observer));
+      return this;
+    }
+
+    /** Attaches an event listener (in addition to those discovered). */
+    public Builder listener(TierEventListener listener) {
+      listeners.add(Validation.requireNonNull("listener", listener));
+      return this;
+    }
+
+    /**
+     * Whether to attach the observers and listeners found with {@link java.util.ServiceLoader}
+     * (default: true).
+     */
+    public Builder autoDiscover(boolean enabled) {
+      this.autoDiscover = enabled;
+      return this;
+    }
+
+    /** Builds the store; tiers not given are in process. */
+    public TieredMemory build() {
+      TierStore h = hot != null ? hot : InProcessTiers.hot();
+      TierStore w = warm != null ? warm : InProcessTiers.warm(embedder);
+      TierStore c = cold != null ? cold : InProcessTiers.cold(embedder);
+      return DefaultTieredMemory.create(this, h, w, c);
+    }
+  }
+}

@@ -1,0 +1,280 @@
+package io.tieredmemory.core.local;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A tier in a {@link ConcurrentHashMap}, with an index of last access in coarse buckets.
+ *
+ * <p>A read updates the entry's access fields; it touches the index (under a lock) only when the
+ * entry's last access crosses into a new bucket, at most once per bucket width per key. Writes and
+ * sweeps take the index lock. All index changes happen under that lock, so an entry is always in
+ * exactly the bucket its {@code bucket} field names, or in none once it left the map.
+ */
+class InProcessTierStore implements TierStore {
+  static final long BUCKET_MILLIS = 1000;
+
+  private final String kind;
+  final ConcurrentHashMap<String, Entry> map = new ConcurrentHashMap<>();
+  private final TreeMap<Long, Set<Entry>> buckets = new TreeMap<>();
+  private final Object indexLock = new Object();
+  private final AtomicLong bytes = new AtomicLong();
+
+  InProcessTierStore(String kind) {
+    this.kind = kind;
+  }
+
+  /** One stored memory with its mutable access statistics. */
+  static final class Entry {
+    final Memory memory;
+    final long size;
+    final float[] vector;
+    volatile long lastAccess;
+
+    // Racy increments under concurrent reads of one key: the count is approximate by design.
+    volatile long accessCount;
+
+    long bucket; // guarded by indexLock
+
+    // A copy of bucket readable without the lock, so a read can tell cheaply whether to reindex.
+    volatile long hint;
+
+    Entry(Memory memory, float[] vector, long accessCount, long lastAccess) {
+      this.memory = memory;
+      this.size = memory.sizeInBytes();
+      this.vector = vector;
+      this.accessCount = accessCount;
+      this.lastAccess = lastAccess;
+    }
+
+    long bucketHint() {
+      return hint;
+    }
+
+    StoredMemory stored() {
+      return new StoredMemory(memory, accessCount, lastAccess);
+    }
+  }
+
+  /** The vector to keep for a memory; none unless searchable. */
+  float[] vectorFor(Memory memory) {
+    return null;
+  }
+
+  @Override
+  public String kind() {
+    return kind;
+  }
+
+  @Override
+  public boolean isRemote() {
+    return false;
+  }
+
+  @Override
+  public Memory read(String key, long nowMillis) {
+    Entry e = map.get(key);
+    if (e == null) {
+      return null;
+    }
+    e.accessCount = e.accessCount + 1;
+    if (nowMillis > e.lastAccess) {
+      e.lastAccess = nowMillis;
+      if (nowMillis / BUCKET_MILLIS != e.bucketHint()) {
+        reindex(key, e);
+      }
+    }
+    return e.memory;
+  }
+
+  @Override
+  public StoredMemory peek(String key) {
+    Entry e = map.get(key);
+    return e == null ? null : e.stored();
+  }
+
+  @Override
+  public StoredMemory upsert(Memory proposal, long nowMillis) {
+    float[] vector = vectorFor(proposal);
+    Entry stored =
+        map.compute(
+            proposal.key(),
+            (k, old) -> {
+              Memory m = proposal;
+              long count = 0;
+              long last = nowMillis;
+              if (old != null) {
+                long version = Math.max(proposal.version(), old.memory.version() + 1);
+                m =
+                    proposal
+                        .withVersion(version, proposal.updatedAt())
+                        .withCreatedAt(old.memory.createdAt());
+                count = old.accessCount;
+                last = Math.max(nowMillis, old.lastAccess);
+              }
+              Entry e = new Entry(m, vector, count, last);
+              replaced(old, e);
+              return e;
+            });
+    return stored.stored();
+  }
+
+  @Override
+  public boolean copyIn(StoredMemory copy) {
+    float[] vector = vectorFor(copy.memory());
+    boolean[] stored = {false};
+    map.compute(
+        copy.key(),
+        (k, old) -> {
+          if (old != null && old.memory.version() > copy.version()) {
+            return old;
+          }
+          Entry e = new Entry(copy.memory(), vector, copy.accessCount(), copy.lastAccessMillis());
+          replaced(old, e);
+          stored[0] = true;
+          return e;
+        });
+    return stored[0];
+  }
+
+  @Override
+  public boolean removeIfVersion(String key, long version) {
+    return removeWhen(key, e -> e.memory.version() == version);
+  }
+
+  @Override
+  public boolean removeIfOlder(String key, long version) {
+    return removeWhen(key, e -> e.memory.version() < version);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    return removeWhen(key, e -> true);
+  }
+
+  private boolean removeWhen(String key, java.util.function.Predicate<Entry> condition) {
+    boolean[] removed = {false};
+    map.computeIfPresent(
+        key,
+        (k, old) -> {
+          if (!condition.test(old)) {
+            return old;
+          }
+          replaced(old, null);
+          removed[0] = true;
+          return null;
+        });
+    return removed[0];
+  }
+
+  @Override
+  public boolean touch(String key, long lastAccessMillis) {
+    Entry e = map.get(key);
+    if (e == null) {
+      return false;
+    }
+    if (e.lastAccess < lastAccessMillis) {
+      e.lastAccess = lastAccessMillis;
+      reindex(key, e);
+    }
+    return true;
+  }
+
+  @Override
+  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
+    List<Entry> found = new ArrayList<>();
+    synchronized (indexLock) {
+      scan:
+      for (Map.Entry<Long, Set<Entry>> bucket : buckets.entrySet()) {
+        if (bucket.getKey() * BUCKET_MILLIS >= accessedBeforeMillis) {
+          break;
+        }
+        // Within one bucket (one second), insertion order stands in for access order: exact
+        // enough for idle and LRU decisions, and it lets a batch stop early in a large bucket.
+        for (Entry e : bucket.getValue()) {
+          if (e.lastAccess < accessedBeforeMillis) {
+            found.add(e);
+            if (found.size() >= limit) {
+              break scan;
+            }
+          }
+        }
+      }
+    }
+    found.sort(
+        Comparator.comparingLong((Entry e) -> e.lastAccess).thenComparing(e -> e.memory.key()));
+    List<StoredMemory> result = new ArrayList<>(Math.min(limit, found.size()));
+    for (Iterator<Entry> it = found.iterator(); it.hasNext() && result.size() < limit; ) {
+      result.add(it.next().stored());
+    }
+    return result;
+  }
+
+  @Override
+  public long count() {
+    return map.mappingCount();
+  }
+
+  @Override
+  public long bytes() {
+    return bytes.get();
+  }
+
+  @Override
+  public void close() {
+    // Nothing to release: the heap is reclaimed with the store.
+  }
+
+  /** Moves index membership from {@code old} to {@code now}; called inside map.compute. */
+  private void replaced(Entry old, Entry now) {
+    synchronized (indexLock) {
+      if (old != null) {
+        unindex(old);
+        bytes.addAndGet(-old.size);
+      }
+      if (now != null) {
+        index(now, now.lastAccess / BUCKET_MILLIS);
+        bytes.addAndGet(now.size);
+      }
+    }
+  }
+
+  private void reindex(String key, Entry e) {
+    synchronized (indexLock) {
+      if (map.get(key) != e) {
+        return; // replaced or removed meanwhile; its successor is indexed by whoever replaced it
+      }
+      long target = e.lastAccess / BUCKET_MILLIS;
+      if (target != e.bucket) {
+        unindex(e);
+        index(e, target);
+      }
+    }
+  }
+
+  private void index(Entry e, long bucket) {
+    e.bucket = bucket;
+    e.hint = bucket;
+    buckets.computeIfAbsent(bucket, b -> new java.util.LinkedHashSet<>()).add(e);
+  }
+
+  private void unindex(Entry e) {
+    Set<Entry> set = buckets.get(e.bucket);
+    if (set != null) {
+      set.remove(e);
+      if (set.isEmpty()) {
+        buckets.remove(e.bucket);
+      }
+    }
+  }
+}

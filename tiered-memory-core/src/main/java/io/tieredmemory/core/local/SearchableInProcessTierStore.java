@@ -1,0 +1,52 @@
+package io.tieredmemory.core.local;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.ScoredMemory;
+import io.tieredmemory.core.spi.SearchableTierStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/** An in-process tier that keeps each memory's vector and answers exact cosine searches. */
+final class SearchableInProcessTierStore extends InProcessTierStore implements SearchableTierStore {
+  private final Embedder embedder;
+
+  SearchableInProcessTierStore(Embedder embedder) {
+    super("in-process");
+    this.embedder = embedder;
+  }
+
+  @Override
+  float[] vectorFor(Memory memory) {
+    return embedder.embed(memory.content());
+  }
+
+  @Override
+  public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, was " + k);
+    }
+    if (queryVector.length != embedder.dimension()) {
+      throw new IllegalArgumentException(
+          "queryVector must have "
+              + embedder.dimension()
+              + " dimensions (the tier's embedder), had "
+              + queryVector.length);
+    }
+    Comparator<ScoredMemory> bySimilarity =
+        Comparator.comparingDouble(ScoredMemory::similarity)
+            .thenComparing(s -> s.memory().key(), Comparator.reverseOrder());
+    PriorityQueue<ScoredMemory> best = new PriorityQueue<>(k + 1, bySimilarity);
+    for (Entry e : map.values()) {
+      best.add(new ScoredMemory(e.memory, Embedder.cosine(queryVector, e.vector)));
+      if (best.size() > k) {
+        best.poll();
+      }
+    }
+    List<ScoredMemory> result = new ArrayList<>(best);
+    result.sort(bySimilarity.reversed());
+    return result;
+  }
+}

@@ -1,0 +1,82 @@
+package io.tieredmemory.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.ScoredMemory;
+import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.TierStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link TierStoreContract} plus similarity search. Searchable backends (COLD tiers, and WARM
+ * tiers that search) extend this one instead.
+ */
+public abstract class SearchableTierStoreContract extends TierStoreContract {
+
+  /** The embedder the store under test was created with. */
+  protected Embedder embedder() {
+    return Embedder.hashing();
+  }
+
+  @Override
+  protected abstract SearchableTierStore createStore();
+
+  private SearchableTierStore searchable() {
+    return (SearchableTierStore) store;
+  }
+
+  @Test
+  void search_returnsMostSimilarFirst() {
+    store.upsert(memory(key("fr"), "the user prefers answers in French", 1), T0_MILLIS);
+    store.upsert(memory(key("bake"), "quarterly revenue of the bakery grew", 1), T0_MILLIS);
+    store.upsert(memory(key("dark"), "the user likes dark mode in the editor", 1), T0_MILLIS);
+    store.flush();
+
+    String query = "which language does the user prefer for answers";
+    List<ScoredMemory> hits = searchable().search(embedder().embed(query), query, 2);
+
+    assertThat(hits).hasSize(2);
+    assertThat(hits.get(0).memory().key()).isEqualTo(key("fr"));
+    assertThat(hits.get(0).similarity()).isGreaterThan(hits.get(1).similarity());
+  }
+
+  @Test
+  void search_exactContent_hasSimilarityOne() {
+    String text = "meeting with Dana moved to Thursday 10:00";
+    store.upsert(memory(key("exact"), text, 1), T0_MILLIS);
+    store.flush();
+
+    List<ScoredMemory> hits = searchable().search(embedder().embed(text), text, 1);
+
+    assertThat(hits).hasSize(1);
+    assertThat(hits.get(0).memory().content()).isEqualTo(text);
+    assertThat(hits.get(0).similarity()).isCloseTo(1.0, within(1e-4));
+  }
+
+  @Test
+  void search_findsCopiedInMemories_andForgetsRemovedOnes() {
+    TierStore s = store;
+    s.copyIn(
+        new io.tieredmemory.core.spi.StoredMemory(
+            memory(key("copied"), "archived note about invoices", 3), 0, T0_MILLIS));
+    s.upsert(memory(key("removed"), "archived note about invoices and taxes", 1), T0_MILLIS);
+    s.remove(key("removed"));
+    s.flush();
+
+    String q = "note about invoices";
+    List<ScoredMemory> hits = searchable().search(embedder().embed(q), q, 10);
+
+    assertThat(hits).extracting(h -> h.memory().key()).contains(key("copied"));
+    assertThat(hits).extracting(h -> h.memory().key()).doesNotContain(key("removed"));
+    assertThat(hits.get(0).memory().version()).isEqualTo(3);
+  }
+
+  @Test
+  void search_emptyStore_returnsNothing() {
+    String q = "anything";
+    assertThat(searchable().search(embedder().embed(q), q, 5)).isEmpty();
+  }
+}

@@ -1,0 +1,11 @@
+package io.tieredmemory.testkit;
+
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.spi.SearchableTierStore;
+
+class InProcessWarmTierContractTest extends SearchableTierStoreContract {
+  @Override
+  protected SearchableTierStore createStore() {
+    return InProcessTiers.warm(embedder());
+  }
+}
