@@ -42,6 +42,20 @@ class TieringPolicyBehaviourTest {
     return store.tier(tier).peek(key) != null;
   }
 
+  /** A policy that archives after 1h idle (and demotes after 1m). */
+  private static TieringPolicy.Builder shortArchive() {
+    return TieringPolicy.custom()
+        .demoteWhenIdle(Duration.ofMinutes(1))
+        .archiveWhenIdle(Duration.ofHours(1));
+  }
+
+  /** Puts a memory in WARM only and lets a sweep two hours later archive it. */
+  private void archiveNow(String key) {
+    putWarmOnly(key);
+    clock.advance(Duration.ofHours(2));
+    store.sweep();
+  }
+
   /** Puts a memory and drops the HOT copy, so it lives in WARM only. */
   private void putWarmOnly(String key) {
     store.put(key, "content of " + key);
@@ -211,14 +225,8 @@ class TieringPolicyBehaviourTest {
 
   @Test
   void rehydration_coldRead_servedFromColdThenMovedToWarm() {
-    store(
-        TieringPolicy.custom()
-            .archiveWhenIdle(Duration.ofHours(1))
-            .demoteWhenIdle(Duration.ofMinutes(1))
-            .build());
-    putWarmOnly("a");
-    clock.advance(Duration.ofHours(2));
-    store.sweep();
+    store(shortArchive().build());
+    archiveNow("a");
     assertThat(inTier(Tier.COLD, "a")).isTrue();
 
     assertThat(store.get("a"))
@@ -236,15 +244,8 @@ class TieringPolicyBehaviourTest {
 
   @Test
   void rehydration_disabled_leavesTheMemoryInCold() {
-    store(
-        TieringPolicy.custom()
-            .demoteWhenIdle(Duration.ofMinutes(1))
-            .archiveWhenIdle(Duration.ofHours(1))
-            .rehydrate(false, false)
-            .build());
-    putWarmOnly("a");
-    clock.advance(Duration.ofHours(2));
-    store.sweep();
+    store(shortArchive().rehydrate(false, false).build());
+    archiveNow("a");
     assertThat(store.get("a")).isPresent();
     assertThat(inTier(Tier.COLD, "a")).isTrue();
     assertThat(inTier(Tier.WARM, "a")).isFalse();
@@ -252,15 +253,8 @@ class TieringPolicyBehaviourTest {
 
   @Test
   void rehydration_promoteToHot_goesToWarmAndHot() {
-    store(
-        TieringPolicy.custom()
-            .demoteWhenIdle(Duration.ofMinutes(1))
-            .archiveWhenIdle(Duration.ofHours(1))
-            .rehydrate(true, true)
-            .build());
-    putWarmOnly("a");
-    clock.advance(Duration.ofHours(2));
-    store.sweep();
+    store(shortArchive().rehydrate(true, true).build());
+    archiveNow("a");
     store.get("a");
     assertThat(inTier(Tier.WARM, "a")).isTrue();
     assertThat(inTier(Tier.HOT, "a")).isTrue();
@@ -270,14 +264,8 @@ class TieringPolicyBehaviourTest {
 
   @Test
   void put_ofArchivedKey_supersedesTheColdCopyAtTheNextSweep() {
-    store(
-        TieringPolicy.custom()
-            .demoteWhenIdle(Duration.ofMinutes(1))
-            .archiveWhenIdle(Duration.ofHours(1))
-            .build());
-    putWarmOnly("a");
-    clock.advance(Duration.ofHours(2));
-    store.sweep();
+    store(shortArchive().build());
+    archiveNow("a");
     assertThat(inTier(Tier.COLD, "a")).isTrue();
 
     store.put("a", "rewritten");
@@ -293,14 +281,8 @@ class TieringPolicyBehaviourTest {
 
   @Test
   void search_coldHitOfARewrittenKey_returnsTheLatestVersion() {
-    store(
-        TieringPolicy.custom()
-            .demoteWhenIdle(Duration.ofMinutes(1))
-            .archiveWhenIdle(Duration.ofHours(1))
-            .build());
-    putWarmOnly("a");
-    clock.advance(Duration.ofHours(2));
-    store.sweep();
+    store(shortArchive().build());
+    archiveNow("a");
     store.put("a", "content of a, rewritten");
 
     var hits = store.search("content of a", 5);
