@@ -26,7 +26,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /** The {@link TieredMemory} implementation. See the interface for the contract. */
 final class DefaultTieredMemory implements TieredMemory {
@@ -44,7 +43,8 @@ final class DefaultTieredMemory implements TieredMemory {
   private final TierHandle warm;
   private final TierHandle cold;
   private final TierHandle[] all;
-  private final KeyLocks locks = new KeyLocks(1024);
+  private final io.tieredmemory.core.spi.KeyCoordinator coordinator;
+  private final KeyLocks locks;
   private final ReadWindows readWindows;
   private final StaleCopies staleHot = new StaleCopies();
   private final StaleCopies staleCold = new StaleCopies();
@@ -64,6 +64,8 @@ final class DefaultTieredMemory implements TieredMemory {
     this.embedder = b.embedder;
     this.limits = b.limits;
     this.signals = new Signals();
+    this.coordinator = b.coordinator;
+    this.locks = new KeyLocks(1024, b.coordinator);
     this.hot = new TierHandle(Tier.HOT, hotStore, signals, name, clock);
     this.warm = new TierHandle(Tier.WARM, warmStore, signals, name, clock);
     this.cold = new TierHandle(Tier.COLD, coldStore, signals, name, clock);
@@ -185,9 +187,7 @@ final class DefaultTieredMemory implements TieredMemory {
     long nowMillis = now.toEpochMilli();
     Memory proposal = new Memory(key, content, metadata, now, now, micros(now));
     StoredMemory stored;
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
+    try (KeyLocks.Held held = locks.local(key)) {
       try {
         stored = warm.upsert(proposal, nowMillis);
       } catch (RuntimeException e) {
@@ -212,8 +212,6 @@ final class DefaultTieredMemory implements TieredMemory {
       }
       // COLD may hold an archived older version; the next sweep drops it.
       staleCold.add(key, version);
-    } finally {
-      lock.unlock();
     }
     if (staleCold.size() > STALE_DRAIN_THRESHOLD) {
       drainStaleCold();
@@ -242,9 +240,18 @@ final class DefaultTieredMemory implements TieredMemory {
     long start = System.nanoTime();
     Instant now = clock.instant();
     boolean existed = false;
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
+    // Order matters: WARM first, so a promotion racing this delete sees WARM empty and withdraws
+    // its HOT copy; COLD last, so a failure leaves the key readable (the delete is not
+    // acknowledged) rather than half gone.
+    try (KeyLocks.Held held = locks.exclusive(key)) {
+      try {
+        existed |= warm.remove(key);
+      } catch (RuntimeException e) {
+        signals.requestCompleted(
+            Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
+        throw new TieredMemoryException(
+            "delete of key " + MemoryLimits.quote(key) + " failed in WARM; nothing was deleted", e);
+      }
       try {
         existed |= hot.remove(key);
       } catch (RuntimeException e) {
@@ -252,17 +259,27 @@ final class DefaultTieredMemory implements TieredMemory {
       }
       try {
         existed |= cold.remove(key);
-        existed |= warm.remove(key);
       } catch (RuntimeException e) {
         signals.requestCompleted(
             Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
         throw new TieredMemoryException(
-            "delete of key " + MemoryLimits.quote(key) + " failed; it may still be readable, retry",
+            "delete of key "
+                + MemoryLimits.quote(key)
+                + " failed in COLD; an archived copy may still be readable, retry",
             e);
       }
       readWindows.forget(key);
-    } finally {
-      lock.unlock();
+    } catch (RuntimeException e) {
+      if (e instanceof TieredMemoryException) {
+        throw e;
+      }
+      signals.requestCompleted(
+          Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw new TieredMemoryException(
+          "delete of key "
+              + MemoryLimits.quote(key)
+              + " could not lock the key; nothing was deleted",
+          e);
     }
     long nanos = System.nanoTime() - start;
     signals.requestCompleted(Operation.DELETE, Tier.WARM, RequestResult.SUCCESS, nanos);
@@ -542,6 +559,12 @@ final class DefaultTieredMemory implements TieredMemory {
             "store '" + name + "': closing " + h.tier.label() + " failed",
             e);
       }
+    }
+    try {
+      coordinator.close();
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING, "store '" + name + "': closing the coordinator failed", e);
     }
     for (Object o : ownedOutlets) {
       if (o instanceof AutoCloseable c) {

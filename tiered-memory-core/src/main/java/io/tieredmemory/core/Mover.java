@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Moves memories between tiers, copy first and version-checked removal second, each move under the
@@ -64,9 +63,7 @@ final class Mover {
    * afterwards, so a promotion racing a put or a delete never leaves an outdated HOT copy.
    */
   boolean promote(Memory m, long nowMillis, Decision decision) {
-    ReentrantLock lock = locks.lockFor(m.key());
-    lock.lock();
-    try {
+    try (KeyLocks.Held held = locks.exclusive(m.key())) {
       long start = System.nanoTime();
       boolean copied = hot.copyIn(new StoredMemory(m, 1, nowMillis));
       if (!copied) {
@@ -81,16 +78,12 @@ final class Mover {
       }
       moved(m, Tier.WARM, Tier.HOT, decision, System.nanoTime() - start);
       return true;
-    } finally {
-      lock.unlock();
     }
   }
 
   /** HOT to WARM. Returns whether the HOT copy is gone. */
   boolean demote(StoredMemory sm, Decision decision) {
-    ReentrantLock lock = locks.lockFor(sm.key());
-    lock.lock();
-    try {
+    try (KeyLocks.Held held = locks.exclusive(sm.key())) {
       long start = System.nanoTime();
       boolean warmHad = warm.touch(sm.key(), sm.lastAccessMillis());
       boolean copied = !warmHad && warm.copyIn(sm);
@@ -102,8 +95,6 @@ final class Mover {
       }
       moved(sm.memory(), Tier.HOT, Tier.WARM, decision, System.nanoTime() - start);
       return true;
-    } finally {
-      lock.unlock();
     }
   }
 
@@ -121,11 +112,15 @@ final class Mover {
       StoredMemory sm, TierHandle from, TierHandle to, Decision decision) {
     String key = sm.key();
     long version = sm.version();
-    ReentrantLock lock = locks.lockFor(key);
-    lock.lock();
-    try {
+    try (KeyLocks.Held held = locks.exclusive(key)) {
       long start = System.nanoTime();
-      if (!to.copyIn(sm)) {
+      // The candidate was read before the lock: another process may have moved or deleted it
+      // since. Under the lock nobody else moves it, so what the source holds now is the truth.
+      StoredMemory current = from.peek(key);
+      if (current == null || current.version() != version) {
+        return false;
+      }
+      if (!to.copyIn(current)) {
         // The target already holds a newer version: this copy is stale where it is.
         if (from.removeIfVersion(key, version)) {
           evicted(
@@ -148,10 +143,8 @@ final class Mover {
         }
         return false;
       }
-      moved(sm.memory(), from.tier, to.tier, decision, System.nanoTime() - start);
+      moved(current.memory(), from.tier, to.tier, decision, System.nanoTime() - start);
       return true;
-    } finally {
-      lock.unlock();
     }
   }
 

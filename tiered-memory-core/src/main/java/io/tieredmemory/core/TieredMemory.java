@@ -4,6 +4,7 @@ import io.tieredmemory.core.event.TierEventListener;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
@@ -135,6 +136,7 @@ public interface TieredMemory extends AutoCloseable {
     Embedder embedder = Embedder.hashing();
     MemoryLimits limits = MemoryLimits.defaults();
     Duration sweepInterval;
+    KeyCoordinator coordinator = KeyCoordinator.inProcess();
     boolean autoDiscover = true;
     final List<TierObserver> observers = new ArrayList<>();
     final List<TierEventListener> listeners = new ArrayList<>();
@@ -204,6 +206,15 @@ public interface TieredMemory extends AutoCloseable {
             "sweepEvery must be between 1ms and 365d, was " + interval);
       }
       this.sweepInterval = interval;
+      return this;
+    }
+
+    /**
+     * What serialises moves and deletes of a key across processes sharing the tiers (default:
+     * {@link KeyCoordinator#inProcess()}, enough for one process). Closed with the store.
+     */
+    public Builder coordinator(KeyCoordinator coordinator) {
+      this.coordinator = Validation.requireNonNull("coordinator", coordinator);
       return this;
     }
 
