@@ -26,9 +26,11 @@ require mvn "install Maven 3.8.7 or newer (Debian: apt-get install -y maven)"
 source "$ROOT/scripts/lib/servers.sh"
 trap 'tm_stop_all' EXIT
 
-# Servers: none of the current modules needs one yet; the real tiers (Redis, PostgreSQL, Chroma)
-# and Prometheus are started here as their modules arrive, with tm_start_all.
-if [[ "${TM_WITH_SERVERS:-0}" == "1" ]]; then
+# Real servers for the *IT tests: Redis, a 3-master Redis Cluster, PostgreSQL and Chroma, each
+# installed if missing (apt, npm) and started on 127.0.0.1 with a temp dir; the EXIT trap stops
+# them by PID whatever happens. TM_NO_SERVERS=1 skips this for a quick unit-test run
+# (`TM_NO_SERVERS=1 ./scripts/test.sh -DskipITs`); the ITs then fail, saying what to start.
+if [[ "${TM_NO_SERVERS:-0}" != "1" ]]; then
   tm_start_all
 fi
 

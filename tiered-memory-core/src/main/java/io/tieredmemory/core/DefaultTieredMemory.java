@@ -86,6 +86,20 @@ final class DefaultTieredMemory implements TieredMemory {
     DefaultTieredMemory store = new DefaultTieredMemory(b, hotStore, warmStore, coldStore);
     List<TierObserver> observers = new ArrayList<>(b.observers);
     List<TierEventListener> listeners = new ArrayList<>(b.listeners);
+    for (TierObserverFactory f : b.observerFactories) {
+      TierObserver o = f.create(store);
+      if (o != null && o != TierObserver.NOOP) {
+        observers.add(o);
+        store.ownedOutlets.add(o);
+      }
+    }
+    for (TierEventListenerFactory f : b.listenerFactories) {
+      TierEventListener l = f.create(store);
+      if (l != null) {
+        listeners.add(l);
+        store.ownedOutlets.add(l);
+      }
+    }
     if (b.autoDiscover) {
       for (TierObserverFactory f : ServiceLoader.load(TierObserverFactory.class)) {
         TierObserver o = f.create(store);
@@ -412,15 +426,15 @@ final class DefaultTieredMemory implements TieredMemory {
     try {
       if (servedBy == Tier.WARM) {
         if (readWindows.recordAndCheck(m.key(), now)) {
-          mover.promote(m, now, policy.promotion().decision());
+          mover.promote(m.key(), now, policy.promotion().decision());
         }
       } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
         StoredMemory sm = new StoredMemory(m, 1, now);
         if (mover.rehydrate(sm, policy.rehydration().decision())) {
           if (policy.rehydration().promoteToHot()) {
-            mover.promote(m, now, policy.rehydration().decision());
+            mover.promote(m.key(), now, policy.rehydration().decision());
           } else if (readWindows.recordAndCheck(m.key(), now)) {
-            mover.promote(m, now, policy.promotion().decision());
+            mover.promote(m.key(), now, policy.promotion().decision());
           }
         }
       }

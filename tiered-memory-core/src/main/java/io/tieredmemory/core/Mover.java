@@ -59,21 +59,29 @@ final class Mover {
   }
 
   /**
-   * WARM to HOT. Returns whether HOT now holds the version. The copy is checked against WARM
-   * afterwards, so a promotion racing a put or a delete never leaves an outdated HOT copy.
+   * WARM to HOT, for the memory {@code key} that was just read. Returns whether HOT now holds
+   * WARM's version.
+   *
+   * <p>The read that asked for this happened before the lock, so what it saw may be outdated (a
+   * put, then a demotion of the put's HOT copy, may have come in between). The version copied is
+   * therefore the one WARM holds under the lock, never the one read; readers can never see an older
+   * version in HOT than one already acknowledged. After the copy, WARM is checked again in case a
+   * writer in another process changed it meanwhile.
    */
-  boolean promote(Memory m, long nowMillis, Decision decision) {
-    try (KeyLocks.Held held = locks.exclusive(m.key())) {
+  boolean promote(String key, long nowMillis, Decision decision) {
+    try (KeyLocks.Held held = locks.exclusive(key)) {
       long start = System.nanoTime();
-      boolean copied = hot.copyIn(new StoredMemory(m, 1, nowMillis));
-      if (!copied) {
+      StoredMemory current = warm.peek(key);
+      if (current == null) {
+        return false; // archived or deleted since the read
+      }
+      Memory m = current.memory();
+      if (!hot.copyIn(new StoredMemory(m, current.accessCount(), nowMillis))) {
         return false; // HOT already has a newer version
       }
-      // The read that triggered this happened before the lock: a put (and a demotion of its HOT
-      // copy) may have come in between. Only the version WARM holds now may stay in HOT.
-      StoredMemory current = warm.peek(m.key());
-      if (current == null || current.version() != m.version()) {
-        hot.removeIfVersion(m.key(), m.version());
+      StoredMemory after = warm.peek(key);
+      if (after == null || after.version() != m.version()) {
+        hot.removeIfVersion(key, m.version());
         return false;
       }
       moved(m, Tier.WARM, Tier.HOT, decision, System.nanoTime() - start);

@@ -5,7 +5,9 @@ import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.core.spi.TierEventListenerFactory;
 import io.tieredmemory.core.spi.TierObserver;
+import io.tieredmemory.core.spi.TierObserverFactory;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,6 +142,8 @@ public interface TieredMemory extends AutoCloseable {
     boolean autoDiscover = true;
     final List<TierObserver> observers = new ArrayList<>();
     final List<TierEventListener> listeners = new ArrayList<>();
+    final List<TierObserverFactory> observerFactories = new ArrayList<>();
+    final List<TierEventListenerFactory> listenerFactories = new ArrayList<>();
 
     Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -227,6 +231,24 @@ public interface TieredMemory extends AutoCloseable {
     /** Attaches an event listener (in addition to those discovered). */
     public Builder listener(TierEventListener listener) {
       listeners.add(Validation.requireNonNull("listener", listener));
+      return this;
+    }
+
+    /**
+     * Attaches the observer {@code factory} makes for this store once it is built (before any
+     * discovered one), e.g. {@code TieredMemoryMetrics.observers(registry)}.
+     */
+    public Builder observerFactory(TierObserverFactory factory) {
+      observerFactories.add(Validation.requireNonNull("observerFactory", factory));
+      return this;
+    }
+
+    /**
+     * Attaches the listener {@code factory} makes for this store once it is built (before any
+     * discovered one), e.g. a decision feed.
+     */
+    public Builder listenerFactory(TierEventListenerFactory factory) {
+      listenerFactories.add(Validation.requireNonNull("listenerFactory", factory));
       return this;
     }
 

@@ -16,7 +16,9 @@ public final class RealServers {
     return require("TM_REDIS_URL", "Redis", "tm_start_redis");
   }
 
-  /** {@code TM_REDIS_CLUSTER_NODES}: {@code host:port,host:port,...} of a 3-master Redis Cluster. */
+  /**
+   * {@code TM_REDIS_CLUSTER_NODES}: {@code host:port,host:port,...} of a 3-master Redis Cluster.
+   */
   public static String redisClusterNodes() {
     return require("TM_REDIS_CLUSTER_NODES", "Redis Cluster", "tm_start_redis_cluster");
   }
@@ -39,6 +41,21 @@ public final class RealServers {
   /** {@code TM_CHROMA_URL}: a Chroma 1.0.x server. */
   public static String chromaUrl() {
     return require("TM_CHROMA_URL", "Chroma", "tm_start_chroma");
+  }
+
+  /** {@code TM_PROMETHEUS_BIN}: the Prometheus server binary (started by the tests themselves). */
+  public static String prometheusBinary() {
+    return require("TM_PROMETHEUS_BIN", "Prometheus (binary)", "tm_install_prometheus");
+  }
+
+  /** {@code TM_PROMTOOL_BIN}: promtool. */
+  public static String promtoolBinary() {
+    return require("TM_PROMTOOL_BIN", "promtool", "tm_install_prometheus");
+  }
+
+  /** {@code TM_PROM_PORT}: a free loopback port reserved for a Prometheus a test starts. */
+  public static int prometheusPort() {
+    return Integer.parseInt(require("TM_PROM_PORT", "Prometheus (port)", "tm_start_all"));
   }
 
   /**

@@ -1,0 +1,212 @@
+package io.tieredmemory.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.testkit.RecordingObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two store instances with the same name share one Redis, one PostgreSQL table and one Chroma
+ * collection, as two replicas of a service would, and race writers, readers and sweeps on
+ * overlapping keys. Afterwards no memory is lost, none was archived twice, every key reads its
+ * last acknowledged value from either instance, and no memory is held in both WARM and COLD.
+ */
+class MultiInstanceIT {
+  private static final int KEYS = 60;
+  private static final Duration RUN = Duration.ofSeconds(8);
+
+  /** What was acknowledged for one key; guarded by itself. */
+  private static final class KeyState {
+    long version;
+    String content;
+    boolean deleted;
+  }
+
+  @Test
+  void twoInstances_sharingTheTiers_loseNothingAndNeverArchiveTwice() throws Exception {
+    TieringPolicy policy =
+        TieringPolicy.custom()
+            .promoteAfter(2, Duration.ofSeconds(30))
+            .demoteWhenIdle(Duration.ofMillis(300))
+            .hotCapacity(20)
+            .archiveWhenIdle(Duration.ofMillis(600))
+            .sweepBatchSize(25)
+            .build();
+    try (RealTiers real = new RealTiers("multi")) {
+      RecordingObserver recA = new RecordingObserver();
+      RecordingObserver recB = new RecordingObserver();
+      TieredMemory a = instance(real, policy, recA);
+      TieredMemory b = instance(real, policy, recB);
+      TieredMemory[] instances = {a, b};
+      KeyState[] states = new KeyState[KEYS];
+      for (int i = 0; i < KEYS; i++) {
+        states[i] = new KeyState();
+      }
+      List<String> violations = new CopyOnWriteArrayList<>();
+      AtomicBoolean stop = new AtomicBoolean();
+      AtomicLong ops = new AtomicLong();
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<?>> futures = new ArrayList<>();
+      try {
+        for (int w = 0; w < 2; w++) {
+          int id = w;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    Random rnd = new Random(id);
+                    int n = 0;
+                    while (!stop.get()) {
+                      int k = rnd.nextInt(KEYS);
+                      TieredMemory via = instances[rnd.nextInt(2)];
+                      KeyState s = states[k];
+                      synchronized (s) {
+                        if (rnd.nextInt(12) == 0) {
+                          via.delete(key(k));
+                          s.deleted = true;
+                          s.version = 0;
+                          s.content = null;
+                        } else {
+                          String content = "writer " + id + " write " + (n++);
+                          Memory m = via.put(key(k), content);
+                          if (m.version() <= s.version) {
+                            violations.add(key(k) + " version went back: " + m.version());
+                          }
+                          s.version = m.version();
+                          s.content = content;
+                          s.deleted = false;
+                        }
+                      }
+                      ops.incrementAndGet();
+                      Thread.sleep(rnd.nextInt(3));
+                    }
+                    return null;
+                  }));
+        }
+        for (int r = 0; r < 2; r++) {
+          int id = r;
+          futures.add(
+              pool.submit(
+                  () -> {
+                    Random rnd = new Random(50 + id);
+                    while (!stop.get()) {
+                      int k = rnd.nextInt(KEYS);
+                      long before;
+                      synchronized (states[k]) {
+                        before = states[k].version;
+                      }
+                      Optional<Memory> got = instances[rnd.nextInt(2)].get(key(k));
+                      if (got.isPresent() && got.get().version() < before) {
+                        violations.add(key(k) + " stale read " + got.get().version() + " < " + before);
+                      }
+                      ops.incrementAndGet();
+                    }
+                    return null;
+                  }));
+        }
+        for (TieredMemory inst : instances) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    while (!stop.get()) {
+                      inst.sweep();
+                      Thread.sleep(50);
+                    }
+                    return null;
+                  }));
+        }
+        Thread.sleep(RUN.toMillis());
+        stop.set(true);
+        for (Future<?> f : futures) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        stop.set(true);
+        pool.shutdownNow();
+        pool.awaitTermination(30, TimeUnit.SECONDS);
+      }
+      a.sweep();
+      b.sweep();
+
+      assertThat(violations).isEmpty();
+      assertThat(ops.get()).as("the race did real work").isGreaterThan(500);
+      // Every archive event names a (key, version) no other archive event names.
+      Map<String, Integer> archivedTimes = new HashMap<>();
+      for (RecordingObserver rec : List.of(recA, recB)) {
+        for (TierEvent e : rec.events()) {
+          if (e instanceof TierEvent.Archived ar) {
+            archivedTimes.merge(ar.key() + "@" + ar.version(), 1, Integer::sum);
+          }
+        }
+      }
+      assertThat(archivedTimes).as("archives happened").isNotEmpty();
+      assertThat(archivedTimes.values()).as("archived twice: %s", archivedTimes).allMatch(n -> n == 1);
+      assertThat(recA.events("archived") + recB.events("archived")).isPositive();
+      assertThat(recA.events("rehydrated") + recB.events("rehydrated")).isPositive();
+      assertThat(recA.events("promoted") + recB.events("promoted")).isPositive();
+      assertThat(recA.events("demoted") + recB.events("demoted")).isPositive();
+
+      TierStore warm = a.tier(Tier.WARM);
+      TierStore cold = a.tier(Tier.COLD);
+      for (int i = 0; i < KEYS; i++) {
+        StoredMemory w = warm.peek(key(i));
+        StoredMemory c = cold.peek(key(i));
+        assertThat(w != null && c != null)
+            .as("%s in both WARM (%s) and COLD (%s)", key(i), w, c)
+            .isFalse();
+      }
+      for (int i = 0; i < KEYS; i++) {
+        KeyState s = states[i];
+        for (TieredMemory inst : instances) {
+          Optional<Memory> got = inst.get(key(i));
+          if (s.deleted || s.version == 0) {
+            assertThat(got).as("deleted %s came back via %s", key(i), inst).isEmpty();
+          } else {
+            assertThat(got).as("last value of %s via %s", key(i), inst).isPresent();
+            assertThat(got.get().version()).isEqualTo(s.version);
+            assertThat(got.get().content()).isEqualTo(s.content);
+          }
+        }
+      }
+      a.close();
+      b.close();
+    }
+  }
+
+  private static TieredMemory instance(RealTiers real, TieringPolicy policy, RecordingObserver rec) {
+    return TieredMemory.builder("shared")
+        .policy(policy)
+        .autoDiscover(false)
+        .hot(real.hot())
+        .warm(real.warm())
+        .cold(real.cold())
+        .coordinator(real.coordinator())
+        .listener(rec)
+        .observer(rec)
+        .build();
+  }
+
+  private static String key(int i) {
+    return "shared-key-" + i;
+  }
+}

@@ -1,0 +1,288 @@
+package io.tieredmemory.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.event.TierEventListener;
+import io.tieredmemory.core.spi.TierEventListenerFactory;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The latest decisions of one or more stores (movements, evictions, deletes, backend failures,
+ * sweeps), as JSON, for {@code /memory/events} and the live view. Each decision gets a sequence
+ * number and reaches every subscriber once, in order. A subscriber that does not keep up loses the
+ * oldest undelivered decisions beyond its buffer (counted, never blocking the store).
+ *
+ * <p>Keys are hashed (SHA-256 of a per-feed salt and the key, 12 hex digits) unless {@code
+ * revealKeys} is set; content is never included; backend error messages are included only when keys
+ * are revealed (they may quote keys).
+ *
+ * <pre>{@code
+ * DecisionFeed feed = DecisionFeed.builder().history(500).build();
+ * TieredMemory store = TieredMemory.builder("agent").listenerFactory(feed).build();
+ * try (DecisionFeed.Subscription s = feed.subscribe()) {
+ *   DecisionFeed.Entry e = s.poll(Duration.ofSeconds(1));   // {"seq":1,"kind":"promoted",...}
+ * }
+ * }</pre>
+ */
+public final class DecisionFeed implements TierEventListenerFactory {
+  private static final DecisionFeed GLOBAL = builder().build();
+
+  private final int history;
+  private final int subscriberBuffer;
+  private final boolean revealKeys;
+  private final boolean includePuts;
+  private final byte[] salt;
+  private final ArrayDeque<Entry> recent;
+  private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Counter droppedCounter;
+  private long sequence; // guarded by this
+
+  private DecisionFeed(Builder b) {
+    this.history = b.history;
+    this.subscriberBuffer = b.subscriberBuffer;
+    this.revealKeys = b.revealKeys;
+    this.includePuts = b.includePuts;
+    this.salt = b.salt;
+    this.recent = new ArrayDeque<>(history);
+    MeterRegistry registry = b.registry;
+    this.droppedCounter =
+        Counter.builder(b.names.eventsDropped())
+            .description("Decisions the event feed dropped because a subscriber was too slow")
+            .register(registry);
+  }
+
+  /**
+   * The feed shared by every store built with auto-discovery on; {@link TieredMemoryEndpoint}
+   * serves it by default.
+   */
+  public static DecisionFeed global() {
+    return GLOBAL;
+  }
+
+  /** A builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * One decision as delivered: its sequence number, kind and JSON.
+   *
+   * @param sequence 1, 2, 3... in the order decisions were made
+   * @param kind the event kind, e.g. {@code promoted}
+   * @param json one JSON object, no newline
+   */
+  public record Entry(long sequence, String kind, String json) {}
+
+  @Override
+  public TierEventListener create(TieredMemory store) {
+    return this::accept;
+  }
+
+  /**
+   * Records one event (also usable as a listener directly: {@code builder.listener(feed::accept)}).
+   */
+  public void accept(TierEvent event) {
+    if (event instanceof TierEvent.Put && !includePuts) {
+      return;
+    }
+    StringBuilder json = new StringBuilder(200);
+    synchronized (this) {
+      long seq = ++sequence;
+      EventJson.write(json, seq, event, this::keyLabel, revealKeys);
+      Entry entry = new Entry(seq, event.kind(), json.toString());
+      if (recent.size() == history) {
+        recent.removeFirst();
+      }
+      recent.addLast(entry);
+      for (Subscription s : subscribers) {
+        s.offer(entry);
+      }
+    }
+  }
+
+  /** The most recent decisions, oldest first, at most {@code max}. */
+  public synchronized List<Entry> recent(int max) {
+    List<Entry> all = new ArrayList<>(recent);
+    return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+  }
+
+  /** Subscribes to decisions made from now on. Close the subscription when done. */
+  public Subscription subscribe() {
+    Subscription s = new Subscription(subscriberBuffer);
+    subscribers.add(s);
+    return s;
+  }
+
+  /** Subscribes, first replaying the remembered decisions after {@code afterSequence}. */
+  public synchronized Subscription subscribeAfter(long afterSequence) {
+    Subscription s = new Subscription(subscriberBuffer);
+    for (Entry e : recent) {
+      if (e.sequence() > afterSequence) {
+        s.offer(e);
+      }
+    }
+    subscribers.add(s);
+    return s;
+  }
+
+  /** Decisions dropped across all subscribers because they were too slow. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** How many subscribers are connected. */
+  public int subscribers() {
+    return subscribers.size();
+  }
+
+  String keyLabel(String key) {
+    if (revealKeys) {
+      return key;
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(salt);
+      byte[] digest = sha.digest(key.getBytes(StandardCharsets.UTF_8));
+      return "k:" + HexFormat.of().formatHex(digest, 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  /** One subscriber's queue of undelivered decisions. */
+  public final class Subscription implements AutoCloseable {
+    private final BlockingQueue<Entry> queue;
+    private final AtomicLong lost = new AtomicLong();
+
+    private Subscription(int capacity) {
+      this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    private void offer(Entry e) {
+      while (!queue.offer(e)) {
+        // Full: drop the oldest undelivered decision, never block the store's thread.
+        if (queue.poll() != null) {
+          lost.incrementAndGet();
+          dropped.incrementAndGet();
+          droppedCounter.increment();
+        }
+      }
+    }
+
+    /** The next decision, waiting up to {@code timeout}; null if none came. */
+    public Entry poll(Duration timeout) throws InterruptedException {
+      return queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Decisions this subscriber lost because it fell behind. */
+    public long lost() {
+      return lost.get();
+    }
+
+    @Override
+    public void close() {
+      subscribers.remove(this);
+    }
+  }
+
+  /** Builds a {@link DecisionFeed}. */
+  public static final class Builder {
+    private int history = 500;
+    private int subscriberBuffer = 1000;
+    private boolean revealKeys;
+    private boolean includePuts;
+    private byte[] salt = randomSalt();
+    private MeterRegistry registry = Metrics.globalRegistry;
+    private MetricNames names = MetricNames.defaults();
+
+    private Builder() {}
+
+    private static byte[] randomSalt() {
+      byte[] s = new byte[16];
+      new SecureRandom().nextBytes(s);
+      return s;
+    }
+
+    /** How many recent decisions to remember for new subscribers (default 500, at least 1). */
+    public Builder history(int value) {
+      this.history = Validation.requireAtLeast("history", value, 1);
+      return this;
+    }
+
+    /** Undelivered decisions kept per subscriber before the oldest are dropped (default 1000). */
+    public Builder subscriberBuffer(int value) {
+      this.subscriberBuffer = Validation.requireAtLeast("subscriberBuffer", value, 1);
+      return this;
+    }
+
+    /** Show keys as they are instead of hashed (default false). */
+    public Builder revealKeys(boolean value) {
+      this.revealKeys = value;
+      return this;
+    }
+
+    /** Include every put (default false: the feed is about decisions). */
+    public Builder includePuts(boolean value) {
+      this.includePuts = value;
+      return this;
+    }
+
+    /**
+     * The salt of key hashes (default random per feed). Give instances of one service the same salt
+     * to correlate a key's decisions across them.
+     */
+    public Builder keySalt(String value) {
+      this.salt = Validation.requireNonBlank("keySalt", value).getBytes(StandardCharsets.UTF_8);
+      return this;
+    }
+
+    /** Where the dropped-decisions counter goes (default: Micrometer's global registry). */
+    public Builder registry(MeterRegistry value) {
+      this.registry = Validation.requireNonNull("registry", value);
+      return this;
+    }
+
+    /** Meter names (default {@link MetricNames#defaults()}). */
+    public Builder names(MetricNames value) {
+      this.names = Validation.requireNonNull("names", value);
+      return this;
+    }
+
+    /** Builds the feed. */
+    public DecisionFeed build() {
+      return new DecisionFeed(this);
+    }
+  }
+
+  /** The {@link java.util.ServiceLoader} entry attaching {@link #global()} to every store. */
+  public static final class GlobalFeedBinding implements TierEventListenerFactory {
+    /** Called by {@link java.util.ServiceLoader}. */
+    public GlobalFeedBinding() {}
+
+    @Override
+    public TierEventListener create(TieredMemory store) {
+      if ("false".equalsIgnoreCase(System.getProperty("tiered.memory.metrics.autobind"))) {
+        return null;
+      }
+      return GLOBAL.create(store);
+    }
+  }
+}

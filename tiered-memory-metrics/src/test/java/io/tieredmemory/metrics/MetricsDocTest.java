@@ -1,0 +1,97 @@
+package io.tieredmemory.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.testkit.FaultyTierStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/metrics.md lists exactly the meters the code registers, with their types, units and tags.
+ */
+class MetricsDocTest {
+
+  /** One documented meter: type, unit, tag keys. */
+  record Doc(String type, String unit, String tags) {}
+
+  static Map<String, Doc> documented() throws IOException {
+    Path doc = Path.of("..", "docs", "metrics.md");
+    Map<String, Doc> rows = new TreeMap<>();
+    for (String line : Files.readAllLines(doc)) {
+      if (!line.startsWith("| `tiered.")) {
+        continue;
+      }
+      String[] cells = line.split("\\|");
+      String name = cells[1].trim().replace("`", "");
+      String type = cells[2].trim().replaceAll(" \\(.*\\)", "");
+      String tags = cells[4].trim().equals("(none)") ? "" : cells[4].trim().replace(" ", "");
+      rows.put(name, new Doc(type, cells[3].trim(), tags));
+    }
+    return rows;
+  }
+
+  static Map<String, Doc> registered() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DecisionFeed.builder().registry(registry).build();
+    try (TieredMemory store =
+        TieredMemory.builder("doc")
+            .autoDiscover(false)
+            .hot(new FaultyTierStore(InProcessTiers.hot()))
+            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .build()) {
+      Map<String, Doc> found = new TreeMap<>();
+      for (Meter m : registry.getMeters()) {
+        TreeSet<String> keys = new TreeSet<>();
+        for (Tag t : m.getId().getTags()) {
+          keys.add(t.getKey());
+        }
+        String type =
+            switch (m.getId().getType()) {
+              case COUNTER -> "counter";
+              case GAUGE -> "gauge";
+              case TIMER -> "timer";
+              case DISTRIBUTION_SUMMARY -> "distribution summary";
+              default -> m.getId().getType().name();
+            };
+        String unit = type.equals("timer") ? "seconds" : m.getId().getBaseUnit();
+        found.put(m.getId().getName(), new Doc(type, unit, String.join(",", keys)));
+      }
+      return found;
+    }
+  }
+
+  @Test
+  void metricsDoc_listsExactlyTheRegisteredMeters() throws IOException {
+    Map<String, Doc> doc = documented();
+    Map<String, Doc> code = registered();
+    assertThat(doc.keySet())
+        .isEqualTo(code.keySet())
+        .isEqualTo(new TreeSet<>(MetricNames.defaults().all()));
+    for (String name : code.keySet()) {
+      Doc d = doc.get(name);
+      Doc c = code.get(name);
+      assertThat(d.type()).as("type of %s", name).isEqualTo(c.type());
+      assertThat(sorted(d.tags())).as("tags of %s", name).isEqualTo(c.tags());
+      if (c.unit() != null) {
+        assertThat(d.unit()).as("unit of %s", name).isEqualTo(c.unit());
+      }
+    }
+  }
+
+  private static String sorted(String tags) {
+    return tags.isEmpty()
+        ? ""
+        : String.join(",", new TreeSet<>(java.util.List.of(tags.split(","))));
+  }
+}
