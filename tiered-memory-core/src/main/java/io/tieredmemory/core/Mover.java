@@ -108,16 +108,16 @@ final class Mover {
 
   /** WARM to COLD. Returns whether the memory is now archived. */
   boolean archive(StoredMemory sm, Decision decision) {
-    return copyThenRemove(sm, warm, cold, decision);
+    return copyThenRemove(sm, warm, cold, decision, true);
   }
 
   /** COLD to WARM. Returns whether WARM now holds the memory. */
   boolean rehydrate(StoredMemory sm, Decision decision) {
-    return copyThenRemove(sm, cold, warm, decision);
+    return copyThenRemove(sm, cold, warm, decision, false);
   }
 
   private boolean copyThenRemove(
-      StoredMemory sm, TierHandle from, TierHandle to, Decision decision) {
+      StoredMemory sm, TierHandle from, TierHandle to, Decision decision, boolean unlessHot) {
     String key = sm.key();
     long version = sm.version();
     try (KeyLocks.Held held = locks.exclusive(key)) {
@@ -127,6 +127,16 @@ final class Mover {
       StoredMemory current = from.peek(key);
       if (current == null || current.version() != version) {
         return false;
+      }
+      if (unlessHot) {
+        // A memory in HOT is in use (another process may have promoted it since the sweep
+        // looked): archiving it would leave HOT holding a memory WARM no longer has, and its
+        // demotion would later bring a second copy back to WARM. WARM learns the HOT reads.
+        StoredMemory inHot = hot.peek(key);
+        if (inHot != null) {
+          from.touch(key, inHot.lastAccessMillis());
+          return false;
+        }
       }
       if (!to.copyIn(current)) {
         // The target already holds a newer version: this copy is stale where it is.

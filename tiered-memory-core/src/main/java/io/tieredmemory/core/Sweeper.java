@@ -137,7 +137,7 @@ final class Sweeper {
       }
       t.demoted += moved;
       budget -= batch.size();
-      if (moved == 0 || batch.size() < batch()) {
+      if (moved == 0 || batch.isEmpty()) {
         return;
       }
     }
@@ -196,7 +196,7 @@ final class Sweeper {
         }
       }
       budget -= batch.size();
-      if (progress == 0 || batch.size() < batch()) {
+      if (progress == 0) {
         return;
       }
     }

@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Two store instances with the same name share one Redis, one PostgreSQL table and one Chroma
  * collection, as two replicas of a service would, and race writers, readers and sweeps on
- * overlapping keys. Afterwards no memory is lost, none was archived twice, every key reads its
- * last acknowledged value from either instance, and no memory is held in both WARM and COLD.
+ * overlapping keys. Afterwards no memory is lost, none was archived twice, every key reads its last
+ * acknowledged value from either instance, and no memory is held in both WARM and COLD.
  */
 class MultiInstanceIT {
-  private static final int KEYS = 60;
+  private static final int KEYS = 300;
   private static final Duration RUN = Duration.ofSeconds(8);
 
   /** What was acknowledged for one key; guarded by itself. */
@@ -48,9 +48,9 @@ class MultiInstanceIT {
     TieringPolicy policy =
         TieringPolicy.custom()
             .promoteAfter(2, Duration.ofSeconds(30))
-            .demoteWhenIdle(Duration.ofMillis(300))
+            .demoteWhenIdle(Duration.ofMillis(200))
             .hotCapacity(20)
-            .archiveWhenIdle(Duration.ofMillis(600))
+            .archiveWhenIdle(Duration.ofMillis(400))
             .sweepBatchSize(25)
             .build();
     try (RealTiers real = new RealTiers("multi")) {
@@ -98,7 +98,7 @@ class MultiInstanceIT {
                         }
                       }
                       ops.incrementAndGet();
-                      Thread.sleep(rnd.nextInt(3));
+                      Thread.sleep(5 + rnd.nextInt(10));
                     }
                     return null;
                   }));
@@ -117,9 +117,11 @@ class MultiInstanceIT {
                       }
                       Optional<Memory> got = instances[rnd.nextInt(2)].get(key(k));
                       if (got.isPresent() && got.get().version() < before) {
-                        violations.add(key(k) + " stale read " + got.get().version() + " < " + before);
+                        violations.add(
+                            key(k) + " stale read " + got.get().version() + " < " + before);
                       }
                       ops.incrementAndGet();
+                      Thread.sleep(2 + rnd.nextInt(6));
                     }
                     return null;
                   }));
@@ -150,17 +152,29 @@ class MultiInstanceIT {
 
       assertThat(violations).isEmpty();
       assertThat(ops.get()).as("the race did real work").isGreaterThan(500);
-      // Every archive event names a (key, version) no other archive event names.
-      Map<String, Integer> archivedTimes = new HashMap<>();
+      // No copy was archived twice: a (key, version) is archived again only after it came back
+      // from COLD (a rehydration of that same version) in between.
+      Map<String, Integer> archives = new HashMap<>();
+      Map<String, Integer> rehydrations = new HashMap<>();
       for (RecordingObserver rec : List.of(recA, recB)) {
         for (TierEvent e : rec.events()) {
           if (e instanceof TierEvent.Archived ar) {
-            archivedTimes.merge(ar.key() + "@" + ar.version(), 1, Integer::sum);
+            archives.merge(ar.key() + "@" + ar.version(), 1, Integer::sum);
+          } else if (e instanceof TierEvent.Rehydrated rh) {
+            rehydrations.merge(rh.key() + "@" + rh.version(), 1, Integer::sum);
           }
         }
       }
-      assertThat(archivedTimes).as("archives happened").isNotEmpty();
-      assertThat(archivedTimes.values()).as("archived twice: %s", archivedTimes).allMatch(n -> n == 1);
+      assertThat(archives).as("archives happened").isNotEmpty();
+      List<String> archivedTwice = new ArrayList<>();
+      archives.forEach(
+          (copy, n) -> {
+            if (n > rehydrations.getOrDefault(copy, 0) + 1) {
+              archivedTwice.add(
+                  copy + " archived " + n + "x, rehydrated " + rehydrations.get(copy) + "x");
+            }
+          });
+      assertThat(archivedTwice).as("copies archived twice").isEmpty();
       assertThat(recA.events("archived") + recB.events("archived")).isPositive();
       assertThat(recA.events("rehydrated") + recB.events("rehydrated")).isPositive();
       assertThat(recA.events("promoted") + recB.events("promoted")).isPositive();
@@ -193,7 +207,8 @@ class MultiInstanceIT {
     }
   }
 
-  private static TieredMemory instance(RealTiers real, TieringPolicy policy, RecordingObserver rec) {
+  private static TieredMemory instance(
+      RealTiers real, TieringPolicy policy, RecordingObserver rec) {
     return TieredMemory.builder("shared")
         .policy(policy)
         .autoDiscover(false)

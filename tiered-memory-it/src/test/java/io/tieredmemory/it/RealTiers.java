@@ -14,24 +14,24 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The three real servers for one test: a Redis connection, a PostgreSQL pool and the Chroma URL,
  * with names unique to the test (Redis prefix, table, collection) so tests never see each other's
- * data. Each call to {@link #hot()}, {@link #warm()}, {@link #cold()} makes a new backend over
- * the same data, as a second service instance would.
+ * data. Each call to {@link #hot()}, {@link #warm()}, {@link #cold()} makes a new backend over the
+ * same data, as a second service instance would.
  */
 final class RealTiers implements AutoCloseable {
   final String id;
-  final JedisPooled jedis;
+  final RedisClient jedis;
   final HikariDataSource pool;
   final URI chroma;
   final Embedder embedder = Embedder.hashing();
 
   RealTiers(String name) {
     this.id = name + "_" + Long.toHexString(System.nanoTime());
-    this.jedis = new JedisPooled(URI.create(RealServers.redisUrl()));
+    this.jedis = RedisClient.create(RealServers.redisUrl());
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(RealServers.postgresJdbcUrl());
     config.setUsername(RealServers.postgresUser());

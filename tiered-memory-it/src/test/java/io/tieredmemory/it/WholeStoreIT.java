@@ -31,11 +31,13 @@ class WholeStoreIT {
       StoreStats stats = store.stats();
       Map<String, Long> result = new TreeMap<>();
       // Backend timings exist only for remote tiers: compare everything else.
-      rec.snapshot().forEach((k, v) -> {
-        if (!k.startsWith("backend ")) {
-          result.put(k, v);
-        }
-      });
+      rec.snapshot()
+          .forEach(
+              (k, v) -> {
+                if (!k.startsWith("backend ")) {
+                  result.put(k, v);
+                }
+              });
       for (Tier t : Tier.values()) {
         result.put("items " + t.label(), stats.tier(t).items());
       }
@@ -78,9 +80,12 @@ class WholeStoreIT {
       assertThat(inProcess.get("move warm->cold " + MoveReason.WARM_IDLE.label()))
           .isEqualTo(ScriptedWorkload.ARCHIVES);
       // Remote tiers report their backend calls; none failed.
-      assertThat(backend.snapshot().keySet()).anyMatch(k -> k.startsWith("backend hot read success"));
-      assertThat(backend.snapshot().keySet()).anyMatch(k -> k.startsWith("backend warm write success"));
-      assertThat(backend.snapshot().keySet()).anyMatch(k -> k.startsWith("backend cold copy success"));
+      assertThat(backend.snapshot().keySet())
+          .anyMatch(k -> k.startsWith("backend hot read success"));
+      assertThat(backend.snapshot().keySet())
+          .anyMatch(k -> k.startsWith("backend warm write success"));
+      assertThat(backend.snapshot().keySet())
+          .anyMatch(k -> k.startsWith("backend cold copy success"));
       assertThat(backend.snapshot().keySet()).noneMatch(k -> k.endsWith(" error"));
       assertThat(backend.requests(Operation.GET, Tier.COLD, RequestResult.HIT))
           .isEqualTo(ScriptedWorkload.COLD_HITS);

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class RedisTierStoreIT extends TierStoreContract {
- *   protected TierStore createStore() { return RedisTierStore.create(...); }
+ *   protected TierStore createStore() { return RedisTierStore.builder(client).prefix(unique()).build(); }
  * }
  * }</pre>
  *

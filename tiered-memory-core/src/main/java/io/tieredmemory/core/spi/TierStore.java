@@ -83,8 +83,8 @@ public interface TierStore extends AutoCloseable {
 
   /**
    * Writes a new version: stores {@code proposal} with version {@code max(proposal.version(),
-   * existing.version() + 1)}, keeping the existing {@code createdAt}, and counts the write as an
-   * access at {@code nowMillis}. Atomic per key.
+   * existing.version() + 1)}, keeping the existing {@code createdAt} and access count, and raising
+   * the last access to {@code nowMillis} (a write keeps a memory from going idle). Atomic per key.
    *
    * @return what was stored, with the version assigned
    */

@@ -1,0 +1,368 @@
+package io.tieredmemory.chroma;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A small client for the parts of Chroma's v2 REST API the COLD tier needs. Package-private on
+ * purpose: it is an implementation detail of {@link ChromaTierStore}, not a general Chroma client.
+ *
+ * <p>Record calls take a collection UUID (Chroma's v2 paths need it, not the name). Batches larger
+ * than the server's {@code max_batch_size} are split here, because the server does not enforce the
+ * limit it advertises. JSON is handled with Jackson's tree model only (no bean binding, no
+ * polymorphic typing), with Jackson's default read limits.
+ */
+final class ChromaClient {
+  static final ObjectMapper JSON = ChromaJson.JSON;
+  static final JsonNodeFactory NODES = ChromaJson.NODES;
+
+  /** What a get or query returns besides ids. */
+  enum Include {
+    DOCUMENTS("documents"),
+    METADATAS("metadatas"),
+    EMBEDDINGS("embeddings"),
+    DISTANCES("distances");
+
+    final String wire;
+
+    Include(String wire) {
+      this.wire = wire;
+    }
+  }
+
+  /** A record to write; null fields are left out of the request (kept by update and upsert). */
+  record Write(String id, String document, float[] embedding, ObjectNode metadata) {}
+
+  /** A record read back; fields not included are null. */
+  record Row(String id, String document, JsonNode metadata, float[] embedding) {}
+
+  /** A query result with Chroma's distance (for cosine: 1 - similarity). */
+  record Hit(Row row, double distance) {}
+
+  /** A collection as the server describes it; {@code dimension} is null until the first add. */
+  record CollectionInfo(String id, String name, String space, Integer dimension) {}
+
+  private final HttpClient http;
+  private final String base;
+  private final String databasePath;
+  private final Duration requestTimeout;
+  private final Map<String, String> headers;
+  private final int batchCap;
+  private final AtomicLong requests = new AtomicLong();
+  private volatile int maxBatchSize;
+
+  ChromaClient(
+      URI baseUrl,
+      String tenant,
+      String database,
+      Duration connectTimeout,
+      Duration requestTimeout,
+      Map<String, String> headers,
+      int batchCap) {
+    String b = baseUrl.toString();
+    this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    this.databasePath =
+        "/api/v2/tenants/"
+            + ChromaJson.segment(tenant)
+            + "/databases/"
+            + ChromaJson.segment(database)
+            + "/collections";
+    this.requestTimeout = requestTimeout;
+    this.headers = Map.copyOf(headers);
+    this.batchCap = batchCap;
+    // HTTP/1.1: the default would try an h2c upgrade on every plain-http connection.
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(connectTimeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /** HTTP requests sent so far (for tests and diagnostics). */
+  long requestCount() {
+    return requests.get();
+  }
+
+  /** {@code GET /api/v2/heartbeat}. */
+  JsonNode heartbeat() {
+    return send("GET", "/api/v2/heartbeat", null);
+  }
+
+  /** The largest batch per call: the server's pre-flight {@code max_batch_size}, fetched once. */
+  int maxBatchSize() {
+    int cached = maxBatchSize;
+    if (cached > 0) {
+      return cached;
+    }
+    JsonNode checks = send("GET", "/api/v2/pre-flight-checks", null);
+    int server = checks.path("max_batch_size").asInt(0);
+    if (server < 1) {
+      throw new IllegalStateException(
+          "Chroma pre-flight-checks gave no usable max_batch_size: "
+              + ChromaJson.abbreviate(checks));
+    }
+    maxBatchSize = Math.min(server, batchCap);
+    return maxBatchSize;
+  }
+
+  /** Gets the collection, creating it with {@code space} if absent. */
+  CollectionInfo getOrCreateCollection(String name, String space) {
+    ObjectNode body = NODES.objectNode();
+    body.put("name", name);
+    body.put("get_or_create", true);
+    body.putObject("configuration").putObject("hnsw").put("space", space);
+    JsonNode c = send("POST", databasePath, body);
+    JsonNode config = c.path("configuration_json");
+    String actual = config.path("hnsw").path("space").asText(null);
+    if (actual == null) {
+      actual = config.path("spann").path("space").asText(null);
+    }
+    JsonNode dim = c.path("dimension");
+    return new CollectionInfo(
+        c.path("id").asText(),
+        c.path("name").asText(),
+        actual == null ? "l2" : actual, // Chroma's default space
+        dim.isIntegralNumber() ? dim.asInt() : null);
+  }
+
+  /** Deletes a collection by name. */
+  void deleteCollection(String name) {
+    send("DELETE", databasePath + "/" + ChromaJson.segment(name), null);
+  }
+
+  /** Adds records; ids that exist are ignored by the server. */
+  void add(String collectionId, List<Write> records) {
+    write("add", collectionId, records);
+  }
+
+  /** Inserts or replaces records (metadata keys are merged: omitted keys are kept). */
+  void upsert(String collectionId, List<Write> records) {
+    write("upsert", collectionId, records);
+  }
+
+  /** Updates existing records (absent ids are ignored); metadata keys are merged. */
+  void update(String collectionId, List<Write> records) {
+    write("update", collectionId, records);
+  }
+
+  private void write(String op, String collectionId, List<Write> records) {
+    for (List<Write> batch : batches(records)) {
+      ObjectNode body = NODES.objectNode();
+      ArrayNode ids = body.putArray("ids");
+      boolean anyDoc = false;
+      boolean anyVec = false;
+      boolean anyMeta = false;
+      for (Write w : batch) {
+        ids.add(w.id());
+        anyDoc |= w.document() != null;
+        anyVec |= w.embedding() != null;
+        anyMeta |= w.metadata() != null;
+      }
+      if (anyDoc) {
+        ArrayNode docs = body.putArray("documents");
+        batch.forEach(w -> docs.add(w.document()));
+      }
+      if (anyVec) {
+        ArrayNode vecs = body.putArray("embeddings");
+        for (Write w : batch) {
+          ArrayNode v = vecs.addArray();
+          for (float x : w.embedding()) {
+            v.add(x);
+          }
+        }
+      }
+      if (anyMeta) {
+        ArrayNode metas = body.putArray("metadatas");
+        batch.forEach(w -> metas.add(w.metadata()));
+      }
+      send("POST", recordPath(collectionId, op), body);
+    }
+  }
+
+  /** Gets records by id, in batches; absent ids are left out. */
+  List<Row> get(String collectionId, List<String> ids, Set<Include> include) {
+    List<Row> rows = new ArrayList<>();
+    for (List<String> batch : batches(ids)) {
+      ObjectNode body = NODES.objectNode();
+      ArrayNode idArray = body.putArray("ids");
+      batch.forEach(idArray::add);
+      includes(body, include);
+      rows.addAll(ChromaJson.rows(send("POST", recordPath(collectionId, "get"), body)));
+    }
+    return rows;
+  }
+
+  /** One page of the records matching {@code where} (all records when null). */
+  List<Row> getPage(
+      String collectionId, ObjectNode where, int limit, int offset, Set<Include> include) {
+    ObjectNode body = NODES.objectNode();
+    if (where != null) {
+      body.set("where", where);
+    }
+    body.put("limit", limit);
+    body.put("offset", offset);
+    includes(body, include);
+    return ChromaJson.rows(send("POST", recordPath(collectionId, "get"), body));
+  }
+
+  /** The {@code n} nearest records to {@code embedding}, nearest first. */
+  List<Hit> query(String collectionId, float[] embedding, int n, Set<Include> include) {
+    ObjectNode body = NODES.objectNode();
+    ArrayNode v = body.putArray("query_embeddings").addArray();
+    for (float x : embedding) {
+      v.add(x);
+    }
+    body.put("n_results", n);
+    includes(body, include);
+    JsonNode r = send("POST", recordPath(collectionId, "query"), body);
+    List<Row> rows = ChromaJson.rows(ChromaJson.flatten(r));
+    JsonNode distances = r.path("distances").path(0);
+    List<Hit> hits = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      hits.add(new Hit(rows.get(i), distances.path(i).asDouble(Double.NaN)));
+    }
+    return hits;
+  }
+
+  /** Deletes the given ids that match {@code where} (all of them when null), in batches. */
+  void delete(String collectionId, List<String> ids, ObjectNode where) {
+    for (List<String> batch : batches(ids)) {
+      ObjectNode body = NODES.objectNode();
+      ArrayNode idArray = body.putArray("ids");
+      batch.forEach(idArray::add);
+      if (where != null) {
+        body.set("where", where);
+      }
+      send("POST", recordPath(collectionId, "delete"), body);
+    }
+  }
+
+  /** How many records the collection holds. */
+  long count(String collectionId) {
+    return send("GET", recordPath(collectionId, "count"), null).asLong();
+  }
+
+  /** {@code {"field": {"op": value}}}. */
+  static ObjectNode where(String field, String op, long value) {
+    ObjectNode w = NODES.objectNode();
+    w.putObject(field).put(op, value);
+    return w;
+  }
+
+  private String recordPath(String collectionId, String op) {
+    return databasePath + "/" + ChromaJson.segment(collectionId) + "/" + op;
+  }
+
+  private <T> List<List<T>> batches(List<T> items) {
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    int size = maxBatchSize();
+    List<List<T>> out = new ArrayList<>((items.size() + size - 1) / size);
+    for (int i = 0; i < items.size(); i += size) {
+      out.add(items.subList(i, Math.min(items.size(), i + size)));
+    }
+    return out;
+  }
+
+  private static void includes(ObjectNode body, Set<Include> include) {
+    ArrayNode array = body.putArray("include");
+    for (Include i : include) {
+      array.add(i.wire);
+    }
+  }
+
+  private JsonNode send(String method, String path, JsonNode body) {
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(requestTimeout)
+            .header("Accept", "application/json");
+    headers.forEach(rb::header);
+    if (body == null) {
+      rb.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      rb.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(ChromaJson.bytes(body)));
+    }
+    requests.incrementAndGet();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpConnectTimeoutException e) {
+      throw noResponse(method, path, "could not connect within the connect timeout", e);
+    } catch (HttpTimeoutException e) {
+      throw noResponse(method, path, "no answer within " + requestTimeout, e);
+    } catch (IOException e) {
+      throw noResponse(method, path, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw noResponse(method, path, "interrupted", e);
+    }
+    int status = response.statusCode();
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (status / 100 != 2) {
+      throw httpError(method, path, status, text);
+    }
+    if (text.isBlank()) {
+      return NullNode.getInstance();
+    }
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ChromaException(
+          status, method, path, null, null, "unreadable JSON: " + ChromaJson.abbreviate(text), e);
+    }
+  }
+
+  private static ChromaException httpError(String method, String path, int status, String text) {
+    try {
+      JsonNode error = JSON.readTree(text);
+      if (error != null && error.isObject()) {
+        String type = error.path("error").asText(null);
+        String message = error.path("message").asText(null);
+        if (message == null) {
+          message = error.path("detail").asText(null); // FastAPI-style errors
+        }
+        if (type != null || message != null) {
+          return new ChromaException(status, method, path, type, message, null, null);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // not JSON: fall through and show the text itself
+    }
+    return new ChromaException(
+        status,
+        method,
+        path,
+        null,
+        text.isBlank() ? null : ChromaJson.abbreviate(text),
+        null,
+        null);
+  }
+
+  private static ChromaException noResponse(
+      String method, String path, String detail, Exception cause) {
+    return new ChromaException(
+        ChromaException.NO_RESPONSE, method, path, null, null, detail, cause);
+  }
+}

@@ -1,0 +1,94 @@
+package io.tieredmemory.chroma;
+
+/**
+ * A Chroma call that failed: the server answered with an error status, did not answer in time, or
+ * could not be reached. The message names the HTTP method and path, the status and the server's own
+ * error message; it never contains a header value (credentials) or a request body (content).
+ *
+ * <pre>{@code
+ * try {
+ *   cold.search(vector, query, 5);
+ * } catch (ChromaException e) {
+ *   e.status();          // 400
+ *   e.serverMessage();   // "Collection expecting embedding with dimension of 256, got 3"
+ * }
+ * }</pre>
+ */
+public final class ChromaException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The {@link #status()} of a call that got no HTTP response (timeout, refused connection). */
+  public static final int NO_RESPONSE = -1;
+
+  private final int status;
+  private final String method;
+  private final String path;
+  private final String serverError;
+  private final String serverMessage;
+
+  ChromaException(
+      int status,
+      String method,
+      String path,
+      String serverError,
+      String serverMessage,
+      String detail,
+      Throwable cause) {
+    super(describe(status, method, path, serverError, serverMessage, detail), cause);
+    this.status = status;
+    this.method = method;
+    this.path = path;
+    this.serverError = serverError;
+    this.serverMessage = serverMessage;
+  }
+
+  private static String describe(
+      int status,
+      String method,
+      String path,
+      String serverError,
+      String serverMessage,
+      String detail) {
+    StringBuilder sb = new StringBuilder("Chroma ").append(method).append(' ').append(path);
+    if (status == NO_RESPONSE) {
+      sb.append(" failed without a response: ").append(detail);
+      return sb.toString();
+    }
+    sb.append(" failed with HTTP ").append(status);
+    if (serverError != null) {
+      sb.append(' ').append(serverError);
+    }
+    if (serverMessage != null) {
+      sb.append(": ").append(serverMessage);
+    }
+    if (detail != null) {
+      sb.append(" (").append(detail).append(')');
+    }
+    return sb.toString();
+  }
+
+  /** The HTTP status, or {@link #NO_RESPONSE} when the server did not answer. */
+  public int status() {
+    return status;
+  }
+
+  /** The HTTP method of the failed call, e.g. {@code POST}. */
+  public String method() {
+    return method;
+  }
+
+  /** The path of the failed call, e.g. {@code /api/v2/tenants/t/databases/d/collections/ID/get}. */
+  public String path() {
+    return path;
+  }
+
+  /** The server's error type (e.g. {@code InvalidArgumentError}), or {@code null}. */
+  public String serverError() {
+    return serverError;
+  }
+
+  /** The server's error message, or {@code null} when there was none. */
+  public String serverMessage() {
+    return serverMessage;
+  }
+}

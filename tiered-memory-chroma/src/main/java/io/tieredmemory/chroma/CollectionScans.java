@@ -1,0 +1,111 @@
+package io.tieredmemory.chroma;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tieredmemory.chroma.ChromaClient.Include;
+import io.tieredmemory.chroma.ChromaClient.Row;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * The operations Chroma cannot answer with an index: it can neither sort nor sum, so these page
+ * through the matching records' metadata ({@code limit}/{@code offset}, one round trip per {@code
+ * max_batch_size} records) and do the rest in Java. Offset paging over a collection that changes
+ * meanwhile may skip or repeat a record; both results are approximate by nature anyway.
+ */
+final class CollectionScans {
+  private static final Set<Include> METADATAS = EnumSet.of(Include.METADATAS);
+  private static final Set<Include> RECORDS = EnumSet.of(Include.DOCUMENTS, Include.METADATAS);
+
+  /** A candidate key with its effective last access. */
+  record Candidate(String key, long lastAccessMillis) {}
+
+  static final Comparator<Candidate> OLDEST_FIRST =
+      Comparator.comparingLong(Candidate::lastAccessMillis).thenComparing(Candidate::key);
+
+  private final ChromaClient client;
+  private final String collectionId;
+
+  CollectionScans(ChromaClient client, String collectionId) {
+    this.client = client;
+    this.collectionId = collectionId;
+  }
+
+  /**
+   * The {@code limit} records with the oldest last access before {@code before}, oldest first,
+   * counting unflushed reads in {@code buffer}: a metadata scan of the matching records, then one
+   * {@code /get} of the winners' content.
+   */
+  List<StoredMemory> oldest(long before, int limit, AccessBuffer buffer) {
+    List<Candidate> oldest = oldestKeys(before, limit, buffer);
+    List<String> keys = new ArrayList<>(oldest.size());
+    oldest.forEach(c -> keys.add(c.key()));
+    List<StoredMemory> result = new ArrayList<>(oldest.size());
+    for (Row row : client.get(collectionId, keys, RECORDS)) {
+      // Re-checked: a record may have been read or replaced since the scan saw it.
+      StoredMemory s = buffer.withPending(RecordCodec.decode(row));
+      if (s != null && s.lastAccessMillis() < before) {
+        result.add(s);
+      }
+    }
+    result.sort(
+        Comparator.comparingLong(StoredMemory::lastAccessMillis).thenComparing(StoredMemory::key));
+    return result;
+  }
+
+  private List<Candidate> oldestKeys(long before, int limit, AccessBuffer buffer) {
+    ObjectNode where =
+        before == Long.MAX_VALUE ? null : ChromaClient.where(RecordCodec.LAST, "$lt", before);
+    // Worst candidate on top, so the heap keeps the best `limit` seen.
+    PriorityQueue<Candidate> best = new PriorityQueue<>(limit + 1, OLDEST_FIRST.reversed());
+    int page = client.maxBatchSize();
+    for (int offset = 0; ; offset += page) {
+      List<Row> rows = client.getPage(collectionId, where, page, offset, METADATAS);
+      for (Row row : rows) {
+        JsonNode meta = row.metadata();
+        if (!RecordCodec.isOurs(meta)) {
+          continue;
+        }
+        long last = RecordCodec.lastAccess(meta);
+        AccessBuffer.Pending p = buffer.get(row.id());
+        if (p != null) {
+          last = Math.max(last, p.lastAccessMillis()); // an unflushed read makes it younger
+        }
+        if (last < before) {
+          best.add(new Candidate(row.id(), last));
+          if (best.size() > limit) {
+            best.poll();
+          }
+        }
+      }
+      if (rows.size() < page) {
+        break;
+      }
+    }
+    List<Candidate> out = new ArrayList<>(best);
+    out.sort(OLDEST_FIRST);
+    return out;
+  }
+
+  /** The sum of {@code tm_size} over every record. */
+  long totalSize() {
+    long total = 0;
+    int page = client.maxBatchSize();
+    for (int offset = 0; ; offset += page) {
+      List<Row> rows = client.getPage(collectionId, null, page, offset, METADATAS);
+      for (Row row : rows) {
+        if (RecordCodec.isOurs(row.metadata())) {
+          total += RecordCodec.size(row.metadata());
+        }
+      }
+      if (rows.size() < page) {
+        return total;
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.tieredmemory.chroma;
+
+import io.tieredmemory.chroma.ChromaClient.Include;
+import io.tieredmemory.chroma.ChromaClient.Row;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Removals on a server without transactions or delete counts. Each one reads first, under the keys'
+ * locks of this process, to learn what it will remove, then deletes with a {@code where} on {@code
+ * tm_version} so the server applies the condition again: a version written in between by another
+ * process is never removed. In that window the answer may still claim a removal that did not
+ * happen; the store's KeyCoordinator serialises moves and deletes across processes and so closes
+ * it.
+ */
+final class Removals {
+  private static final Set<Include> NOTHING = EnumSet.noneOf(Include.class);
+  private static final Set<Include> METADATAS = EnumSet.of(Include.METADATAS);
+
+  private final ChromaClient client;
+  private final String collectionId;
+  private final StripedLocks locks;
+  private final AccessBuffer buffer;
+  private final Runnable onWrite;
+
+  Removals(
+      ChromaClient client,
+      String collectionId,
+      StripedLocks locks,
+      AccessBuffer buffer,
+      Runnable onWrite) {
+    this.client = client;
+    this.collectionId = collectionId;
+    this.locks = locks;
+    this.buffer = buffer;
+    this.onWrite = onWrite;
+  }
+
+  /**
+   * A {@code /get} to learn whether the key's version matches {@code op} ({@code $eq} or {@code
+   * $lt}) {@code version}, then a {@code /delete} with the same condition as {@code where}.
+   */
+  boolean removeWhen(String key, String op, long version) {
+    try (StripedLocks.Held held = locks.lock(key)) {
+      List<Row> rows = client.get(collectionId, List.of(key), METADATAS);
+      if (rows.isEmpty() || !RecordCodec.isOurs(rows.get(0).metadata())) {
+        return false;
+      }
+      long stored = RecordCodec.version(rows.get(0).metadata());
+      boolean matches = op.equals("$eq") ? stored == version : stored < version;
+      if (!matches) {
+        return false;
+      }
+      client.delete(
+          collectionId, List.of(key), ChromaClient.where(RecordCodec.VERSION, op, version));
+      buffer.discard(key);
+      onWrite.run();
+      return true;
+    }
+  }
+
+  /** A {@code /get} to learn presence, then an unconditional {@code /delete}. */
+  boolean remove(String key) {
+    try (StripedLocks.Held held = locks.lock(key)) {
+      if (client.get(collectionId, List.of(key), NOTHING).isEmpty()) {
+        return false;
+      }
+      client.delete(collectionId, List.of(key), null);
+      buffer.discard(key);
+      onWrite.run();
+      return true;
+    }
+  }
+
+  /** One {@code /get} per batch, then one conditional {@code /delete} per distinct threshold. */
+  List<String> removeAllIfOlder(Map<String, Long> versions) {
+    List<String> removed = new ArrayList<>();
+    List<String> keys = new ArrayList<>(versions.keySet());
+    int batch = client.maxBatchSize();
+    for (int i = 0; i < keys.size(); i += batch) {
+      List<String> chunk = keys.subList(i, Math.min(keys.size(), i + batch));
+      try (StripedLocks.Held held = locks.lockAll(chunk)) {
+        Map<Long, List<String>> staleByThreshold = new TreeMap<>();
+        for (Row row : client.get(collectionId, chunk, METADATAS)) {
+          long threshold = versions.get(row.id());
+          if (RecordCodec.isOurs(row.metadata())
+              && RecordCodec.version(row.metadata()) < threshold) {
+            staleByThreshold.computeIfAbsent(threshold, t -> new ArrayList<>()).add(row.id());
+          }
+        }
+        for (Map.Entry<Long, List<String>> e : staleByThreshold.entrySet()) {
+          client.delete(
+              collectionId,
+              e.getValue(),
+              ChromaClient.where(RecordCodec.VERSION, "$lt", e.getKey()));
+          e.getValue().forEach(buffer::discard);
+          removed.addAll(e.getValue());
+          onWrite.run();
+        }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,179 @@
+package io.tieredmemory.chroma;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.testkit.SearchableTierStoreContract;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract kit, plus Chroma-specific behaviour, against the real server in TM_CHROMA_URL. */
+class ChromaTierStoreIT extends SearchableTierStoreContract {
+  private static final long HLC_VERSION = 1_800_000_000_000_001L;
+
+  private final List<String> collections = new ArrayList<>();
+  private final List<ChromaTierStore> extraStores = new ArrayList<>();
+
+  @Override
+  protected SearchableTierStore createStore() {
+    return newStore(ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder()));
+  }
+
+  private ChromaTierStore newStore(ChromaTierStoreBuilder builder) {
+    String name = ChromaTestSupport.uniqueCollection("tm-store-it");
+    collections.add(name);
+    return builder.collection(name).accessFlushInterval(Duration.ofHours(1)).build();
+  }
+
+  private ChromaTierStore chroma() {
+    return (ChromaTierStore) store;
+  }
+
+  @AfterEach
+  void deleteCollections() {
+    // Closed here first (the kit closes it again, a no-op) so the final flush finds the collection.
+    store.close();
+    extraStores.forEach(ChromaTierStore::close);
+    ChromaClient client =
+        ChromaTestSupport.client(ChromaTestSupport.chromaUrl(), Duration.ofSeconds(10));
+    collections.forEach(name -> ChromaTestSupport.deleteQuietly(client, name));
+  }
+
+  @Test
+  void read_isOneHttpCall_hitOrMiss() {
+    String k = key("one-call");
+    store.upsert(memory(k, "content", 1), T0_MILLIS);
+    ChromaClient client = chroma().client();
+
+    long before = client.requestCount();
+    assertThat(store.read(k, T0_MILLIS + 1)).isNotNull();
+    assertThat(client.requestCount() - before).isEqualTo(1);
+
+    before = client.requestCount();
+    assertThat(store.read(key("absent"), T0_MILLIS + 1)).isNull();
+    assertThat(client.requestCount() - before).isEqualTo(1);
+
+    before = client.requestCount();
+    assertThat(store.peek(k).accessCount()).isEqualTo(1); // unflushed read counted
+    assertThat(client.requestCount() - before).isEqualTo(1);
+  }
+
+  @Test
+  void upsert_hybridClockVersions_roundTripAndFilterExactly() {
+    String k = key("hlc");
+    store.copyIn(new StoredMemory(memory(k, "v", HLC_VERSION), 0, T0_MILLIS));
+    assertThat(store.peek(k).version()).isEqualTo(HLC_VERSION);
+    assertThat(store.upsert(memory(k, "w", 1), T0_MILLIS).version()).isEqualTo(HLC_VERSION + 1);
+
+    assertThat(store.removeIfVersion(k, HLC_VERSION)).isFalse();
+    assertThat(store.removeIfOlder(k, HLC_VERSION + 1)).isFalse();
+    assertThat(store.removeIfVersion(k, HLC_VERSION + 1)).isTrue();
+    assertThat(store.peek(k)).isNull();
+  }
+
+  @Test
+  void upsert_instantsWithNanosAndOddMetadata_roundTripExactly() {
+    String k = key("exact-meta");
+    Instant created = Instant.parse("2026-01-01T00:00:00.123456789Z");
+    Map<String, String> meta = new HashMap<>();
+    meta.put("nested", "{\"a\":[1,2]}");
+    meta.put("empty", "");
+    meta.put("number", "42");
+    meta.put("null", "null");
+    meta.put("ключ 😀", "tab\tnewline\n\u0001");
+    store.upsert(new Memory(k, "", meta, created, created, 3), T0_MILLIS);
+
+    Memory read = store.read(k, T0_MILLIS);
+    assertThat(read.metadata()).isEqualTo(meta);
+    assertThat(read.content()).isEmpty();
+    assertThat(read.createdAt()).isEqualTo(created);
+
+    store.upsert(new Memory(k, "x", Map.of(), created, created, 1), T0_MILLIS);
+    assertThat(store.read(k, T0_MILLIS).metadata()).isEmpty(); // Chroma's merge keeps nothing old
+  }
+
+  @Test
+  void flush_runsInTheBackground() throws Exception {
+    ChromaTierStore s =
+        ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder())
+            .collection(track(ChromaTestSupport.uniqueCollection("tm-flush-it")))
+            .accessFlushInterval(Duration.ofMillis(50))
+            .build();
+    extraStores.add(s);
+    String k = key("bg");
+    s.upsert(memory(k, "a", 1), T0_MILLIS);
+    s.read(k, T0_MILLIS + 9_000);
+
+    ChromaClient client = s.client();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long stored = 0;
+    while (System.nanoTime() < deadline) {
+      stored =
+          RecordCodec.accessCount(
+              client
+                  .get(
+                      s.collectionId(),
+                      List.of(k),
+                      java.util.EnumSet.of(ChromaClient.Include.METADATAS))
+                  .get(0)
+                  .metadata());
+      if (stored == 1) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(stored).isEqualTo(1);
+  }
+
+  @Test
+  void batchedOperations_splitAboveMaxBatchSize() {
+    ChromaTierStore s =
+        newStore(
+            ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder()).maxBatchSize(2));
+    extraStores.add(s);
+    Map<String, Long> versions = new HashMap<>();
+    List<String> keys = new ArrayList<>();
+    long size = 0;
+    for (int i = 0; i < 7; i++) {
+      String k = key("b" + i);
+      keys.add(k);
+      s.upsert(memory(k, "c" + i, 10), T0_MILLIS + i);
+      size += memory(k, "c" + i, 10).sizeInBytes();
+      versions.put(k, i % 2 == 0 ? 11L : 10L); // even keys are stale
+    }
+    assertThat(s.readAll(keys, T0_MILLIS + 100)).hasSize(7);
+    s.flush();
+    assertThat(s.peekAll(keys).values()).allMatch(m -> m.accessCount() == 1);
+    assertThat(s.bytes()).isEqualTo(size);
+    assertThat(keysOf(s.oldestAccessed(Long.MAX_VALUE, 3))).hasSize(3);
+
+    List<String> removed = s.removeAllIfOlder(versions);
+
+    assertThat(removed)
+        .containsExactlyInAnyOrder(keys.get(0), keys.get(2), keys.get(4), keys.get(6));
+    assertThat(s.count()).isEqualTo(3);
+  }
+
+  @Test
+  void toString_namesCollectionButNoHeaderValue() {
+    ChromaTierStore s =
+        newStore(
+            ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder())
+                .header("x-chroma-token", "s3cret-token"));
+    extraStores.add(s);
+    assertThat(s.toString()).contains("collection=tm-store-it-").doesNotContain("s3cret");
+  }
+
+  private String track(String collection) {
+    collections.add(collection);
+    return collection;
+  }
+}

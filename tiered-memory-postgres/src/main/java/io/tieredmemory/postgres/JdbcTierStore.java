@@ -1,0 +1,339 @@
+package io.tieredmemory.postgres;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.TieredMemoryException;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+
+/** The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. */
+sealed class JdbcTierStore implements PostgresTierStore permits SearchableJdbcTierStore {
+  final DataSource dataSource;
+  final TableName table;
+  final Sql sql;
+  private final AccessFlusher access;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  @FunctionalInterface
+  interface SqlCall<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  JdbcTierStore(DataSource dataSource, TableName table, Duration flushInterval) {
+    this.dataSource = dataSource;
+    this.table = table;
+    this.sql = new Sql(table);
+    this.access =
+        new AccessFlusher(
+            "PostgresTierStore[table=" + table.name() + "]",
+            "tiered-memory-postgres-flush-" + table.name(),
+            flushInterval,
+            batch -> call("flush", c -> writeAccess(c, batch)));
+  }
+
+  @Override
+  public String kind() {
+    return "postgres";
+  }
+
+  @Override
+  public String table() {
+    return table.name();
+  }
+
+  @Override
+  public Memory read(String key, long nowMillis) {
+    Memory m;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql.read)) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        m = rs.next() ? Rows.memory(rs) : null;
+      }
+      commitIfNeeded(c);
+    } catch (SQLException e) {
+      throw failure("read", e);
+    }
+    if (m != null) {
+      access.record(key, nowMillis);
+    }
+    return m;
+  }
+
+  @Override
+  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
+    Map<String, Memory> found = new HashMap<>();
+    for (StoredMemory s : selectKeys("readAll", keys)) {
+      found.put(s.key(), s.memory());
+      access.record(s.key(), nowMillis);
+    }
+    return found;
+  }
+
+  @Override
+  public StoredMemory peek(String key) {
+    return call(
+        "peek",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.read)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? access.withPending(Rows.stored(rs)) : null;
+            }
+          }
+        });
+  }
+
+  @Override
+  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
+    Map<String, StoredMemory> found = new HashMap<>();
+    for (StoredMemory s : selectKeys("peekAll", keys)) {
+      found.put(s.key(), access.withPending(s));
+    }
+    return found;
+  }
+
+  private List<StoredMemory> selectKeys(String operation, Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    return call(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.readAll)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray(new String[0])));
+            return list(ps);
+          }
+        });
+  }
+
+  @Override
+  public StoredMemory upsert(Memory proposal, long nowMillis) {
+    return call(
+        "upsert",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
+            Rows.bindValue(ps, proposal, 9);
+            ps.setLong(8, nowMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              Memory stored =
+                  proposal
+                      .withVersion(rs.getLong(2), proposal.updatedAt())
+                      .withCreatedAt(Rows.instant(rs.getLong(1)));
+              return new StoredMemory(stored, rs.getLong(3), rs.getLong(4));
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean copyIn(StoredMemory copy) {
+    return call(
+        "copyIn",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.copyIn)) {
+            Rows.bindValue(ps, copy.memory(), 10);
+            ps.setLong(8, copy.accessCount());
+            ps.setLong(9, copy.lastAccessMillis());
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  @Override
+  public boolean removeIfVersion(String key, long version) {
+    return delete("removeIfVersion", sql.removeIfVersion, key, version);
+  }
+
+  @Override
+  public boolean removeIfOlder(String key, long version) {
+    return delete("removeIfOlder", sql.removeIfOlder, key, version);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    return call(
+        "remove",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
+            ps.setString(1, key);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  private boolean delete(String operation, String statement, String key, long version) {
+    return call(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setString(1, key);
+            ps.setLong(2, version);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  @Override
+  public List<String> removeAllIfOlder(Map<String, Long> versions) {
+    if (versions.isEmpty()) {
+      return List.of();
+    }
+    String[] keys = new String[versions.size()];
+    Long[] minimums = new Long[versions.size()];
+    int i = 0;
+    for (Map.Entry<String, Long> e : versions.entrySet()) {
+      keys[i] = e.getKey();
+      minimums[i++] = e.getValue();
+    }
+    return call(
+        "removeAllIfOlder",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.removeAllIfOlder)) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("bigint", minimums));
+            List<String> removed = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                removed.add(rs.getString(1));
+              }
+            }
+            return removed;
+          }
+        });
+  }
+
+  @Override
+  public boolean touch(String key, long lastAccessMillis) {
+    return call(
+        "touch",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
+            ps.setLong(1, lastAccessMillis);
+            ps.setString(2, key);
+            ps.setLong(3, lastAccessMillis);
+            ps.setString(4, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getBoolean(1);
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, was " + limit);
+    }
+    return call(
+        "oldestAccessed",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.oldestAccessed)) {
+            ps.setLong(1, accessedBeforeMillis);
+            ps.setInt(2, limit);
+            return list(ps);
+          }
+        });
+  }
+
+  @Override
+  public long count() {
+    return single("count", sql.count);
+  }
+
+  @Override
+  public long bytes() {
+    return single("bytes", sql.bytes);
+  }
+
+  private long single(String operation, String statement) {
+    return call(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statement);
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  @Override
+  public void flush() {
+    access.flush();
+  }
+
+  private Integer writeAccess(Connection c, AccessBuffer.Batch batch) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.flushAccess)) {
+      ps.setArray(1, c.createArrayOf("text", batch.keys()));
+      ps.setArray(2, c.createArrayOf("bigint", batch.counts()));
+      ps.setArray(3, c.createArrayOf("bigint", batch.lastAccess()));
+      return ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      access.close();
+    }
+  }
+
+  /** Runs {@code body} on a pooled connection, committing when the pool does not auto-commit. */
+  <T> T call(String operation, SqlCall<T> body) {
+    try (Connection c = dataSource.getConnection()) {
+      T result = body.run(c);
+      commitIfNeeded(c);
+      return result;
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  static List<StoredMemory> list(PreparedStatement ps) throws SQLException {
+    List<StoredMemory> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(Rows.stored(rs));
+      }
+    }
+    return out;
+  }
+
+  private static void commitIfNeeded(Connection c) throws SQLException {
+    if (!c.getAutoCommit()) {
+      c.commit();
+    }
+  }
+
+  TieredMemoryException failure(String operation, SQLException e) {
+    return new TieredMemoryException(
+        "postgres tier (table '"
+            + table.name()
+            + "'): "
+            + operation
+            + " failed: "
+            + e.getMessage()
+            + " (SQLState "
+            + e.getSQLState()
+            + ")",
+        e);
+  }
+
+  @Override
+  public String toString() {
+    return "PostgresTierStore[table=" + table.name() + "]";
+  }
+}

@@ -1,0 +1,70 @@
+package io.tieredmemory.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.SearchHit;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.spi.Embedder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The tier and the coordinator under a real {@link TieredMemory}, as a service would wire them. */
+class PostgresTieredMemoryIT {
+  private static HikariDataSource pool;
+  private static String table;
+
+  @BeforeAll
+  static void openPool() {
+    pool = Pg.pool("tiered", 6);
+    table = Pg.uniqueTable("tm_store");
+  }
+
+  @AfterAll
+  static void closePool() {
+    if (pool != null) {
+      Pg.drop(pool, table);
+      pool.close();
+    }
+  }
+
+  @Test
+  void putGetSearchDelete_throughTheStore() {
+    Embedder embedder = Embedder.hashing();
+    try (TieredMemory store =
+        TieredMemory.builder("agent")
+            .warm(PostgresTierStore.builder(pool).table(table).embedder(embedder).build())
+            .coordinator(PostgresKeyCoordinator.builder(pool).namespace("agent").build())
+            .embedder(embedder)
+            .build()) {
+      Memory put =
+          store.put("user:42:lang", "the user prefers answers in French", Map.of("s", "chat"));
+      store.put("user:42:theme", "the user likes dark mode in the editor");
+
+      assertThat(store.tier(Tier.WARM).peek("user:42:lang").memory())
+          .as("WARM holds exactly what was acknowledged, instants to the nanosecond")
+          .isEqualTo(put);
+      assertThat(store.get("user:42:lang")).contains(put);
+
+      List<SearchHit> hits = store.search("the user prefers answers in French", 2);
+      assertThat(hits).isNotEmpty();
+      assertThat(hits.get(0).memory().key()).isEqualTo("user:42:lang");
+      assertThat(hits.get(0).similarity())
+          .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+
+      assertThat(store.delete("user:42:lang")).isTrue();
+      assertThat(store.tier(Tier.WARM).peek("user:42:lang")).isNull();
+      assertThat(store.get("user:42:lang")).isEmpty();
+
+      store.sweep();
+      assertThat(store.stats().tier(Tier.WARM).items()).isEqualTo(1);
+      assertThat(store.stats().tier(Tier.WARM).kind()).isEqualTo("postgres");
+    }
+    assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+  }
+}

@@ -1,0 +1,310 @@
+package io.tieredmemory.redis;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+
+/** {@link RedisTierStore} on a {@link UnifiedJedis}; see there for the model and the argument. */
+final class DefaultRedisTierStore implements RedisTierStore {
+  /** Keys per pipeline: bounds the memory a batch holds and the time one node is kept busy. */
+  static final int BATCH = 500;
+
+  private final UnifiedJedis jedis;
+  private final Keys keys;
+  private final Index index;
+  private final Duration accessFlushInterval;
+  private final Duration ttl;
+  private final String ttlArg;
+  private final AccessBuffer accesses = new AccessBuffer();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AccessFlusher flusher;
+
+  DefaultRedisTierStore(UnifiedJedis jedis, String prefix, Duration interval, Duration ttl) {
+    this.jedis = Objects.requireNonNull(jedis, "jedis");
+    this.keys = new Keys(prefix);
+    this.index = new Index(jedis, keys);
+    this.accessFlushInterval = interval;
+    this.ttl = ttl;
+    this.ttlArg = ttl == null ? "0" : Long.toString(ttl.toMillis());
+    this.flusher = new AccessFlusher(jedis, keys, ttlArg, accesses, interval, toString());
+  }
+
+  @Override
+  public String kind() {
+    return "redis";
+  }
+
+  @Override
+  public String prefix() {
+    return keys.prefix();
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  @Override
+  public Memory read(String key, long nowMillis) {
+    checkMillis("nowMillis", nowMillis);
+    Memory m = Codec.memory(key, jedis.hmget(keys.memory(key), Codec.READ_FIELDS));
+    if (m != null) {
+      accesses.record(key, nowMillis);
+    }
+    return m;
+  }
+
+  @Override
+  public Map<String, Memory> readAll(Collection<String> keyList, long nowMillis) {
+    checkMillis("nowMillis", nowMillis);
+    Map<String, Memory> found = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : fetch(keyList, Codec.READ_FIELDS).entrySet()) {
+      Memory m = Codec.memory(e.getKey(), e.getValue());
+      found.put(e.getKey(), m);
+      accesses.record(e.getKey(), nowMillis);
+    }
+    return found;
+  }
+
+  @Override
+  public StoredMemory peek(String key) {
+    return Codec.stored(key, jedis.hmget(keys.memory(key), Codec.PEEK_FIELDS));
+  }
+
+  @Override
+  public Map<String, StoredMemory> peekAll(Collection<String> keyList) {
+    Map<String, StoredMemory> found = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : fetch(keyList, Codec.PEEK_FIELDS).entrySet()) {
+      found.put(e.getKey(), Codec.stored(e.getKey(), e.getValue()));
+    }
+    return found;
+  }
+
+  /** HMGETs of {@code fields} for each key, pipelined per batch; only present keys come back. */
+  private Map<String, List<String>> fetch(Collection<String> keyList, String[] fields) {
+    Map<String, List<String>> found = new HashMap<>();
+    for (List<String> batch : batches(new LinkedHashSet<>(keyList))) {
+      List<Response<List<String>>> answers = new ArrayList<>(batch.size());
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (String key : batch) {
+          answers.add(p.hmget(keys.memory(key), fields));
+        }
+        p.sync();
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        List<String> values = answers.get(i).get();
+        if (values.get(0) != null) {
+          found.put(batch.get(i), values);
+        }
+      }
+    }
+    return found;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  @Override
+  public StoredMemory upsert(Memory proposal, long nowMillis) {
+    checkMillis("nowMillis", nowMillis);
+    long size = proposal.sizeInBytes();
+    List<String> args =
+        List.of(
+            proposal.content(),
+            Codec.encodeMetadata(proposal.metadata()),
+            proposal.createdAt().toString(),
+            proposal.updatedAt().toString(),
+            Long.toString(proposal.version()),
+            Long.toString(nowMillis),
+            Long.toString(size),
+            ttlArg);
+    List<?> r = (List<?>) Scripts.UPSERT.eval(jedis, keys.memory(proposal.key()), args);
+    long version = Long.parseLong((String) r.get(0));
+    Instant createdAt = Instant.parse((String) r.get(1));
+    long count = Long.parseLong((String) r.get(2));
+    long last = Long.parseLong((String) r.get(3));
+    long oldSize = Long.parseLong((String) r.get(4));
+    index.written(proposal.key(), last, size - oldSize);
+    Memory stored = proposal.withVersion(version, proposal.updatedAt()).withCreatedAt(createdAt);
+    return new StoredMemory(stored, count, last);
+  }
+
+  @Override
+  public boolean copyIn(StoredMemory copy) {
+    checkMillis("lastAccessMillis", copy.lastAccessMillis());
+    if (copy.accessCount() < 0) {
+      throw new IllegalArgumentException(
+          "accessCount must be >= 0, was " + copy.accessCount() + " for key " + copy.key());
+    }
+    Memory m = copy.memory();
+    long size = m.sizeInBytes();
+    List<String> args =
+        List.of(
+            m.content(),
+            Codec.encodeMetadata(m.metadata()),
+            m.createdAt().toString(),
+            m.updatedAt().toString(),
+            Long.toString(m.version()),
+            Long.toString(copy.accessCount()),
+            Long.toString(copy.lastAccessMillis()),
+            Long.toString(size),
+            ttlArg);
+    Object r = Scripts.COPY_IN.eval(jedis, keys.memory(m.key()), args);
+    if (r == null) {
+      return false;
+    }
+    index.written(m.key(), copy.lastAccessMillis(), size - Long.parseLong((String) r));
+    return true;
+  }
+
+  @Override
+  public boolean touch(String key, long lastAccessMillis) {
+    checkMillis("lastAccessMillis", lastAccessMillis);
+    String hash = keys.memory(key);
+    List<String> args = List.of("0", Long.toString(lastAccessMillis), ttlArg);
+    Response<Object> present;
+    Response<Long> scored;
+    // One pipeline: the ZADD does not depend on the script's answer. XX GT never re-adds a removed
+    // key and only raises, so the score stays at most the hash's last access.
+    try (AbstractPipeline p = jedis.pipelined()) {
+      present = Scripts.ACCESS.queue(p, hash, args);
+      scored = p.zadd(keys.index(), lastAccessMillis, key, AccessFlusher.RAISE_EXISTING);
+      p.sync();
+    }
+    scored.get();
+    return ((Long) Scripts.ACCESS.result(jedis, present, hash, args)) == 1L;
+  }
+
+  // ------------------------------------------------------------------ removals
+
+  @Override
+  public boolean removeIfVersion(String key, long version) {
+    return removeOne(key, "eq", version);
+  }
+
+  @Override
+  public boolean removeIfOlder(String key, long version) {
+    return removeOne(key, "lt", version);
+  }
+
+  @Override
+  public boolean remove(String key) {
+    return removeOne(key, "any", 0);
+  }
+
+  private boolean removeOne(String key, String mode, long version) {
+    Object r = Scripts.REMOVE.eval(jedis, keys.memory(key), List.of(mode, Long.toString(version)));
+    if (r == null) {
+      return false;
+    }
+    index.removed(Map.of(key, Long.parseLong((String) r)));
+    return true;
+  }
+
+  @Override
+  public List<String> removeAllIfOlder(Map<String, Long> versions) {
+    List<String> removed = new ArrayList<>();
+    for (List<String> batch : batches(versions.keySet())) {
+      List<Response<Object>> answers = new ArrayList<>(batch.size());
+      List<List<String>> args = new ArrayList<>(batch.size());
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (String key : batch) {
+          List<String> a = List.of("lt", Long.toString(versions.get(key)));
+          args.add(a);
+          answers.add(Scripts.REMOVE.queue(p, keys.memory(key), a));
+        }
+        p.sync();
+      }
+      Map<String, Long> sizes = new HashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        String key = batch.get(i);
+        Object r = Scripts.REMOVE.result(jedis, answers.get(i), keys.memory(key), args.get(i));
+        if (r != null) {
+          sizes.put(key, Long.parseLong((String) r));
+          removed.add(key);
+        }
+      }
+      index.removed(sizes);
+    }
+    return removed;
+  }
+
+  // ------------------------------------------------------------------ index
+
+  @Override
+  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
+    return index.oldest(accessedBeforeMillis, limit, this::peekAll);
+  }
+
+  @Override
+  public long count() {
+    return index.count();
+  }
+
+  @Override
+  public long bytes() {
+    return index.bytes();
+  }
+
+  // ------------------------------------------------------------------ flush and close
+
+  @Override
+  public void flush() {
+    flusher.flush();
+  }
+
+  /**
+   * Stops the flusher, waiting for a flush in progress, then flushes what is left. The {@code
+   * UnifiedJedis} stays open: it belongs to the caller.
+   */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      flusher.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisTierStore[prefix="
+        + keys.prefix()
+        + ", accessFlushInterval="
+        + accessFlushInterval
+        + ", ttl="
+        + (ttl == null ? "none" : ttl)
+        + "]";
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static List<List<String>> batches(Collection<String> keyList) {
+    List<List<String>> out = new ArrayList<>();
+    List<String> current = new ArrayList<>(Math.min(BATCH, keyList.size()));
+    for (String key : keyList) {
+      current.add(key);
+      if (current.size() == BATCH) {
+        out.add(current);
+        current = new ArrayList<>(BATCH);
+      }
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  /** Times go to Lua as decimal strings compared by length, so they must be non-negative. */
+  private static void checkMillis(String field, long millis) {
+    if (millis < 0) {
+      throw new IllegalArgumentException(field + " must be >= 0, was " + millis);
+    }
+  }
+}

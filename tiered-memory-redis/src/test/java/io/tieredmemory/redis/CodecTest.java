@@ -1,0 +1,46 @@
+package io.tieredmemory.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The metadata encoding, without a server. */
+class CodecTest {
+
+  @Test
+  void metadata_empty_encodesToEmptyString() {
+    assertThat(Codec.encodeMetadata(Map.of())).isEmpty();
+    assertThat(Codec.decodeMetadata("k", "")).isEmpty();
+    assertThat(Codec.decodeMetadata("k", null)).isEmpty();
+  }
+
+  @Test
+  void metadata_trickyText_roundTripsExactly() {
+    Map<String, String> meta =
+        Map.of(
+            "3:abc", "12:not a length",
+            "emoji 😀", "line\nbreak\t\u0001\u007f",
+            "quote", "it's \"q\" \\ back",
+            "empty", "",
+            ":", "::");
+    assertThat(Codec.decodeMetadata("k", Codec.encodeMetadata(meta))).isEqualTo(meta);
+  }
+
+  @Test
+  void metadata_oneEntry_isLengthPrefixed() {
+    assertThat(Codec.encodeMetadata(Map.of("source", "chat"))).isEqualTo("6:source4:chat");
+  }
+
+  @Test
+  void metadata_corrupt_namesTheKey() {
+    assertThatThrownBy(() -> Codec.decodeMetadata("user:1", "6:source"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("metadata of key 'user:1' is not in the store's encoding: '6:source'");
+    assertThatThrownBy(() -> Codec.decodeMetadata("user:1", "x:y"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Codec.decodeMetadata("user:1", "99:short"))
+        .isInstanceOf(IllegalStateException.class);
+  }
+}
