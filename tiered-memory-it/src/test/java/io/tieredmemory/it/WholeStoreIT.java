@@ -2,6 +2,9 @@ package io.tieredmemory.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
@@ -9,9 +12,12 @@ import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.metrics.MetricsOptions;
+import io.tieredmemory.metrics.TieredMemoryMetrics;
 import io.tieredmemory.testkit.ManualClock;
 import io.tieredmemory.testkit.RecordingObserver;
 import io.tieredmemory.testkit.ScriptedWorkload;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -22,10 +28,66 @@ import org.junit.jupiter.api.Test;
  */
 class WholeStoreIT {
 
-  private static Map<String, Long> run(TieredMemory.Builder builder, ManualClock clock) {
+  /** The item gauges of the last run, read just before the store closed. */
+  private static final Map<String, Double> lastItems = new TreeMap<>();
+
+  /** Counters of the last run, read just before the store closed. */
+  private static final Map<String, Double> lastCounters = new TreeMap<>();
+
+  /**
+   * The item gauges once they show what the tiers hold: they refresh in the background (every 100
+   * ms here), so wait up to 5 s for them to catch up with the workload's end.
+   */
+  private static Map<String, Double> awaitGauges(MeterRegistry registry, TieredMemory store)
+      throws InterruptedException {
+    StoreStats truth = store.stats();
+    Map<String, Double> seen = new TreeMap<>();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      seen.clear();
+      boolean all = true;
+      for (Tier t : Tier.values()) {
+        double v = registry.get("tiered.memory.items").tags("tier", t.label()).gauge().value();
+        seen.put(t.label(), v);
+        all &= v == truth.tier(t).items();
+      }
+      if (all) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    return seen;
+  }
+
+  private static Map<String, Long> run(
+      TieredMemory.Builder builder, ManualClock clock, MeterRegistry registry)
+      throws InterruptedException {
     RecordingObserver rec = new RecordingObserver();
     try (TieredMemory store = builder.clock(clock).observer(rec).listener(rec).build()) {
       ScriptedWorkload.Outcome out = ScriptedWorkload.run(store, clock);
+      lastItems.clear();
+      if (registry != null) {
+        lastItems.putAll(awaitGauges(registry, store));
+        // Read while the store is open: closing it removes its meters.
+        lastCounters.put(
+            "cold hits",
+            registry
+                .get("tiered.memory.requests")
+                .tags("operation", "get", "tier", "cold", "result", "hit")
+                .counter()
+                .count());
+        lastCounters.put(
+            "archives",
+            registry.get("tiered.memory.movements").tags("to", "cold").counter().count());
+        for (Tier t : Tier.values()) {
+          double timed = 0;
+          for (io.micrometer.core.instrument.Timer timer :
+              registry.find("tiered.memory.backend.duration").tag("tier", t.label()).timers()) {
+            timed += timer.count();
+          }
+          lastCounters.put("backend calls " + t.label(), timed);
+        }
+      }
       assertThat(out.problems()).isEmpty();
       assertThat(out.searchHits()).isEqualTo(5);
       StoreStats stats = store.stats();
@@ -53,13 +115,15 @@ class WholeStoreIT {
     Map<String, Long> inProcess =
         run(
             TieredMemory.builder("scripted").policy(ScriptedWorkload.policy()).autoDiscover(false),
-            new ManualClock());
+            new ManualClock(),
+            null);
 
     try (RealTiers real = new RealTiers("whole")) {
       TierStore hot = real.hot();
       TierStore warm = real.warm();
       TierStore cold = real.cold();
       RecordingObserver backend = new RecordingObserver();
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Map<String, Long> onReal =
           run(
               TieredMemory.builder("scripted")
@@ -69,8 +133,13 @@ class WholeStoreIT {
                   .warm(warm)
                   .cold(cold)
                   .coordinator(real.coordinator())
+                  .observerFactory(
+                      TieredMemoryMetrics.observers(
+                          registry,
+                          MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(100))))
                   .observer(backend),
-              new ManualClock());
+              new ManualClock(),
+              registry);
 
       assertThat(onReal).isEqualTo(inProcess);
       assertThat(onReal.get("items hot")).isEqualTo(ScriptedWorkload.FINAL_HOT);
@@ -89,6 +158,20 @@ class WholeStoreIT {
       assertThat(backend.snapshot().keySet()).noneMatch(k -> k.endsWith(" error"));
       assertThat(backend.requests(Operation.GET, Tier.COLD, RequestResult.HIT))
           .isEqualTo(ScriptedWorkload.COLD_HITS);
+      // The metrics saw the same: counters exact, and the item gauges equal what each real tier
+      // held at the end (refreshed on the store's close path before its meters went away).
+      assertThat(lastCounters)
+          .containsEntry("cold hits", (double) ScriptedWorkload.COLD_HITS)
+          .containsEntry("archives", (double) ScriptedWorkload.ARCHIVES);
+      for (Tier t : Tier.values()) {
+        assertThat(lastCounters.get("backend calls " + t.label()))
+            .as("%s backend calls timed", t.label())
+            .isPositive();
+      }
+      assertThat(lastItems)
+          .containsEntry("hot", (double) ScriptedWorkload.FINAL_HOT)
+          .containsEntry("warm", (double) ScriptedWorkload.FINAL_WARM)
+          .containsEntry("cold", (double) ScriptedWorkload.FINAL_COLD);
     }
   }
 }

@@ -137,11 +137,15 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
 
     searchTopSimilarity =
         keep(
+            // Micrometer's histogram buckets count whole numbers (it rounds each value up), so
+            // a 0..1 similarity would land in the top bucket every time: record it in percent.
             DistributionSummary.builder(n.searchTopSimilarity())
-                .description("Cosine similarity of the best result of each search that found one")
-                .baseUnit("similarity")
+                .description(
+                    "Cosine similarity, in percent, of the best result of each search that found one")
+                .baseUnit("percent")
+                .scale(100)
                 .tags("store", name)
-                .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0)
+                .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100)
                 .register(registry));
 
     for (Tier t : Tier.values()) {
