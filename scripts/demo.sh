@@ -1,51 +1,86 @@
 #!/usr/bin/env bash
-# Runs the agent simulator: a simulated AI agent's memory on the embedded (in-process) tiered
-# store, printing once a second what each tier holds and how memories were promoted, demoted,
-# archived and rehydrated. Needs only a JDK 17+ and Maven; no servers.
+# Runs the biometric API example (examples/biometric-api): a small HTTP service that keeps
+# biometric webhook readings in tiered-memory, with its built-in agent simulator sending webhooks
+# and reading memories, so that memories are promoted, demoted, archived and rehydrated within a
+# minute. Open the live view it prints (http://127.0.0.1:8080/memory/) to watch.
 #
-#   ./scripts/demo.sh                 # until Ctrl-C
-#   ./scripts/demo.sh --duration 10   # 10 seconds, then a summary
-#   ./scripts/demo.sh --help          # the simulator's options
+#   ./scripts/demo.sh                   # in-process tiers, until Ctrl-C
+#   ./scripts/demo.sh --duration 60     # 60 seconds, then a summary
+#   ./scripts/demo.sh --real            # real Redis, PostgreSQL and Chroma, started here
+#   ./scripts/demo.sh --help            # the service's options
 #
-# Every argument goes to the simulator. The runnable jar is (re)built first when it is missing or
-# older than any source it is built from.
+# Listens on 127.0.0.1:${DEMO_PORT:-8080}. Every argument goes to the service. With --real, the
+# servers are installed if missing (apt, npm), started on free loopback ports in a temp dir, and
+# stopped when this script exits, however it exits. The runnable jar is (re)built first when it
+# is missing or older than any source it is built from.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-readonly JAR=examples/agent-simulator/target/agent-simulator.jar
-# Everything the jar is built from: the parent pom, the core module and the simulator module.
-readonly INPUTS=(pom.xml tiered-memory-core/pom.xml tiered-memory-core/src
-  examples/agent-simulator/pom.xml examples/agent-simulator/src)
+readonly JAR=examples/biometric-api/target/biometric-api.jar
+# Everything the jar is built from: the parent pom and the modules the service depends on.
+readonly INPUTS=(pom.xml
+  tiered-memory-core/pom.xml tiered-memory-core/src
+  tiered-memory-metrics/pom.xml tiered-memory-metrics/src
+  tiered-memory-redis/pom.xml tiered-memory-redis/src
+  tiered-memory-postgres/pom.xml tiered-memory-postgres/src
+  tiered-memory-chroma/pom.xml tiered-memory-chroma/src
+  examples/biometric-api/pom.xml examples/biometric-api/src/main)
 
-needs_build() {
-  [[ ! -f $JAR ]] || [[ -n $(find "${INPUTS[@]}" -newer "$JAR" -print -quit) ]]
-}
+log() { printf 'demo: %s\n' "$*" >&2; }
 
 require() {
   if ! command -v "$1" >/dev/null 2>&1; then
-    echo "demo.sh: '$1' is not on the PATH; install $2" >&2
+    log "'$1' is not on the PATH; install $2"
     exit 1
   fi
 }
 
-echo "demo: an AI agent's memories moving between hot, warm and cold tiers (in process, no servers)"
+needs_build() {
+  [[ ! -f $JAR ]] || [[ -n $(find "${INPUTS[@]}" -newer "$JAR" -print -quit 2>/dev/null) ]]
+}
 
-require java "a JDK 17 or later"
+real=0
+for arg in "$@"; do
+  case $arg in
+    --real) real=1 ;;
+    --help | -h) real=0; break ;;
+  esac
+done
+
+require java "a JDK 17 or later (Debian: apt-get install -y openjdk-17-jdk-headless)"
 if needs_build; then
-  require mvn "Maven 3.8.7 or later"
-  echo "demo: building the simulator..." >&2
-  # package, not install: nothing is written to ~/.m2. Tests are skipped (and not compiled), so
-  # the demo does not depend on work in progress in other modules' tests. The log is shown only
-  # if the build fails (a quiet Maven still prints stray terminal escape codes).
-  log=$(mktemp)
-  if ! mvn -B -q -Dmaven.test.skip=true package -pl examples/agent-simulator -am >"$log" 2>&1; then
-    cat "$log" >&2
-    rm -f "$log"
-    echo "demo.sh: building the simulator failed (log above)" >&2
+  require mvn "Maven 3.8.7 or later (Debian: apt-get install -y maven)"
+  log "building the service (mvn install -pl examples/biometric-api -am)..."
+  # Tests are skipped and not compiled: the demo does not depend on work in progress in other
+  # modules' tests. The log is shown only if the build fails.
+  build_log=$(mktemp)
+  if ! mvn -B -q -DskipTests -Dmaven.test.skip=true -Dspotless.check.skip=true \
+      install -pl examples/biometric-api -am >"$build_log" 2>&1; then
+    cat "$build_log" >&2
+    rm -f "$build_log"
+    log "building the service failed (log above)"
     exit 1
   fi
-  rm -f "$log"
+  rm -f "$build_log"
 fi
 
-exec java -jar "$JAR" "$@"
+export DEMO_PORT="${DEMO_PORT:-8080}"
+
+if [[ $real == 1 ]]; then
+  # shellcheck source=scripts/lib/servers.sh
+  source scripts/lib/servers.sh
+  trap tm_stop_all EXIT
+  log "starting Redis, PostgreSQL and Chroma on 127.0.0.1 (stopped when the demo ends)..."
+  tm_install_redis
+  tm_install_postgres
+  tm_install_chroma
+  tm_start_redis
+  tm_start_postgres
+  tm_start_chroma
+  log "redis $TM_REDIS_URL | postgres $TM_PG_JDBC_URL | chroma $TM_CHROMA_URL"
+  # Not exec: the EXIT trap must run after the service ends to stop the servers.
+  java -jar "$JAR" "$@"
+else
+  exec java -jar "$JAR" "$@"
+fi

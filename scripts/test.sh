@@ -33,8 +33,18 @@ trap 'tm_stop_all' EXIT
 if [[ "${TM_NO_SERVERS:-0}" != "1" ]]; then
   tm_start_all
 fi
+# Headless Chromium and chromedriver for the live view's browser test (Debian packages).
+tm_install_chromium
 
 START=$(date +%s)
 log "mvn -B verify (all modules) $*"
 mvn -B -ntp verify "$@"
+# The shipped dashboard and Prometheus files: Grafana's dashboard types (npm @grafana/schema, via
+# ajv), promtool check config / check rules / test rules. Installs its npm packages on first run.
+log "docs/tests/check-all.sh (dashboard, Prometheus config, alert rules)"
+if ! command -v node >/dev/null 2>&1; then
+  log "installing nodejs and npm (apt) for the dashboard checks"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+bash "$ROOT/docs/tests/check-all.sh"
 log "all tests passed in $(( $(date +%s) - START ))s"

@@ -549,10 +549,15 @@ final class DefaultTieredMemory implements TieredMemory {
     }
     closed = true;
     if (scheduler != null) {
-      scheduler.shutdownNow();
+      // Let a sweep in progress finish its step rather than interrupt a backend call halfway.
+      scheduler.shutdown();
       try {
-        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+          scheduler.shutdownNow();
+          scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
+        scheduler.shutdownNow();
         Thread.currentThread().interrupt();
       }
     }

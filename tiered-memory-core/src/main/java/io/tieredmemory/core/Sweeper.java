@@ -30,7 +30,11 @@ final class Sweeper {
   private final StaleCopies staleCold;
   private final ReadWindows readWindows;
   private final Signals signals;
+  private static final long BASE_BACKOFF_NANOS = 1_000_000_000L;
+  private static final long MAX_BACKOFF_NANOS = 300_000_000_000L;
+
   private final ReentrantLock oneAtATime = new ReentrantLock();
+  private final Map<String, Backoff> backoffs = new java.util.HashMap<>();
 
   Sweeper(
       String store,
@@ -111,16 +115,48 @@ final class Sweeper {
     return policy.sweepBatchSize();
   }
 
+  /**
+   * Runs one step, unless it failed recently: a step whose backend failed is retried after 1 s,
+   * then 2 s, 4 s... up to 5 min (whatever the sweep schedule), so a server that is down is not
+   * hammered and its backlog stays where it is (copy-then-delete leaves every memory in place)
+   * until it answers again. A step skipped while backing off counts as failed.
+   */
   private void step(Tally t, String name, Runnable body) {
+    Backoff b = backoffs.computeIfAbsent(name, n -> new Backoff());
+    long now = System.nanoTime();
+    if (now < b.notBefore) {
+      t.failed++;
+      return;
+    }
     try {
       body.run();
+      b.failures = 0;
+      b.notBefore = 0;
     } catch (RuntimeException e) {
       t.failed++;
+      b.failures++;
+      long delay = Math.min(MAX_BACKOFF_NANOS, BASE_BACKOFF_NANOS << Math.min(20, b.failures - 1));
+      b.notBefore = now + delay;
       LOG.log(
-          System.Logger.Level.WARNING,
-          () -> "store '" + store + "': sweep step '" + name + "' failed; retried next sweep",
+          b.failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+          () ->
+              "store '"
+                  + store
+                  + "': sweep step '"
+                  + name
+                  + "' failed ("
+                  + b.failures
+                  + " in a row); retried in "
+                  + Duration.ofNanos(delay).toMillis()
+                  + " ms",
           e);
     }
+  }
+
+  /** Consecutive failures of one step and when it may run again; guarded by oneAtATime. */
+  private static final class Backoff {
+    int failures;
+    long notBefore;
   }
 
   private void demoteIdle(Tally t, long now) {

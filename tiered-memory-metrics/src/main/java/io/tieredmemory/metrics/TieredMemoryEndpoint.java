@@ -48,7 +48,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It binds to 127.0.0.1 unless told otherwise. With {@link Builder#basicAuth}, every path but
  * {@code /health} requires the credentials; they never appear in logs or {@code toString()}. The
- * same handlers can be mounted into an existing JDK {@link HttpServer} with {@link #handlers}.
+ * same handlers can be mounted into an existing JDK {@link HttpServer} with {@link
+ * Builder#handlers()}, without starting this one. Starting it sets {@code
+ * sun.net.httpserver.nodelay=true} unless the property is set (see the comment in the code).
  */
 public final class TieredMemoryEndpoint implements AutoCloseable {
   private final HttpServer server;
@@ -82,6 +84,11 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    // The JDK server writes headers and body separately; with Nagle's algorithm on, clients that
+    // wait for the delayed ACK see ~40 ms per request. Read once, when its first server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     this.server = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 64);
     server.setExecutor(executor);
     handlers.all().forEach(server::createContext);
@@ -202,6 +209,24 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
     public Builder maxEventClients(int value) {
       this.maxEventClients = Validation.requireAtLeast("maxEventClients", value, 1);
       return this;
+    }
+
+    /**
+     * The handlers by path, without starting a server of this class: mount them into your own JDK
+     * {@link HttpServer} ({@code handlers.forEach(server::createContext)}). When no registry was
+     * given and Micrometer's global registry has no Prometheus registry, one is added to it for
+     * good.
+     */
+    public Map<String, HttpHandler> handlers() {
+      PrometheusMeterRegistry r = registry;
+      if (r == null) {
+        r = findGlobalPrometheus();
+        if (r == null) {
+          r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+          Metrics.addRegistry(r);
+        }
+      }
+      return new Handlers(r, feed, stores, username, password, maxEventClients).all();
     }
 
     /** Binds and starts serving. */

@@ -1,0 +1,179 @@
+package io.tieredmemory.examples.biometric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The live view ({@code /memory/}) in headless Chromium while the agent simulator runs: it loads
+ * without console errors, says it is live, and its tier counts and decision feed move. Leaves a
+ * screenshot in {@code target/live-view.png}.
+ *
+ * <p>Needs Debian's Chromium and chromedriver ({@code /usr/bin/chromium}, {@code
+ * /usr/bin/chromedriver}); fails, never skips, without them.
+ */
+@Timeout(90)
+class LiveViewIT {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration MOVES_WITHIN = Duration.ofSeconds(25);
+
+  private static BiometricService service;
+  private static SimulatedAgent agent;
+  private static ChromeDriver driver;
+  private static Path profile;
+
+  @BeforeAll
+  static void start() throws IOException {
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      fail(
+          "LiveViewIT needs "
+              + CHROMIUM
+              + " and "
+              + CHROMEDRIVER
+              + ": apt-get install -y chromium chromium-driver"
+              + " (or: source scripts/lib/servers.sh && tm_install_chromium)");
+    }
+    BiometricService.Settings settings =
+        BiometricService.Settings.demo(ServiceConfig.defaults().withPort(0))
+            .withFaultRate(ApiOptions.DEFAULT_SIMULATOR_FAULT_RATE);
+    service = BiometricService.start(settings);
+    agent =
+        new SimulatedAgent(
+            service.uri(),
+            42,
+            settings.policy().archive().idle().plus(settings.sweepEvery().multipliedBy(2)));
+    agent.start();
+    driver = chrome();
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (service != null) {
+      service.close();
+    }
+    if (profile != null) {
+      try (var files = Files.walk(profile)) {
+        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
+  }
+
+  private static ChromeDriver chrome() throws IOException {
+    // An explicit driver and browser: Selenium Manager never runs (no downloads, no network).
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    profile = Files.createTempDirectory("live-view-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1400,1000",
+        "--user-data-dir=" + profile);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    return new ChromeDriver(ChromeDriverService.createDefaultService(), options);
+  }
+
+  @Test
+  void liveView_loadsCleanlyAndMovesWhileTheAgentWorks() throws IOException {
+    driver.get(service.liveView().toString());
+    WebDriverWait wait = new WebDriverWait(driver, MOVES_WITHIN);
+
+    assertThat(driver.getTitle()).contains("tiered-memory");
+    wait.until(d -> d.findElement(By.id("status")).getAttribute("class").contains("live"));
+    assertThat(text("status-text")).isEqualTo("live");
+
+    wait.until(d -> tierCounts() != null);
+    List<Long> first = tierCounts();
+    wait.until(d -> tierCounts() != null && !tierCounts().equals(first));
+    List<Long> later = tierCounts();
+    assertThat(later).as("hot, warm, cold after %s", first).isNotEqualTo(first);
+
+    wait.until(d -> feedEntries() > 0);
+    int entries = feedEntries();
+    wait.until(d -> feedEntries() > entries);
+    // The movements the first ~15 s bring: demotions at once, promotions soon after.
+    wait.until(d -> feedText().contains("demoted hot → warm"));
+    wait.until(d -> feedText().contains("promoted warm → hot"));
+    assertThat(text("hit-ratio")).matches("\\d+%");
+    assertThat(text("policy")).contains("promote after 2 reads in 10s");
+
+    Path shot = Path.of("target", "live-view.png");
+    Files.createDirectories(shot.getParent());
+    Files.copy(
+        driver.getScreenshotAs(OutputType.FILE).toPath(),
+        shot,
+        StandardCopyOption.REPLACE_EXISTING);
+
+    List<LogEntry> severe =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .collect(Collectors.toList());
+    assertThat(severe).as("browser console errors").isEmpty();
+    assertThat(agent.failures()).as(String.valueOf(agent.lastFailure())).isZero();
+  }
+
+  /** The three tier counts if all are numbers, else null. */
+  private static List<Long> tierCounts() {
+    List<Long> counts = new ArrayList<>();
+    for (String tier : new String[] {"hot", "warm", "cold"}) {
+      String t = text("items-" + tier);
+      if (!t.matches("\\d+")) {
+        return null;
+      }
+      counts.add(Long.parseLong(t));
+    }
+    return counts;
+  }
+
+  private static int feedEntries() {
+    return driver.findElements(By.cssSelector("#feed li:not(.empty)")).size();
+  }
+
+  private static String feedText() {
+    return driver.findElement(By.id("feed")).getText();
+  }
+
+  private static String text(String id) {
+    WebElement e = driver.findElement(By.id(id));
+    return e.getText().trim();
+  }
+}
