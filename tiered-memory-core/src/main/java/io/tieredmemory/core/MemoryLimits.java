@@ -174,7 +174,9 @@ public record MemoryLimits(
                 + " chars, was "
                 + value.length()
                 + " for metadata key "
-                + quote(name));
+                + quote(name)
+                + ": "
+                + quote(value));
       }
       checkSurrogates("metadata value", value);
     }
@@ -188,21 +190,23 @@ public record MemoryLimits(
           i++;
           continue;
         }
-        throw unpaired(field, c, i);
+        throw unpaired(field, s, c, i);
       }
       if (Character.isLowSurrogate(c)) {
-        throw unpaired(field, c, i);
+        throw unpaired(field, s, c, i);
       }
     }
   }
 
-  private static IllegalArgumentException unpaired(String field, char c, int index) {
+  private static IllegalArgumentException unpaired(String field, String s, char c, int index) {
+    // Content is never quoted in messages (they end up in logs); keys and metadata are.
     return new IllegalArgumentException(
         field
             + " must be valid UTF-16, found an unpaired surrogate U+"
             + String.format("%04X", (int) c)
             + " at index "
-            + index);
+            + index
+            + (field.equals("content") ? "" : " in " + quote(s)));
   }
 
   /** Quotes a value for an error message, abbreviated and with control characters escaped. */

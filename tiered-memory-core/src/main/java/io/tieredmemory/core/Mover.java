@@ -6,8 +6,14 @@ import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Moves memories between tiers, copy first and version-checked removal second, each move under the
@@ -18,9 +24,13 @@ import java.util.Map;
  *       delete elsewhere), the HOT copy is withdrawn.
  *   <li>demote (HOT to WARM): WARM learns the HOT copy's last access (or receives the copy if it
  *       lacks the key), then the HOT copy is removed if it is still that version.
- *   <li>archive (WARM to COLD), rehydrate (COLD to WARM): copy, then remove the source if it still
- *       holds the copied version. If the source changed (a newer put), the copy is withdrawn; if
- *       the removal failed, the source is recorded as possibly stale and the next sweep retries.
+ *   <li>archive (WARM to COLD), a batch at a time ({@link #archiveAll}): copy the batch, then
+ *       remove from WARM each key that still holds the copied version. If WARM changed (a newer
+ *       put), that copy is withdrawn; if the copy or the removal failed, the keys are recorded as
+ *       unfinished and the next sweep settles each under its lock ({@link #finishArchives}).
+ *   <li>rehydrate (COLD to WARM): copy, then remove the source if it still holds the copied
+ *       version. If the source changed, the copy is withdrawn; if the removal failed, the source is
+ *       recorded as possibly stale and the next sweep drops it.
  * </ul>
  *
  * A crash between copy and removal leaves two copies of one version; reads serve the warmer one and
@@ -36,6 +46,14 @@ final class Mover {
   private final KeyLocks locks;
   private final StaleCopies staleHot;
   private final StaleCopies staleCold;
+
+  /**
+   * Archives that copied to COLD and then failed before WARM's removal was known to have happened:
+   * key to the version copied. COLD may hold that version while WARM holds it too (the removal
+   * failed) or not (it succeeded and only its answer was lost), so neither copy may be dropped
+   * blindly; {@link #finishArchives} looks at WARM under the key's lock first.
+   */
+  private final StaleCopies unfinishedArchives = new StaleCopies();
 
   Mover(
       String store,
@@ -106,18 +124,13 @@ final class Mover {
     }
   }
 
-  /** WARM to COLD. Returns whether the memory is now archived. */
-  boolean archive(StoredMemory sm, Decision decision) {
-    return copyThenRemove(sm, warm, cold, decision, true);
-  }
-
   /** COLD to WARM. Returns whether WARM now holds the memory. */
   boolean rehydrate(StoredMemory sm, Decision decision) {
-    return copyThenRemove(sm, cold, warm, decision, false);
+    return copyThenRemove(sm, cold, warm, decision);
   }
 
   private boolean copyThenRemove(
-      StoredMemory sm, TierHandle from, TierHandle to, Decision decision, boolean unlessHot) {
+      StoredMemory sm, TierHandle from, TierHandle to, Decision decision) {
     String key = sm.key();
     long version = sm.version();
     try (KeyLocks.Held held = locks.exclusive(key)) {
@@ -127,16 +140,6 @@ final class Mover {
       StoredMemory current = from.peek(key);
       if (current == null || current.version() != version) {
         return false;
-      }
-      if (unlessHot) {
-        // A memory in HOT is in use (another process may have promoted it since the sweep
-        // looked): archiving it would leave HOT holding a memory WARM no longer has, and its
-        // demotion would later bring a second copy back to WARM. WARM learns the HOT reads.
-        StoredMemory inHot = hot.peek(key);
-        if (inHot != null) {
-          from.touch(key, inHot.lastAccessMillis());
-          return false;
-        }
       }
       if (!to.copyIn(current)) {
         // The target already holds a newer version: this copy is stale where it is.
@@ -164,6 +167,244 @@ final class Mover {
       moved(current.memory(), from.tier, to.tier, decision, System.nanoTime() - start);
       return true;
     }
+  }
+
+  /** What one {@link #archiveAll} did. */
+  record ArchiveBatch(List<StoredMemory> archived, int inHot) {
+    static final ArchiveBatch NONE = new ArchiveBatch(List.of(), 0);
+
+    /** Candidates dealt with: archived, or kept because HOT holds them. */
+    int progress() {
+      return archived.size() + inHot;
+    }
+  }
+
+  /**
+   * WARM to COLD for a batch of candidates, with the guarantees of a single move: copy first, then
+   * a removal conditional on the version copied, all under every key's exclusive lock (this
+   * process's stripes and the {@code KeyCoordinator}'s locks, so no other process moves or deletes
+   * these keys meanwhile). Round trips per batch, whatever its size: one lock, one WARM peek, one
+   * HOT peek, one COLD copy, one WARM removal (plus one per HOT key to touch WARM, and a few only
+   * when something changed under the sweep).
+   *
+   * <ol>
+   *   <li>WARM is peeked under the lock: a candidate whose version changed or that is gone since
+   *       the sweep listed it is left alone.
+   *   <li>HOT is peeked: a memory in HOT is in use (another process may have promoted it since the
+   *       sweep looked). Archiving it would leave HOT holding a memory WARM no longer has, and its
+   *       demotion would later bring a second copy back to WARM; instead WARM learns the HOT copy's
+   *       last access (at least {@code touchAtLeast}, so the same sweep does not list it again).
+   *   <li>{@code cold.copyAllIn} the rest. If it fails, nothing was removed from WARM: every memory
+   *       is still there and readable; the keys are recorded as unfinished (COLD may hold some of
+   *       the copies) and the failure is thrown.
+   *   <li>{@code warm.removeAllIfVersion} of every key, copied or not. For a key COLD refused (COLD
+   *       holds a newer version) that drops WARM's stale copy, an eviction, as a single move does.
+   *       If the removal fails, both tiers may hold a copied memory, or only COLD (the removal was
+   *       applied and its answer lost): the copied keys are recorded as unfinished and the failure
+   *       is thrown. Reads find the memory in either tier meanwhile.
+   *   <li>A copied key WARM did not remove holds a newer version (a put by another process came in
+   *       between): its COLD copy is withdrawn (one {@code removeAllIfVersion} on COLD).
+   * </ol>
+   *
+   * Each archived memory gets its own movement report and {@code Archived} event, whose duration is
+   * its share of the batch: the batch's time divided by the memories archived, so summed durations
+   * still give the time spent archiving.
+   *
+   * @param decisions the decision (reason and detail) for each candidate, as the sweep saw it
+   * @param touchAtLeast the least last access WARM learns for a memory found in HOT
+   */
+  ArchiveBatch archiveAll(
+      List<StoredMemory> candidates,
+      Function<StoredMemory, Decision> decisions,
+      long touchAtLeast) {
+    Map<String, StoredMemory> byKey = new LinkedHashMap<>();
+    for (StoredMemory c : candidates) {
+      byKey.putIfAbsent(c.key(), c);
+    }
+    if (byKey.isEmpty()) {
+      return ArchiveBatch.NONE;
+    }
+    try (KeyLocks.HeldAll held = locks.exclusiveAll(byKey.keySet())) {
+      long start = System.nanoTime();
+      // Candidates were listed before the lock: under it nobody else moves them, so what WARM
+      // holds now is the truth.
+      Map<String, StoredMemory> inWarm = warm.peekAll(byKey.keySet());
+      List<StoredMemory> unchanged = new ArrayList<>(inWarm.size());
+      for (StoredMemory c : byKey.values()) {
+        StoredMemory current = inWarm.get(c.key());
+        if (current != null && current.version() == c.version()) {
+          unchanged.add(current);
+        }
+      }
+      if (unchanged.isEmpty()) {
+        return ArchiveBatch.NONE;
+      }
+      Map<String, StoredMemory> inHot = hot.peekAll(keysOf(unchanged));
+      List<StoredMemory> toCopy = new ArrayList<>(unchanged.size());
+      int hotKept = 0;
+      for (StoredMemory current : unchanged) {
+        StoredMemory hotCopy = inHot.get(current.key());
+        if (hotCopy == null) {
+          toCopy.add(current);
+        } else {
+          warm.touch(current.key(), Math.max(hotCopy.lastAccessMillis(), touchAtLeast));
+          hotKept++;
+        }
+      }
+      if (toCopy.isEmpty()) {
+        return new ArchiveBatch(List.of(), hotKept);
+      }
+      Set<String> copied;
+      try {
+        copied = new HashSet<>(cold.copyAllIn(toCopy));
+      } catch (RuntimeException e) {
+        // Atomic per key only: COLD may hold some of these copies (or all, if only the answer was
+        // lost). WARM still holds every one, so they stay readable; the next sweep withdraws what
+        // COLD got before archiving them again.
+        unfinished(toCopy);
+        throw e;
+      }
+      Map<String, Long> versions = new LinkedHashMap<>();
+      for (StoredMemory sm : toCopy) {
+        versions.put(sm.key(), sm.version());
+      }
+      Set<String> removed;
+      try {
+        removed = new HashSet<>(warm.removeAllIfVersion(versions));
+      } catch (RuntimeException e) {
+        // Not the stale-copy list: whether WARM still holds a key is unknown (the removal may have
+        // been applied and only its answer lost), and dropping the COLD copy of a key WARM no
+        // longer holds would lose it. The next sweep looks under the lock.
+        List<StoredMemory> both = new ArrayList<>();
+        for (StoredMemory sm : toCopy) {
+          if (copied.contains(sm.key())) {
+            both.add(sm);
+          }
+        }
+        unfinished(both);
+        throw e;
+      }
+      List<StoredMemory> archived = new ArrayList<>(removed.size());
+      Map<String, Long> notRemoved = new LinkedHashMap<>();
+      for (StoredMemory sm : toCopy) {
+        boolean inCold = copied.contains(sm.key());
+        boolean gone = removed.contains(sm.key());
+        if (inCold && gone) {
+          archived.add(sm);
+        } else if (inCold) {
+          notRemoved.put(sm.key(), sm.version());
+        } else if (gone) {
+          // COLD held a newer version: the WARM copy was stale where it was.
+          evicted(
+              sm.key(),
+              sm.version() + 1,
+              Tier.WARM,
+              "superseded by a newer version in " + Tier.COLD.label());
+        }
+      }
+      long nanos = System.nanoTime() - start;
+      long each = archived.isEmpty() ? 0 : nanos / archived.size();
+      for (StoredMemory sm : archived) {
+        moved(sm.memory(), Tier.WARM, Tier.COLD, decisions.apply(byKey.get(sm.key())), each);
+      }
+      if (!notRemoved.isEmpty()) {
+        withdrawCopies(notRemoved);
+      }
+      return new ArchiveBatch(archived, hotKept);
+    }
+  }
+
+  /**
+   * For copied keys WARM did not remove: a newer put came in between, so the COLD copy is
+   * withdrawn. A key whose WARM copy is still that version (a backend that declined to remove
+   * without failing) is left to {@link #finishArchives}; one WARM no longer holds keeps its COLD
+   * copy, the only one. Failures here are reported by the handles and leave the keys to the next
+   * sweep; the archived memories are not affected.
+   */
+  private void withdrawCopies(Map<String, Long> copiedVersions) {
+    try {
+      Map<String, StoredMemory> now = warm.peekAll(copiedVersions.keySet());
+      Map<String, Long> withdraw = new HashMap<>();
+      for (Map.Entry<String, Long> e : copiedVersions.entrySet()) {
+        StoredMemory current = now.get(e.getKey());
+        if (current == null) {
+          continue;
+        }
+        if (current.version() > e.getValue()) {
+          withdraw.put(e.getKey(), e.getValue());
+        } else if (current.version() == e.getValue()) {
+          unfinishedArchives.add(e.getKey(), e.getValue());
+        }
+      }
+      if (!withdraw.isEmpty()) {
+        cold.removeAllIfVersion(withdraw);
+      }
+    } catch (RuntimeException e) {
+      copiedVersions.forEach(unfinishedArchives::add);
+    }
+  }
+
+  private void unfinished(List<StoredMemory> copies) {
+    for (StoredMemory sm : copies) {
+      unfinishedArchives.add(sm.key(), sm.version());
+    }
+  }
+
+  /** Archives waiting for {@link #finishArchives}. */
+  int unfinishedArchives() {
+    return unfinishedArchives.size();
+  }
+
+  /**
+   * Settles archives that failed after copying, in batches, each under its keys' exclusive locks:
+   * where WARM holds the copied version or a newer one, the COLD copy of that exact version is
+   * withdrawn (an eviction); the memory stays in WARM, and if still idle the archive step archives
+   * it again. Where WARM no longer holds the key, its removal did happen and COLD's copy is the
+   * only one: it stays. Either way no key is left in both tiers and nothing is lost.
+   *
+   * <p>Why this is safe whenever it runs: under the lock no other process moves or deletes the key,
+   * and a put can only replace WARM's version with a newer one, so a WARM copy seen under the lock
+   * is still there (or superseded) when the COLD copy goes; the COLD removal is conditional on the
+   * exact version, so it never removes a copy written since.
+   *
+   * @return the COLD copies withdrawn
+   */
+  int finishArchives(int batch) {
+    int withdrawn = 0;
+    while (unfinishedArchives.size() > 0) {
+      Map<String, Long> pending = unfinishedArchives.take(batch);
+      if (pending.isEmpty()) {
+        break;
+      }
+      List<String> removed;
+      try (KeyLocks.HeldAll held = locks.exclusiveAll(pending.keySet())) {
+        Map<String, StoredMemory> inWarm = warm.peekAll(pending.keySet());
+        Map<String, Long> duplicates = new HashMap<>();
+        for (Map.Entry<String, Long> e : pending.entrySet()) {
+          StoredMemory w = inWarm.get(e.getKey());
+          if (w != null && w.version() >= e.getValue()) {
+            duplicates.put(e.getKey(), e.getValue());
+          }
+        }
+        removed = duplicates.isEmpty() ? List.of() : cold.removeAllIfVersion(duplicates);
+      } catch (RuntimeException e) {
+        unfinishedArchives.restore(pending);
+        throw e;
+      }
+      for (String key : removed) {
+        evicted(key, pending.get(key), Tier.COLD, "a copy left by an interrupted archive");
+      }
+      withdrawn += removed.size();
+    }
+    return withdrawn;
+  }
+
+  private static List<String> keysOf(List<StoredMemory> memories) {
+    List<String> keys = new ArrayList<>(memories.size());
+    for (StoredMemory sm : memories) {
+      keys.add(sm.key());
+    }
+    return keys;
   }
 
   /** Drops stale copies listed in {@code pending} from {@code tier}; returns how many went. */

@@ -31,6 +31,9 @@ final class ReadWindows {
     if (reads == 1) {
       return true;
     }
+    if (reads == PromotionRule.NEVER) {
+      return false;
+    }
     if (rings.size() >= maxKeys && !rings.containsKey(key)) {
       prune(now);
     }

@@ -29,6 +29,11 @@ final class Signals implements TierObserver {
     return listeners.length > 0;
   }
 
+  /** Whether any observer is attached: without one, nothing is timed. */
+  boolean observed() {
+    return observers.length > 0;
+  }
+
   TierObserver[] observers() {
     return observers;
   }

@@ -5,16 +5,16 @@ import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One sweep: flush buffered access statistics, drop stale copies, demote idle then over-capacity
- * HOT memories, archive idle WARM memories. Candidates come from each tier's last-access index in
- * batches, so the cost follows the number of candidates, not of memories held. A step whose backend
- * fails stops there and is retried by the next sweep; the other steps still run.
+ * One sweep: flush buffered access statistics, drop stale copies, settle archives a failure
+ * interrupted, demote idle then over-capacity HOT memories, archive idle WARM memories. Candidates
+ * come from each tier's last-access index in batches, so the cost follows the number of candidates,
+ * not of memories held. A step whose backend fails stops there and is retried by the next sweep;
+ * the other steps still run.
  */
 final class Sweeper {
   private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
@@ -87,6 +87,7 @@ final class Sweeper {
           "drop stale cold copies",
           () -> t.reconciled += mover.dropStale(cold, staleCold, batch()));
       readWindows.prune(now);
+      step(t, "finish interrupted archives", () -> t.reconciled += mover.finishArchives(batch()));
       step(t, "demote idle", () -> demoteIdle(t, now));
       step(t, "demote over capacity", () -> demoteOverCapacity(t));
       step(t, "archive idle", () -> archiveIdle(t, now));
@@ -202,6 +203,13 @@ final class Sweeper {
     }
   }
 
+  /**
+   * Archives idle WARM memories a batch at a time ({@link Mover#archiveAll}: a few round trips per
+   * batch, not per memory). A memory read recently through HOT stays, and WARM learns the HOT
+   * access (at least the cutoff, so this sweep does not list it again). Stops when a batch makes no
+   * progress (nothing archived or kept for HOT), so candidates that keep changing under the sweep
+   * cannot spin it.
+   */
   private void archiveIdle(Tally t, long now) {
     long cutoff = now - policy.archive().idle().toMillis();
     int budget = policy.maxMovesPerSweep();
@@ -210,29 +218,17 @@ final class Sweeper {
       if (batch.isEmpty()) {
         return;
       }
-      List<String> keys = new ArrayList<>(batch.size());
-      for (StoredMemory sm : batch) {
-        keys.add(sm.key());
+      Mover.ArchiveBatch done =
+          mover.archiveAll(
+              batch,
+              sm -> policy.archive().decision(Duration.ofMillis(now - sm.lastAccessMillis())),
+              cutoff);
+      for (StoredMemory sm : done.archived()) {
+        readWindows.forget(sm.key());
       }
-      Map<String, StoredMemory> inHot = hot.peekAll(keys);
-      int progress = 0;
-      for (StoredMemory sm : batch) {
-        StoredMemory hotCopy = inHot.get(sm.key());
-        if (hotCopy != null) {
-          // Read recently through HOT: WARM learns it, and the memory stays.
-          warm.touch(sm.key(), Math.max(hotCopy.lastAccessMillis(), cutoff));
-          progress++;
-          continue;
-        }
-        Duration idle = Duration.ofMillis(now - sm.lastAccessMillis());
-        if (mover.archive(sm, policy.archive().decision(idle))) {
-          t.archived++;
-          readWindows.forget(sm.key());
-          progress++;
-        }
-      }
+      t.archived += done.archived().size();
       budget -= batch.size();
-      if (progress == 0) {
+      if (done.progress() == 0) {
         return;
       }
     }

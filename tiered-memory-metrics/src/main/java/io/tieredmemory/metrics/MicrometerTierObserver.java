@@ -255,7 +255,9 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
     if (c != null) {
       c.increment();
     }
-    requestDuration[operation.ordinal()].record(durationNanos, TimeUnit.NANOSECONDS);
+    if (durationNanos >= 0) {
+      requestDuration[operation.ordinal()].record(durationNanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override

@@ -109,6 +109,17 @@ class TieringPolicyBehaviourTest {
   }
 
   @Test
+  void promotion_never_keepsEveryReadInWarm() {
+    store(TieringPolicy.custom().neverPromote().build());
+    putWarmOnly("a");
+    for (int i = 0; i < 100; i++) {
+      store.get("a");
+    }
+    assertThat(inTier(Tier.HOT, "a")).isFalse();
+    assertThat(rec.events("promoted")).isZero();
+  }
+
+  @Test
   void get_reportsServingTierBeforePromotion() {
     store(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build());
     putWarmOnly("a");

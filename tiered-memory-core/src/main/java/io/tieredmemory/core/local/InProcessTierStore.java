@@ -41,8 +41,10 @@ class InProcessTierStore implements TierStore {
     final float[] vector;
     volatile long lastAccess;
 
-    // Racy increments under concurrent reads of one key: the count is approximate by design.
-    volatile long accessCount;
+    // A plain field: concurrent hits of one key may lose an increment, and readers may see a
+    // slightly old count. It is approximate by design; a volatile write would put a full fence
+    // on every hit.
+    long accessCount;
 
     long bucket; // guarded by indexLock
 

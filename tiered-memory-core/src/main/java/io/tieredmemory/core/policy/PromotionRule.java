@@ -11,14 +11,37 @@ import java.time.Duration;
  * PromotionRule rule = new PromotionRule(3, Duration.ofMinutes(10)); // "3 reads in 10m"
  * }</pre>
  *
- * @param reads reads needed, at least 1 (1 promotes on the first warm read)
+ * @param reads reads needed, 1 to {@value #MAX_READS} (1 promotes on the first warm read), or
+ *     {@link #NEVER}
  * @param window the window the reads must fall in, positive
  */
 public record PromotionRule(int reads, Duration window) {
+  /** {@link #reads()} of a rule that never promotes. */
+  public static final int NEVER = Integer.MAX_VALUE;
+
+  /** The most reads a rule may ask for (each tracked key keeps its last {@code reads} times). */
+  public static final int MAX_READS = 64;
+
   /** Validates both fields. */
   public PromotionRule {
-    Validation.requireAtLeast("promotion.reads", reads, 1);
+    if (reads != NEVER && (reads < 1 || reads > MAX_READS)) {
+      throw new IllegalArgumentException(
+          "promotion.reads must be between 1 and "
+              + MAX_READS
+              + " (or PromotionRule.NEVER), was "
+              + reads);
+    }
     Validation.requirePositive("promotion.window", window);
+  }
+
+  /** A rule that never promotes: WARM reads stay WARM reads. */
+  public static PromotionRule never() {
+    return new PromotionRule(NEVER, Duration.ofDays(1));
+  }
+
+  /** Whether this rule can ever promote. */
+  public boolean enabled() {
+    return reads != NEVER;
   }
 
   /** The default: 3 reads within 10 minutes. */
@@ -28,6 +51,9 @@ public record PromotionRule(int reads, Duration window) {
 
   /** The decision for a memory that reached {@link #reads()} reads within {@link #window()}. */
   public Decision decision() {
+    if (!enabled()) {
+      return new Decision(MoveReason.READ_FREQUENCY, "never");
+    }
     return new Decision(
         MoveReason.READ_FREQUENCY,
         reads + (reads == 1 ? " read in " : " reads in ") + Durations.human(window));

@@ -88,6 +88,12 @@ public record TieringPolicy(
       return this;
     }
 
+    /** Never promote WARM to HOT on reads (HOT then holds only what puts write). */
+    public Builder neverPromote() {
+      this.promotion = PromotionRule.never();
+      return this;
+    }
+
     /** Demote HOT to WARM after {@code idle} without a read. */
     public Builder demoteWhenIdle(Duration idle) {
       this.demotion = new DemotionRule(idle, demotion.capacity());

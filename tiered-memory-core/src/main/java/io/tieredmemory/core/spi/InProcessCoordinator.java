@@ -1,5 +1,7 @@
 package io.tieredmemory.core.spi;
 
+import java.util.Collection;
+
 /** The coordinator for a single process: the store's own per-key locks already serialise moves. */
 enum InProcessCoordinator implements KeyCoordinator {
   INSTANCE;
@@ -8,6 +10,12 @@ enum InProcessCoordinator implements KeyCoordinator {
 
   @Override
   public Lease lock(String key) {
+    return RELEASED;
+  }
+
+  /** A no-op, like {@link #lock}: the store's striped locks already cover the whole batch. */
+  @Override
+  public Lease lockAll(Collection<String> keys) {
     return RELEASED;
   }
 

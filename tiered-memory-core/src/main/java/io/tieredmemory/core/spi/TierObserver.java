@@ -36,7 +36,9 @@ public interface TierObserver {
    *     {@code null} when none did (misses, puts, deletes, errors). Reported before any promotion
    *     that the read causes.
    * @param result how it ended
-   * @param durationNanos time from the call to the result (promotion excluded)
+   * @param durationNanos time from the call to the result (promotion excluded), or {@code -1} when
+   *     the request was not timed: HOT hits on an in-process tier are timed one in 16 (two clock
+   *     reads would cost more than the hit), every other request is timed
    */
   default void requestCompleted(
       Operation operation, Tier tier, RequestResult result, long durationNanos) {}

@@ -1,10 +1,13 @@
 package io.tieredmemory.core.spi;
 
 import io.tieredmemory.core.Memory;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A tier backend: where one tier's memories live (in process, Redis, PostgreSQL, Chroma). The
@@ -15,10 +18,12 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Versions never go backwards: {@link #upsert} stores a version greater than the one it
- *       replaces, and {@link #copyIn} never replaces a newer version with an older one.
- *   <li>Conditional removals ({@link #removeIfVersion}, {@link #removeIfOlder}) are atomic with
- *       respect to concurrent writes of the same key: a newer version written concurrently is never
- *       removed.
+ *       replaces, and {@link #copyIn} (and {@link #copyAllIn}) never replaces a newer version with
+ *       an older one.
+ *   <li>Conditional removals ({@link #removeIfVersion}, {@link #removeIfOlder} and their batch
+ *       forms {@link #removeAllIfVersion}, {@link #removeAllIfOlder}) are atomic with respect to
+ *       concurrent writes of the same key: a newer version written concurrently is never removed.
+ *       Batch methods are atomic per key, not across keys.
  *   <li>{@link #oldestAccessed} costs time proportional to what it returns, not to what the tier
  *       holds (an index, not a scan).
  *   <li>Methods are thread-safe. Failures are thrown as runtime exceptions; the store records them
@@ -99,6 +104,72 @@ public interface TierStore extends AutoCloseable {
   boolean copyIn(StoredMemory copy);
 
   /**
+   * Copies several versions in during a batch move, as {@link #copyIn} does for each: stores each
+   * copy (with its access statistics) if its key is absent or holds a version {@code <=
+   * copy.version()}. Idempotent.
+   *
+   * <p>Atomic per key, like {@link #copyIn}, not across keys: a concurrent write of one key is
+   * ordered before or after that key's copy, never mixed with it, and a failure may leave some
+   * copies stored and others not (each stored one complete). Callers that need all-or-nothing treat
+   * every key of a failed call as possibly stored. Backends override this to use one round trip per
+   * batch; the default calls {@link #copyIn} for each copy.
+   *
+   * @param copies the copies, at most one per key
+   * @return the keys stored, in no particular order; a key left out held a newer version
+   * @throws IllegalArgumentException if two copies have the same key (checked before anything is
+   *     written)
+   */
+  default List<String> copyAllIn(List<StoredMemory> copies) {
+    requireDistinctKeys(copies);
+    List<String> stored = new ArrayList<>();
+    for (StoredMemory copy : copies) {
+      if (copyIn(copy)) {
+        stored.add(copy.key());
+      }
+    }
+    return stored;
+  }
+
+  /**
+   * Removes each key only if it holds exactly the version given for it, as {@link #removeIfVersion}
+   * does for one key.
+   *
+   * <p>Atomic per key, like {@link #removeIfVersion}, not across keys: a version written
+   * concurrently (newer, or any other than the one given for that key) is never removed, and a
+   * failure may leave some keys removed and others not. Callers treat every key of a failed call as
+   * possibly removed. Backends override this to use one round trip per batch; the default calls
+   * {@link #removeIfVersion} for each key.
+   *
+   * @param versions key to the exact version to remove
+   * @return the keys removed, in no particular order
+   */
+  default List<String> removeAllIfVersion(Map<String, Long> versions) {
+    List<String> removed = new ArrayList<>();
+    for (Map.Entry<String, Long> e : versions.entrySet()) {
+      if (removeIfVersion(e.getKey(), e.getValue())) {
+        removed.add(e.getKey());
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Checks that {@code copies} holds at most one copy per key, as {@link #copyAllIn} requires, for
+   * implementations to call before writing anything.
+   *
+   * @throws IllegalArgumentException naming the first repeated key
+   */
+  static void requireDistinctKeys(List<StoredMemory> copies) {
+    Set<String> seen = new HashSet<>(Math.max(16, copies.size() * 2));
+    for (StoredMemory copy : copies) {
+      if (!seen.add(copy.key())) {
+        throw new IllegalArgumentException(
+            "copies must have distinct keys; key '" + copy.key() + "' appears more than once");
+      }
+    }
+  }
+
+  /**
    * Removes the key only if it holds exactly {@code version}. Atomic per key.
    *
    * @return {@code true} if removed
@@ -135,7 +206,7 @@ public interface TierStore extends AutoCloseable {
    * @return the keys removed
    */
   default List<String> removeAllIfOlder(Map<String, Long> versions) {
-    List<String> removed = new java.util.ArrayList<>();
+    List<String> removed = new ArrayList<>();
     for (Map.Entry<String, Long> e : versions.entrySet()) {
       if (removeIfOlder(e.getKey(), e.getValue())) {
         removed.add(e.getKey());

@@ -69,6 +69,7 @@ class TieringPolicyTest {
         arguments("promotion.window", set(b -> b.promoteAfter(3, null))),
         arguments("promotion.reads", set(b -> b.promoteAfter(0, Duration.ofMinutes(1)))),
         arguments("promotion.reads", set(b -> b.promoteAfter(-3, Duration.ofMinutes(1)))),
+        arguments("promotion.reads", set(b -> b.promoteAfter(65, Duration.ofMinutes(1)))),
         arguments("demotion.idle", set(b -> b.demoteWhenIdle(Duration.ZERO))),
         arguments("demotion.idle", set(b -> b.demoteWhenIdle(Duration.ofMinutes(-30)))),
         arguments("demotion.idle", set(b -> b.demoteWhenIdle(null))),
@@ -103,7 +104,7 @@ class TieringPolicyTest {
     assertThatThrownBy(() -> TieringPolicy.custom().hotCapacity(0))
         .hasMessage("demotion.capacity must be >= 1, was 0");
     assertThatThrownBy(() -> TieringPolicy.custom().promoteAfter(0, Duration.ofMinutes(1)))
-        .hasMessage("promotion.reads must be >= 1, was 0");
+        .hasMessage("promotion.reads must be between 1 and 64 (or PromotionRule.NEVER), was 0");
   }
 
   @Test
