@@ -2,9 +2,14 @@ package io.tieredmemory.benchmarks;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,58 +22,108 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A {@code get} hit on the in-process hot tier, against raw Caffeine {@code getIfPresent} (no
- * stats) as the baseline. The metrics variant arrives with the metrics module.
+ * A {@code get} hit on the in-process hot tier, one thread ({@link HotPathTwoThreadsBenchmark}:
+ * two). Baseline: raw Caffeine {@code getIfPresent}, no stats. {@code tieredNoMetrics}: a store
+ * with no observer. {@code tieredWithMetrics}: the same store bound to a Prometheus registry with
+ * {@code TieredMemoryMetrics.observers(registry)}. Both stores hold the same keys, and every read
+ * is a HOT hit. Run with {@code -prof gc}: the metrics must add no allocation. {@code
+ * caffeineExpireAfterAccess} is for information: Caffeine keeping an access time per entry.
+ *
+ * <p>The annotations are the publication settings ({@code ./scripts/bench.sh --full}); the quick
+ * profile shortens them on the command line.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(2)
+@Threads(1)
 public class HotPathBenchmark {
-  private static final int KEYS = 1024;
+  static final int KEYS = 1024;
 
-  private final String[] keys = new String[KEYS];
-  private Cache<String, String> caffeine;
-  private TieredMemory store;
-  private int next;
+  final String[] keys = new String[KEYS];
+  Cache<String, String> caffeine;
+  Cache<String, String> caffeineTimed;
+  TieredMemory plain;
+  TieredMemory metered;
+  PrometheusMeterRegistry registry;
 
-  /** Fills both with the same keys; every benchmarked read is a hit. */
-  @Setup(Level.Trial)
-  public void setUp() {
-    caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
-    store = TieredMemory.builder("bench").autoDiscover(false).build();
-    for (int i = 0; i < KEYS; i++) {
-      keys[i] = "memory:" + i;
-      caffeine.put(keys[i], "content " + i);
-      store.put(keys[i], "content " + i);
+  /** Each thread walks the keys from its own random start, so threads do not read in lockstep. */
+  @State(Scope.Thread)
+  public static class Cursor {
+    int next;
+
+    /** A random start. */
+    @Setup(Level.Trial)
+    public void setUp() {
+      next = ThreadLocalRandom.current().nextInt(KEYS);
+    }
+
+    int advance() {
+      next = (next + 1) & (KEYS - 1);
+      return next;
     }
   }
 
-  /** Closes the store. */
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    store.close();
+  /** Fills the cache and both stores with the same keys; every benchmarked read is a hit. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
+    caffeineTimed =
+        Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofDays(1)).build();
+    plain = TieredMemory.builder("bench-plain").autoDiscover(false).build();
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    metered =
+        TieredMemory.builder("bench-metered")
+            .autoDiscover(false)
+            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .build();
+    for (int i = 0; i < KEYS; i++) {
+      keys[i] = "memory:" + i;
+      caffeine.put(keys[i], "content " + i);
+      caffeineTimed.put(keys[i], "content " + i);
+      plain.put(keys[i], "content " + i);
+      metered.put(keys[i], "content " + i);
+    }
   }
 
-  private String nextKey() {
-    next = (next + 1) & (KEYS - 1);
-    return keys[next];
+  /** Closes the stores and the registry. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    plain.close();
+    metered.close();
+    registry.close();
   }
 
   /** The baseline. */
   @Benchmark
-  public String rawCaffeine() {
-    return caffeine.getIfPresent(nextKey());
+  public String rawCaffeine(Cursor cursor) {
+    return caffeine.getIfPresent(keys[cursor.advance()]);
+  }
+
+  /**
+   * For information (no target): Caffeine when it, too, keeps an access time per entry ({@code
+   * expireAfterAccess}, one ticker read per read), as the store must for its idle rules.
+   */
+  @Benchmark
+  public String caffeineExpireAfterAccess(Cursor cursor) {
+    return caffeineTimed.getIfPresent(keys[cursor.advance()]);
   }
 
   /** The store with no observer attached. */
   @Benchmark
-  public Optional<Memory> tieredNoMetrics() {
-    return store.get(nextKey());
+  public Optional<Memory> tieredNoMetrics(Cursor cursor) {
+    return plain.get(keys[cursor.advance()]);
+  }
+
+  /** The store with the Micrometer observer on a Prometheus registry. */
+  @Benchmark
+  public Optional<Memory> tieredWithMetrics(Cursor cursor) {
+    return metered.get(keys[cursor.advance()]);
   }
 }

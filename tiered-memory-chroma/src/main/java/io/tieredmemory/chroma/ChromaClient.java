@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,6 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ChromaClient {
   static final ObjectMapper JSON = ChromaJson.JSON;
   static final JsonNodeFactory NODES = ChromaJson.NODES;
+
+  /** Concurrent requests of one {@link #deleteEach}: few, so a batch never floods the server. */
+  static final int MAX_IN_FLIGHT = 8;
 
   /** What a get or query returns besides ids. */
   enum Include {
@@ -67,6 +72,7 @@ final class ChromaClient {
   private final Duration requestTimeout;
   private final Map<String, String> headers;
   private final int batchCap;
+
   private final AtomicLong requests = new AtomicLong();
   private volatile int maxBatchSize;
 
@@ -247,14 +253,80 @@ final class ChromaClient {
   /** Deletes the given ids that match {@code where} (all of them when null), in batches. */
   void delete(String collectionId, List<String> ids, ObjectNode where) {
     for (List<String> batch : batches(ids)) {
-      ObjectNode body = NODES.objectNode();
-      ArrayNode idArray = body.putArray("ids");
-      batch.forEach(idArray::add);
-      if (where != null) {
-        body.set("where", where);
-      }
-      send("POST", recordPath(collectionId, "delete"), body);
+      send("POST", recordPath(collectionId, "delete"), deleteBody(batch, where));
     }
+  }
+
+  /** One conditional delete: {@code ids} that match {@code where} (all of them when null). */
+  record Deletion(List<String> ids, ObjectNode where) {}
+
+  /**
+   * Sends every deletion, at most {@value #MAX_IN_FLIGHT} at a time on separate connections, and
+   * waits for all of them: Chroma's cost is per request, so independent deletes sent together take
+   * about the time of one. Ids beyond {@code max_batch_size} are split as {@link #delete} does.
+   *
+   * @throws ChromaException the first failure, once every request has completed (the others
+   *     suppressed in it); the deletions that succeeded stay applied
+   */
+  void deleteEach(String collectionId, List<Deletion> deletions) {
+    List<Deletion> all = new ArrayList<>();
+    for (Deletion d : deletions) {
+      for (List<String> ids : batches(d.ids())) {
+        all.add(new Deletion(ids, d.where()));
+      }
+    }
+    String path = recordPath(collectionId, "delete");
+    for (int from = 0; from < all.size(); from += MAX_IN_FLIGHT) {
+      List<Deletion> wave = all.subList(from, Math.min(all.size(), from + MAX_IN_FLIGHT));
+      List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>(wave.size());
+      for (Deletion d : wave) {
+        HttpRequest request = request("POST", path, deleteBody(d.ids(), d.where()));
+        requests.incrementAndGet();
+        sent.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
+      }
+      ChromaException first = null;
+      for (CompletableFuture<HttpResponse<byte[]>> pending : sent) {
+        try {
+          answer("POST", path, await("POST", path, pending));
+        } catch (ChromaException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+
+  private HttpResponse<byte[]> await(
+      String method, String path, CompletableFuture<HttpResponse<byte[]>> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pending.cancel(true);
+      throw noResponse(method, path, "interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw transportFailure(method, path, io);
+      }
+      throw noResponse(method, path, String.valueOf(cause), e);
+    }
+  }
+
+  private static ObjectNode deleteBody(List<String> ids, ObjectNode where) {
+    ObjectNode body = NODES.objectNode();
+    ArrayNode idArray = body.putArray("ids");
+    ids.forEach(idArray::add);
+    if (where != null) {
+      body.set("where", where);
+    }
+    return body;
   }
 
   /** How many records the collection holds. */
@@ -293,6 +365,21 @@ final class ChromaClient {
   }
 
   private JsonNode send(String method, String path, JsonNode body) {
+    HttpRequest request = request(method, path, body);
+    requests.incrementAndGet();
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw transportFailure(method, path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw noResponse(method, path, "interrupted", e);
+    }
+    return answer(method, path, response);
+  }
+
+  private HttpRequest request(String method, String path, JsonNode body) {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(requestTimeout)
@@ -304,20 +391,20 @@ final class ChromaClient {
       rb.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofByteArray(ChromaJson.bytes(body)));
     }
-    requests.incrementAndGet();
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpConnectTimeoutException e) {
-      throw noResponse(method, path, "could not connect within the connect timeout", e);
-    } catch (HttpTimeoutException e) {
-      throw noResponse(method, path, "no answer within " + requestTimeout, e);
-    } catch (IOException e) {
-      throw noResponse(method, path, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw noResponse(method, path, "interrupted", e);
+    return rb.build();
+  }
+
+  private ChromaException transportFailure(String method, String path, IOException e) {
+    if (e instanceof HttpConnectTimeoutException) {
+      return noResponse(method, path, "could not connect within the connect timeout", e);
     }
+    if (e instanceof HttpTimeoutException) {
+      return noResponse(method, path, "no answer within " + requestTimeout, e);
+    }
+    return noResponse(method, path, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+  }
+
+  private static JsonNode answer(String method, String path, HttpResponse<byte[]> response) {
     int status = response.statusCode();
     String text = new String(response.body(), StandardCharsets.UTF_8);
     if (status / 100 != 2) {

@@ -11,6 +11,7 @@ import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class ChromaTierStore implements SearchableTierStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledExecutorService flusher;
   private volatile BytesSnapshot bytesCache;
+  private volatile boolean flushFailing; // only the flusher thread writes it
 
   private record BytesSnapshot(long bytes, long atNanos, long writes) {}
 
@@ -191,6 +193,66 @@ public final class ChromaTierStore implements SearchableTierStore {
     }
   }
 
+  /**
+   * Per {@code max_batch_size} copies: one {@code /get} of the ids' metadata (version check) and
+   * one {@code /upsert} of every copy not older than what is there, under the keys' locks (taken in
+   * ascending stripe order, so batches and single-key calls cannot deadlock). Embeddings are
+   * computed first, outside the locks. A failure may leave earlier batches written.
+   */
+  @Override
+  public List<String> copyAllIn(List<StoredMemory> copies) {
+    TierStore.requireDistinctKeys(copies);
+    if (copies.isEmpty()) {
+      return List.of();
+    }
+    float[][] vectors = new float[copies.size()][];
+    for (int i = 0; i < copies.size(); i++) {
+      vectors[i] = embed(copies.get(i).memory());
+    }
+    List<String> stored = new ArrayList<>(copies.size());
+    int batch = client.maxBatchSize();
+    for (int from = 0; from < copies.size(); from += batch) {
+      int to = Math.min(copies.size(), from + batch);
+      List<String> ids = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        ids.add(copies.get(i).key());
+      }
+      try (StripedLocks.Held held = locks.lockAll(ids)) {
+        Map<String, Long> existing = new HashMap<>();
+        for (Row row : client.get(collectionId, ids, METADATAS)) {
+          if (RecordCodec.isOurs(row.metadata())) {
+            existing.put(row.id(), RecordCodec.version(row.metadata()));
+          }
+        }
+        List<Write> toWrite = new ArrayList<>(ids.size());
+        List<String> written = new ArrayList<>(ids.size());
+        for (int i = from; i < to; i++) {
+          StoredMemory copy = copies.get(i);
+          Long old = existing.get(copy.key());
+          if (old != null && old > copy.version()) {
+            continue; // a newer version is there
+          }
+          toWrite.add(
+              new Write(
+                  copy.key(), copy.memory().content(), vectors[i], RecordCodec.metadata(copy)));
+          written.add(copy.key());
+        }
+        if (!toWrite.isEmpty()) {
+          client.upsert(collectionId, toWrite);
+          writes.incrementAndGet();
+          written.forEach(buffer::discard);
+          stored.addAll(written);
+        }
+      }
+    }
+    return stored;
+  }
+
+  @Override
+  public List<String> removeAllIfVersion(Map<String, Long> versions) {
+    return removals.removeAllIfVersion(versions);
+  }
+
   @Override
   public boolean removeIfVersion(String key, long version) {
     return removals.removeWhen(key, "$eq", version);
@@ -296,9 +358,17 @@ public final class ChromaTierStore implements SearchableTierStore {
     try {
       if (!buffer.isEmpty()) {
         flush();
+        if (flushFailing) {
+          flushFailing = false;
+          LOG.log(Level.INFO, () -> this + ": flushing access statistics works again");
+        }
       }
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "flushing access statistics to Chroma failed; will retry", e);
+      // Once per failure streak, like the other tiers: a Chroma outage must not log a stack trace
+      // every flush interval. The statistics are back in the buffer for the next flush.
+      Level level = flushFailing ? Level.DEBUG : Level.WARNING;
+      flushFailing = true;
+      LOG.log(level, this + ": flushing access statistics failed; kept for the next flush", e);
     }
   }
 

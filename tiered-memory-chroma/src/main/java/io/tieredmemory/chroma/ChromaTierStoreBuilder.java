@@ -178,11 +178,24 @@ public final class ChromaTierStoreBuilder {
     if (!COLLECTION_NAME.matcher(name).matches()) {
       throw new IllegalArgumentException(
           "collection must be 3-512 characters from [a-zA-Z0-9._-], starting and ending with a"
-              + " letter or digit, was '"
-              + name
-              + "'");
+              + " letter or digit, was "
+              + shown(name));
     }
     return name;
+  }
+
+  /** A name for a message: quoted, control characters escaped, abbreviated past 64 chars. */
+  private static String shown(String s) {
+    StringBuilder b = new StringBuilder("'");
+    int n = Math.min(s.length(), 64);
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      b.append(
+          Character.isISOControl(c) || Character.isSurrogate(c)
+              ? String.format("\\u%04X", (int) c)
+              : String.valueOf(c));
+    }
+    return b.append(s.length() > n ? "...' (" + s.length() + " chars)" : "'").toString();
   }
 
   private static URI checkBaseUrl(URI url) {
@@ -192,16 +205,17 @@ public final class ChromaTierStoreBuilder {
       throw new IllegalArgumentException(
           "baseUrl must not contain user info; send credentials with header(name, value)");
     }
+    if (url.getRawQuery() != null || url.getRawFragment() != null) {
+      // The value is left out: a query may carry a token. Checked before anything that would
+      // quote the URL.
+      throw new IllegalArgumentException("baseUrl must have no query or fragment");
+    }
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + url);
     }
     if (url.getHost() == null) {
       throw new IllegalArgumentException("baseUrl must name a host, was " + url);
-    }
-    if (url.getRawQuery() != null || url.getRawFragment() != null) {
-      // The value is left out: a query may carry a token.
-      throw new IllegalArgumentException("baseUrl must have no query or fragment");
     }
     return url;
   }

@@ -76,6 +76,59 @@ final class Removals {
     }
   }
 
+  /**
+   * Per {@code max_batch_size} keys: one {@code /get} of their versions, then one {@code /delete}
+   * per distinct version among the keys that hold theirs, {@code where tm_version $eq} that
+   * version, sent concurrently ({@link ChromaClient#deleteEach}).
+   *
+   * <p>Why not one {@code /delete} of all matching ids with {@code where tm_version $in [their
+   * versions]}: Chroma applies one {@code where} to every id, so that would remove a key holding
+   * any version of the list, not only its own. Versions are unique within one key's history but not
+   * across keys (two puts in the same microsecond, or {@code previous + 1} of one key equal to
+   * another's), so a newer version written between the {@code /get} and the {@code /delete} could
+   * match another key's version and be removed. The store's KeyCoordinator would exclude such a
+   * write in COLD, but the contract is per key whatever the caller, so each delete names one
+   * version; concurrency keeps the wall time near one round trip.
+   */
+  List<String> removeAllIfVersion(Map<String, Long> versions) {
+    List<String> removed = new ArrayList<>();
+    List<String> keys = new ArrayList<>(versions.keySet());
+    int batch = client.maxBatchSize();
+    for (int i = 0; i < keys.size(); i += batch) {
+      List<String> chunk = keys.subList(i, Math.min(keys.size(), i + batch));
+      try (StripedLocks.Held held = locks.lockAll(chunk)) {
+        Map<Long, List<String>> byVersion = new TreeMap<>();
+        for (Row row : client.get(collectionId, chunk, METADATAS)) {
+          Long wanted = versions.get(row.id());
+          if (wanted != null
+              && RecordCodec.isOurs(row.metadata())
+              && RecordCodec.version(row.metadata()) == wanted) {
+            byVersion.computeIfAbsent(wanted, v -> new ArrayList<>()).add(row.id());
+          }
+        }
+        if (byVersion.isEmpty()) {
+          continue;
+        }
+        List<ChromaClient.Deletion> deletions = new ArrayList<>(byVersion.size());
+        for (Map.Entry<Long, List<String>> e : byVersion.entrySet()) {
+          deletions.add(
+              new ChromaClient.Deletion(
+                  e.getValue(), ChromaClient.where(RecordCodec.VERSION, "$eq", e.getKey())));
+        }
+        try {
+          client.deleteEach(collectionId, deletions);
+        } finally {
+          onWrite.run(); // some deletes may have been applied even if one failed
+        }
+        for (List<String> ids : byVersion.values()) {
+          ids.forEach(buffer::discard);
+          removed.addAll(ids);
+        }
+      }
+    }
+    return removed;
+  }
+
   /** One {@code /get} per batch, then one conditional {@code /delete} per distinct threshold. */
   List<String> removeAllIfOlder(Map<String, Long> versions) {
     List<String> removed = new ArrayList<>();

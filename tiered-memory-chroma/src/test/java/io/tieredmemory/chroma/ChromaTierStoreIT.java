@@ -163,6 +163,55 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
   }
 
   @Test
+  void copyAllIn_isOneGetAndOneUpsert_andRemoveAllIfVersionOneGetPlusOneDeletePerVersion() {
+    ChromaClient client = chroma().client();
+    List<StoredMemory> copies = new ArrayList<>();
+    Map<String, Long> versions = new HashMap<>();
+    for (int i = 0; i < 30; i++) {
+      String k = key("batch" + i);
+      long version = 100 + i % 3; // three distinct versions
+      copies.add(new StoredMemory(memory(k, "c" + i, version), 1, T0_MILLIS));
+      versions.put(k, version);
+    }
+    client.maxBatchSize(); // fetched once per store; not part of the batch's cost
+
+    long before = client.requestCount();
+    assertThat(store.copyAllIn(copies)).hasSize(30);
+    assertThat(client.requestCount() - before).isEqualTo(2);
+
+    before = client.requestCount();
+    assertThat(store.copyAllIn(copies)).as("equal versions are stored again").hasSize(30);
+    assertThat(client.requestCount() - before).isEqualTo(2);
+
+    before = client.requestCount();
+    assertThat(store.removeAllIfVersion(versions)).hasSize(30);
+    assertThat(client.requestCount() - before).isEqualTo(1 + 3);
+    assertThat(store.count()).isZero();
+  }
+
+  @Test
+  void copyAllInAndRemoveAllIfVersion_splitAboveMaxBatchSize() {
+    ChromaTierStore s =
+        newStore(
+            ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder()).maxBatchSize(2));
+    extraStores.add(s);
+    List<StoredMemory> copies = new ArrayList<>();
+    Map<String, Long> versions = new HashMap<>();
+    for (int i = 0; i < 7; i++) {
+      String k = key("s" + i);
+      copies.add(new StoredMemory(memory(k, "c" + i, 10 + i), 0, T0_MILLIS));
+      versions.put(k, i % 2 == 0 ? 10L + i : 99L); // odd keys hold another version
+    }
+    s.copyIn(new StoredMemory(memory(key("s6"), "newer", 50), 0, T0_MILLIS));
+
+    assertThat(s.copyAllIn(copies)).hasSize(6).doesNotContain(key("s6"));
+    assertThat(s.removeAllIfVersion(versions))
+        .containsExactlyInAnyOrder(key("s0"), key("s2"), key("s4"));
+    assertThat(s.count()).isEqualTo(4);
+    assertThat(s.peek(key("s6")).memory().content()).isEqualTo("newer");
+  }
+
+  @Test
   void toString_namesCollectionButNoHeaderValue() {
     ChromaTierStore s =
         newStore(

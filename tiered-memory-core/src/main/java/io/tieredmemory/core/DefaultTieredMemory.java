@@ -78,7 +78,19 @@ final class DefaultTieredMemory implements TieredMemory {
     this.cold = new TierHandle(Tier.COLD, coldStore, signals, name, clock);
     this.all = new TierHandle[] {hot, warm, cold};
     this.readWindows = new ReadWindows(policy.promotion(), 100_000);
-    this.mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot, staleCold);
+    this.mover =
+        new Mover(
+            name,
+            clock,
+            hot,
+            warm,
+            cold,
+            signals,
+            locks,
+            staleHot,
+            staleCold,
+            new Journal(
+                warmStore instanceof io.tieredmemory.core.spi.ReconcileJournal j ? j : null));
     this.sweeper =
         new Sweeper(
             name, clock, policy, hot, warm, cold, mover, staleHot, staleCold, readWindows, signals);
@@ -124,6 +136,17 @@ final class DefaultTieredMemory implements TieredMemory {
       }
     }
     store.signals.attach(observers, listeners);
+    try {
+      store.sweeper.verifyHot();
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "store '"
+              + b.name
+              + "': HOT could not be checked against WARM at start; reads skip HOT"
+              + " until a sweep manages it",
+          e);
+    }
     if (b.sweepInterval != null) {
       store.startSweeps(b.sweepInterval);
     }
@@ -224,7 +247,11 @@ final class DefaultTieredMemory implements TieredMemory {
       }
       long version = stored.version();
       try {
-        if (!hot.copyIn(stored)) {
+        if (hot.copyIn(stored)) {
+          // HOT now holds this exact version: an older mark (a failed write while HOT was down)
+          // no longer applies, so reads may use HOT again for this key.
+          staleHot.clearIfAtMost(key, version);
+        } else {
           staleHot.add(key, version);
         }
       } catch (RuntimeException e) {
@@ -264,7 +291,20 @@ final class DefaultTieredMemory implements TieredMemory {
     // Order matters: WARM first, so a promotion racing this delete sees WARM empty and withdraws
     // its HOT copy; COLD last, so a failure leaves the key readable (the delete is not
     // acknowledged) rather than half gone.
-    try (KeyLocks.Held held = locks.exclusive(key)) {
+    KeyLocks.Held lock;
+    try {
+      lock = locks.exclusive(key);
+    } catch (RuntimeException e) {
+      signals.requestCompleted(
+          Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw new TieredMemoryException(
+          "delete of key "
+              + MemoryLimits.quote(key)
+              + " could not lock the key; nothing was deleted: "
+              + e.getMessage(),
+          e);
+    }
+    try (KeyLocks.Held held = lock) {
       try {
         existed |= warm.remove(key);
       } catch (RuntimeException e) {
@@ -290,17 +330,6 @@ final class DefaultTieredMemory implements TieredMemory {
             e);
       }
       readWindows.forget(key);
-    } catch (RuntimeException e) {
-      if (e instanceof TieredMemoryException) {
-        throw e;
-      }
-      signals.requestCompleted(
-          Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
-      throw new TieredMemoryException(
-          "delete of key "
-              + MemoryLimits.quote(key)
-              + " could not lock the key; nothing was deleted",
-          e);
     }
     long nanos = System.nanoTime() - start;
     signals.requestCompleted(Operation.DELETE, Tier.WARM, RequestResult.SUCCESS, nanos);
@@ -324,7 +353,7 @@ final class DefaultTieredMemory implements TieredMemory {
     boolean timed = observed && (hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
     long start = timed ? System.nanoTime() : 0;
     long now = nowMillis();
-    if (!staleHot.mayBeStale(key)) {
+    if (sweeper.hotVerified() && !staleHot.mayBeStale(key)) {
       Memory m = readHotQuietly(key, now);
       if (m != null) {
         // A key HOT holds was valid when it was stored: no need to check it again.
@@ -339,17 +368,23 @@ final class DefaultTieredMemory implements TieredMemory {
       timed = true;
     }
     Memory m;
-    Tier servedBy;
+    Tier servedBy = Tier.WARM;
     try {
       m = warm.read(key, now);
-      servedBy = Tier.WARM;
       if (m == null) {
-        m = cold.read(key, now);
         servedBy = Tier.COLD;
+        m = cold.read(key, now);
       }
     } catch (RuntimeException e) {
       signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
-      throw new TieredMemoryException("get of key " + MemoryLimits.quote(key) + " failed", e);
+      throw new TieredMemoryException(
+          "get of key "
+              + MemoryLimits.quote(key)
+              + " failed in "
+              + describe(servedBy)
+              + ": "
+              + e.getMessage(),
+          e);
     }
     if (m == null) {
       signals.requestCompleted(Operation.GET, null, RequestResult.MISS, since(start, timed));
@@ -359,6 +394,11 @@ final class DefaultTieredMemory implements TieredMemory {
     signals.requestCompleted(Operation.GET, servedBy, RequestResult.HIT, since(start, timed));
     afterRead(m, servedBy, now);
     return Optional.of(m);
+  }
+
+  /** "the COLD tier (chroma)", for error messages. */
+  private String describe(Tier tier) {
+    return "the " + tier.name() + " tier (" + all[tier.ordinal()].store.kind() + ")";
   }
 
   private static long since(long start, boolean timed) {
@@ -395,7 +435,7 @@ final class DefaultTieredMemory implements TieredMemory {
     Map<String, Tier> servedBy = new HashMap<>();
     List<String> remaining = new ArrayList<>();
     for (String k : wanted) {
-      if (!staleHot.mayBeStale(k)) {
+      if (sweeper.hotVerified() && !staleHot.mayBeStale(k)) {
         remaining.add(k);
       }
     }
@@ -485,21 +525,25 @@ final class DefaultTieredMemory implements TieredMemory {
     }
     long start = System.nanoTime();
     Map<String, SearchHit> best = new HashMap<>();
+    Tier at = null;
     try {
       float[] vector = embedder.embed(text);
       for (TierHandle h : all) {
         if (!h.searchable()) {
           continue;
         }
+        at = h.tier;
         for (ScoredMemory s : h.search(vector, text, k)) {
           merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
         }
       }
+      at = Tier.WARM;
       refreshFromWarm(best, vector);
     } catch (RuntimeException e) {
       signals.requestCompleted(
           Operation.SEARCH, null, RequestResult.ERROR, System.nanoTime() - start);
-      throw new TieredMemoryException("search failed: " + e.getMessage(), e);
+      throw new TieredMemoryException(
+          "search failed" + (at == null ? "" : " in " + describe(at)) + ": " + e.getMessage(), e);
     }
     List<SearchHit> hits = new ArrayList<>(best.values());
     hits.sort(

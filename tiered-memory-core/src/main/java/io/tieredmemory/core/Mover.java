@@ -53,7 +53,8 @@ final class Mover {
    * failed) or not (it succeeded and only its answer was lost), so neither copy may be dropped
    * blindly; {@link #finishArchives} looks at WARM under the key's lock first.
    */
-  private final StaleCopies unfinishedArchives = new StaleCopies();
+  // Interrupted moves, noted durably in WARM when it keeps a journal (else in memory).
+  private final Journal journal;
 
   Mover(
       String store,
@@ -64,7 +65,9 @@ final class Mover {
       Signals signals,
       KeyLocks locks,
       StaleCopies staleHot,
-      StaleCopies staleCold) {
+      StaleCopies staleCold,
+      Journal journal) {
+    this.journal = journal;
     this.store = store;
     this.clock = clock;
     this.hot = hot;
@@ -111,12 +114,16 @@ final class Mover {
   boolean demote(StoredMemory sm, Decision decision) {
     try (KeyLocks.Held held = locks.exclusive(sm.key())) {
       long start = System.nanoTime();
-      boolean warmHad = warm.touch(sm.key(), sm.lastAccessMillis());
-      boolean copied = !warmHad && warm.copyIn(sm);
-      if (!hot.removeIfVersion(sm.key(), sm.version())) {
-        if (copied) {
-          warm.removeIfVersion(sm.key(), sm.version());
+      if (!warm.touch(sm.key(), sm.lastAccessMillis())) {
+        // HOT is a cache of WARM: a HOT copy WARM lacks is a leftover (a delete whose HOT
+        // removal failed before a crash, or a memory archived since). Bringing it back into WARM
+        // could resurrect a deleted memory; drop it instead.
+        if (hot.removeIfVersion(sm.key(), sm.version())) {
+          evicted(sm.key(), sm.version() + 1, Tier.HOT, "not in warm (deleted or archived)");
         }
+        return false;
+      }
+      if (!hot.removeIfVersion(sm.key(), sm.version())) {
         return false; // HOT holds a newer version, or the key was deleted meanwhile
       }
       moved(sm.memory(), Tier.HOT, Tier.WARM, decision, System.nanoTime() - start);
@@ -141,29 +148,29 @@ final class Mover {
       if (current == null || current.version() != version) {
         return false;
       }
+      Map<String, Long> note = Map.of(key, version);
+      journal.note(note); // a crash between copy and removal leaves a note for the next sweep
       if (!to.copyIn(current)) {
         // The target already holds a newer version: this copy is stale where it is.
         if (from.removeIfVersion(key, version)) {
           evicted(
               key, version + 1, from.tier, "superseded by a newer version in " + to.tier.label());
         }
+        journal.forget(note);
         return false;
       }
-      boolean removed;
-      try {
-        removed = from.removeIfVersion(key, version);
-      } catch (RuntimeException e) {
-        // Two copies of one version now exist; the source copy goes on the next sweep.
-        stale(from.tier).add(key, version + 1);
-        throw e;
-      }
+      // If this removal fails, two copies of one version exist: the note stays, and the next
+      // sweep drops the COLD copy under the lock (finishArchives).
+      boolean removed = from.removeIfVersion(key, version);
       if (!removed) {
         StoredMemory now = from.peek(key);
         if (now != null && now.version() > version) {
           to.removeIfVersion(key, version); // a newer put won: withdraw the copy
         }
+        journal.forget(note);
         return false;
       }
+      journal.forget(note);
       moved(current.memory(), from.tier, to.tier, decision, System.nanoTime() - start);
       return true;
     }
@@ -254,6 +261,13 @@ final class Mover {
       if (toCopy.isEmpty()) {
         return new ArchiveBatch(List.of(), hotKept);
       }
+      Map<String, Long> noted = new LinkedHashMap<>();
+      for (StoredMemory sm : toCopy) {
+        noted.put(sm.key(), sm.version());
+      }
+      // Noted before the copy: if this process dies before the batch settles, the next sweep of
+      // any instance finds the keys and settles them (finishArchives).
+      journal.note(noted);
       Set<String> copied;
       try {
         copied = new HashSet<>(cold.copyAllIn(toCopy));
@@ -307,6 +321,7 @@ final class Mover {
       for (StoredMemory sm : archived) {
         moved(sm.memory(), Tier.WARM, Tier.COLD, decisions.apply(byKey.get(sm.key())), each);
       }
+      journal.forget(noted);
       if (!notRemoved.isEmpty()) {
         withdrawCopies(notRemoved);
       }
@@ -333,26 +348,23 @@ final class Mover {
         if (current.version() > e.getValue()) {
           withdraw.put(e.getKey(), e.getValue());
         } else if (current.version() == e.getValue()) {
-          unfinishedArchives.add(e.getKey(), e.getValue());
+          journal.note(Map.of(e.getKey(), e.getValue()));
         }
       }
       if (!withdraw.isEmpty()) {
         cold.removeAllIfVersion(withdraw);
       }
     } catch (RuntimeException e) {
-      copiedVersions.forEach(unfinishedArchives::add);
+      journal.note(copiedVersions);
     }
   }
 
   private void unfinished(List<StoredMemory> copies) {
+    Map<String, Long> versions = new LinkedHashMap<>();
     for (StoredMemory sm : copies) {
-      unfinishedArchives.add(sm.key(), sm.version());
+      versions.put(sm.key(), sm.version());
     }
-  }
-
-  /** Archives waiting for {@link #finishArchives}. */
-  int unfinishedArchives() {
-    return unfinishedArchives.size();
+    journal.note(versions); // already noted before the copy; kept for backends that lost it
   }
 
   /**
@@ -371,28 +383,29 @@ final class Mover {
    */
   int finishArchives(int batch) {
     int withdrawn = 0;
-    while (unfinishedArchives.size() > 0) {
-      Map<String, Long> pending = unfinishedArchives.take(batch);
-      if (pending.isEmpty()) {
-        break;
+    Map<String, Long> previous = null;
+    while (true) {
+      Map<String, Long> pending = journal.notes(batch);
+      if (pending.isEmpty() || pending.equals(previous)) {
+        break; // nothing left, or notes that cannot be forgotten: stop rather than spin
       }
+      previous = pending;
       List<String> removed;
+      Map<String, Long> olderThan = new HashMap<>();
       try (KeyLocks.HeldAll held = locks.exclusiveAll(pending.keySet())) {
         Map<String, StoredMemory> inWarm = warm.peekAll(pending.keySet());
-        Map<String, Long> duplicates = new HashMap<>();
         for (Map.Entry<String, Long> e : pending.entrySet()) {
           StoredMemory w = inWarm.get(e.getKey());
           if (w != null && w.version() >= e.getValue()) {
-            duplicates.put(e.getKey(), e.getValue());
+            // COLD copies up to the noted version are duplicates or stale: WARM holds as new.
+            olderThan.put(e.getKey(), e.getValue() + 1);
           }
         }
-        removed = duplicates.isEmpty() ? List.of() : cold.removeAllIfVersion(duplicates);
-      } catch (RuntimeException e) {
-        unfinishedArchives.restore(pending);
-        throw e;
+        removed = olderThan.isEmpty() ? List.of() : cold.removeAllIfOlder(olderThan);
+        journal.forget(pending);
       }
       for (String key : removed) {
-        evicted(key, pending.get(key), Tier.COLD, "a copy left by an interrupted archive");
+        evicted(key, olderThan.get(key), Tier.COLD, "a copy left by an interrupted move");
       }
       withdrawn += removed.size();
     }
@@ -415,6 +428,13 @@ final class Mover {
       if (versions.isEmpty()) {
         break;
       }
+      // For COLD, noted first: a crash in the middle of the batch leaves the rest to the next
+      // sweep (the in-memory list dies with the process, the note does not).
+      Map<String, Long> noted = new HashMap<>();
+      if (tier.tier == Tier.COLD) {
+        versions.forEach((k, v) -> noted.put(k, v - 1));
+        journal.note(noted);
+      }
       List<String> removed;
       try {
         removed = tier.removeAllIfOlder(versions);
@@ -422,6 +442,7 @@ final class Mover {
         pending.restore(versions);
         throw e;
       }
+      journal.forget(noted);
       for (String key : removed) {
         evicted(key, versions.get(key), tier.tier, "a copy older than the latest version");
       }

@@ -19,6 +19,16 @@ final class StaleCopies {
     nonEmpty = true;
   }
 
+  /**
+   * Forgets {@code key} if what is pending for it is at most {@code version}: a copy of exactly
+   * that version was just stored here, so nothing older can remain (callers hold the key's lock).
+   */
+  void clearIfAtMost(String key, long version) {
+    if (nonEmpty) {
+      pending.computeIfPresent(key, (k, v) -> v <= version ? null : v);
+    }
+  }
+
   /** Whether {@code key} may have a stale copy here; cheap when nothing is pending. */
   boolean mayBeStale(String key) {
     return nonEmpty && pending.containsKey(key);

@@ -34,6 +34,7 @@ final class Sweeper {
   private static final long MAX_BACKOFF_NANOS = 300_000_000_000L;
 
   private final ReentrantLock oneAtATime = new ReentrantLock();
+  private volatile boolean hotVerified;
   private final Map<String, Backoff> backoffs = new java.util.HashMap<>();
 
   Sweeper(
@@ -87,10 +88,18 @@ final class Sweeper {
           "drop stale cold copies",
           () -> t.reconciled += mover.dropStale(cold, staleCold, batch()));
       readWindows.prune(now);
+      if (!hotVerified) {
+        step(t, "verify hot", () -> t.reconciled += verifyHot());
+      }
       step(t, "finish interrupted archives", () -> t.reconciled += mover.finishArchives(batch()));
       step(t, "demote idle", () -> demoteIdle(t, now));
       step(t, "demote over capacity", () -> demoteOverCapacity(t));
       step(t, "archive idle", () -> archiveIdle(t, now));
+      long end = System.nanoTime();
+      for (Backoff b : failedThisSweep) {
+        b.notBefore = end + b.delay;
+      }
+      failedThisSweep.clear();
       long nanos = System.nanoTime() - start;
       SweepResult result =
           new SweepResult(t.demoted, t.archived, t.reconciled, t.failed, Duration.ofNanos(nanos));
@@ -107,6 +116,58 @@ final class Sweeper {
                 result.took()));
       }
       return result;
+    } finally {
+      oneAtATime.unlock();
+    }
+  }
+
+  /**
+   * Whether HOT has been checked against WARM since this store started. A process that crashed may
+   * have left HOT copies older than WARM (a put whose HOT write failed) or of deleted memories; the
+   * lists that would have repaired them died with it. Until the check succeeds, reads skip HOT.
+   */
+  boolean hotVerified() {
+    return hotVerified;
+  }
+
+  /**
+   * Drops every HOT copy that WARM does not hold at the same version. Costs one pass over HOT
+   * (bounded by its capacity) in batches; runs at start and then at each sweep until it succeeds.
+   *
+   * @return how many HOT copies were dropped
+   */
+  int verifyHot() {
+    oneAtATime.lock();
+    try {
+      if (hotVerified) {
+        return 0;
+      }
+      long held = hot.count();
+      int dropped = 0;
+      if (held > 0) {
+        int all = (int) Math.min(Integer.MAX_VALUE - 1, held + batch());
+        List<StoredMemory> copies = hot.oldestAccessed(Long.MAX_VALUE, all);
+        for (int from = 0; from < copies.size(); from += batch()) {
+          List<StoredMemory> page = copies.subList(from, Math.min(copies.size(), from + batch()));
+          List<String> keys = new java.util.ArrayList<>(page.size());
+          for (StoredMemory sm : page) {
+            keys.add(sm.key());
+          }
+          Map<String, StoredMemory> inWarm = warm.peekAll(keys);
+          Map<String, Long> wrong = new java.util.HashMap<>();
+          for (StoredMemory sm : page) {
+            StoredMemory w = inWarm.get(sm.key());
+            if (w == null || w.version() != sm.version()) {
+              wrong.put(sm.key(), sm.version());
+            }
+          }
+          if (!wrong.isEmpty()) {
+            dropped += hot.removeAllIfVersion(wrong).size();
+          }
+        }
+      }
+      hotVerified = true;
+      return dropped;
     } finally {
       oneAtATime.unlock();
     }
@@ -137,7 +198,11 @@ final class Sweeper {
       t.failed++;
       b.failures++;
       long delay = Math.min(MAX_BACKOFF_NANOS, BASE_BACKOFF_NANOS << Math.min(20, b.failures - 1));
-      b.notBefore = now + delay;
+      // Counted from the end of this sweep (see sweep()): a sweep whose failing steps each wait
+      // for a timeout can outlast a short back-off, and the next sweep must still skip them.
+      b.notBefore = Long.MAX_VALUE;
+      b.delay = delay;
+      failedThisSweep.add(b);
       LOG.log(
           b.failures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
           () ->
@@ -158,7 +223,10 @@ final class Sweeper {
   private static final class Backoff {
     int failures;
     long notBefore;
+    long delay;
   }
+
+  private final List<Backoff> failedThisSweep = new java.util.ArrayList<>();
 
   private void demoteIdle(Tally t, long now) {
     long cutoff = now - policy.demotion().idle().toMillis();

@@ -30,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * oldest undelivered decisions beyond its buffer (counted, never blocking the store).
  *
  * <p>Keys are hashed (SHA-256 of a per-feed salt and the key, 12 hex digits) unless {@code
- * revealKeys} is set; content is never included; backend error messages are included only when keys
- * are revealed (they may quote keys).
+ * revealKeys} is set; content is never included; backend error messages are left out unless {@code
+ * errorMessages} is set, because a driver's message may quote a key or a stored value (content).
  *
  * <pre>{@code
  * DecisionFeed feed = DecisionFeed.builder().history(500).build();
@@ -48,6 +48,7 @@ public final class DecisionFeed implements TierEventListenerFactory {
   private final int subscriberBuffer;
   private final boolean revealKeys;
   private final boolean includePuts;
+  private final boolean errorMessages;
   private final byte[] salt;
   private final ArrayDeque<Entry> recent;
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
@@ -60,6 +61,7 @@ public final class DecisionFeed implements TierEventListenerFactory {
     this.subscriberBuffer = b.subscriberBuffer;
     this.revealKeys = b.revealKeys;
     this.includePuts = b.includePuts;
+    this.errorMessages = b.errorMessages;
     this.salt = b.salt;
     this.recent = new ArrayDeque<>(history);
     MeterRegistry registry = b.registry;
@@ -106,7 +108,7 @@ public final class DecisionFeed implements TierEventListenerFactory {
     StringBuilder json = new StringBuilder(200);
     synchronized (this) {
       long seq = ++sequence;
-      EventJson.write(json, seq, event, this::keyLabel, revealKeys);
+      EventJson.write(json, seq, event, this::keyLabel, errorMessages);
       Entry entry = new Entry(seq, event.kind(), json.toString());
       if (recent.size() == history) {
         recent.removeFirst();
@@ -209,6 +211,7 @@ public final class DecisionFeed implements TierEventListenerFactory {
     private int subscriberBuffer = 1000;
     private boolean revealKeys;
     private boolean includePuts;
+    private boolean errorMessages;
     private byte[] salt = randomSalt();
     private MeterRegistry registry = Metrics.globalRegistry;
     private MetricNames names = MetricNames.defaults();
@@ -236,6 +239,16 @@ public final class DecisionFeed implements TierEventListenerFactory {
     /** Show keys as they are instead of hashed (default false). */
     public Builder revealKeys(boolean value) {
       this.revealKeys = value;
+      return this;
+    }
+
+    /**
+     * Include the backend's error message in {@code backend_failed} decisions (default false: a
+     * driver's message may quote a key or a stored value, and content must never reach the feed).
+     * Independent of {@link #revealKeys}.
+     */
+    public Builder errorMessages(boolean value) {
+      this.errorMessages = value;
       return this;
     }
 

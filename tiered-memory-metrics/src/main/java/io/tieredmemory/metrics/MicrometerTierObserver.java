@@ -48,6 +48,10 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
   private final AtomicLong[] items = new AtomicLong[3];
   private final AtomicLong[] bytes = new AtomicLong[3];
   private final ScheduledFuture<?> refresh;
+  // Per tier: calls failed in a row (0 after any success), and whether the last count failed.
+  private final java.util.concurrent.atomic.AtomicInteger[] failuresInRow =
+      new java.util.concurrent.atomic.AtomicInteger[3];
+  private final boolean[] countFailed = new boolean[3];
 
   MicrometerTierObserver(TieredMemory store, MeterRegistry registry, MetricsOptions options) {
     this.registry = registry;
@@ -149,6 +153,7 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
                 .register(registry));
 
     for (Tier t : Tier.values()) {
+      failuresInRow[t.ordinal()] = new java.util.concurrent.atomic.AtomicInteger();
       AtomicLong i = new AtomicLong(-1);
       AtomicLong b = new AtomicLong(-1);
       items[t.ordinal()] = i;
@@ -237,6 +242,7 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
       StoreStats stats = store.stats();
       for (Tier t : Tier.values()) {
         TierStats s = stats.tier(t);
+        countFailed[t.ordinal()] = s.items() < 0;
         if (s.items() >= 0) {
           items[t.ordinal()].set(s.items());
           bytes[t.ordinal()].set(s.bytes());
@@ -263,6 +269,11 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
   @Override
   public void backendCallCompleted(
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {
+    if (success) {
+      failuresInRow[tier.ordinal()].set(0);
+    } else {
+      failuresInRow[tier.ordinal()].incrementAndGet();
+    }
     Timer t = backendDuration[tier.ordinal()][operation.ordinal()][success ? 0 : 1];
     if (t != null) {
       t.record(durationNanos, TimeUnit.NANOSECONDS);
@@ -308,6 +319,14 @@ final class MicrometerTierObserver implements TierObserver, AutoCloseable {
   double movementCount(Tier from, Tier to, MoveReason reason) {
     Counter c = movements[from.ordinal()][to.ordinal()][reason.ordinal()];
     return c == null ? 0 : c.count();
+  }
+
+  /**
+   * Whether a tier answers: its last call did not fail and its last count (by the gauge refresh)
+   * did not fail. In-process tiers always answer.
+   */
+  boolean up(Tier tier) {
+    return failuresInRow[tier.ordinal()].get() == 0 && !countFailed[tier.ordinal()];
   }
 
   /** The last refreshed item count of a tier (-1 if unknown). */

@@ -17,7 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /memory/stats}: what each tier holds, requests and movements, as JSON;
  *   <li>{@code /memory/events}: the latest decisions as Server-Sent Events;
  *   <li>{@code /memory/}: the live view (a static page reading the two above);
- *   <li>{@code /health}: {@code {"status":"UP"}} (never asks for credentials).
+ *   <li>{@code /health}: {@code UP}, {@code DEGRADED} (a HOT or COLD tier failing) or {@code DOWN}
+ *       (503: WARM failing), per store and tier (never asks for credentials).
  * </ul>
  *
  * <pre>{@code
@@ -339,20 +339,52 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
       send(ex, 200, "application/json; charset=utf-8", StatsJson.write(stores(), feed));
     }
 
+    /**
+     * {@code UP} when every tier of every store answers; {@code DEGRADED} (still 200: reads and
+     * writes work) when a HOT or COLD tier does not; {@code DOWN} (503) when a WARM tier, the
+     * system of record, does not. From what the store saw recently, never a call to a tier.
+     */
     private void health(HttpExchange ex) throws IOException {
       try (ex) {
-        StringBuilder b = new StringBuilder("{\"status\":\"UP\",\"stores\":[");
-        List<String> names = new ArrayList<>();
+        StringBuilder stores = new StringBuilder();
+        boolean degraded = false;
+        boolean down = false;
         for (TieredMemory s : stores()) {
-          names.add(s.name());
-        }
-        for (int i = 0; i < names.size(); i++) {
-          if (i > 0) {
-            b.append(',');
+          MicrometerTierObserver o = TieredMemoryMetrics.observerOf(s).orElse(null);
+          if (stores.length() > 0) {
+            stores.append(',');
           }
-          Json.string(b, names.get(i));
+          stores.append('{');
+          Json.field(stores, "name", s.name());
+          String storeStatus = "UP";
+          StringBuilder tiers = new StringBuilder();
+          for (io.tieredmemory.core.Tier t : io.tieredmemory.core.Tier.values()) {
+            boolean up = o == null || o.up(t);
+            if (!up) {
+              if (t == io.tieredmemory.core.Tier.WARM) {
+                down = true;
+                storeStatus = "DOWN";
+              } else {
+                degraded = true;
+                if (!storeStatus.equals("DOWN")) {
+                  storeStatus = "DEGRADED";
+                }
+              }
+            }
+            if (tiers.length() > 0) {
+              tiers.append(',');
+            }
+            Json.field(tiers, t.label(), up ? "UP" : "DOWN");
+          }
+          stores.append(',');
+          Json.field(stores, "status", storeStatus);
+          stores.append(",\"tiers\":{").append(tiers).append("}}");
         }
-        send(ex, 200, "application/json; charset=utf-8", b.append("]}").toString());
+        String status = down ? "DOWN" : degraded ? "DEGRADED" : "UP";
+        StringBuilder b = new StringBuilder("{");
+        Json.field(b, "status", status);
+        b.append(",\"stores\":[").append(stores).append("]}");
+        send(ex, down ? 503 : 200, "application/json; charset=utf-8", b.toString());
       }
     }
 

@@ -112,7 +112,10 @@ class EndpointTest {
       assertThat(redirect.statusCode()).isEqualTo(308);
       HttpResponse<String> health = get(e, "/health");
       assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).isEqualTo("{\"status\":\"UP\",\"stores\":[\"endpoint\"]}");
+      assertThat(health.body())
+          .isEqualTo(
+              "{\"status\":\"UP\",\"stores\":[{\"name\":\"endpoint\",\"status\":\"UP\","
+                  + "\"tiers\":{\"hot\":\"UP\",\"warm\":\"UP\",\"cold\":\"UP\"}}]}");
       assertThat(get(e, "/memory/nothing").statusCode()).isEqualTo(404);
       HttpResponse<String> post =
           http.send(

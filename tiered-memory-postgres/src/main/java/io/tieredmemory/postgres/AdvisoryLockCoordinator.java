@@ -12,6 +12,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
@@ -22,6 +24,18 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
 
   /** SQLState lock_not_available: lock_timeout expired. */
   private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+  /** Locks a batch in ascending id order (see {@link #lockAll}). */
+  private static final String LOCK_ALL =
+      "SELECT pg_advisory_lock(id) FROM unnest(?::bigint[]) AS t(id) ORDER BY id";
+
+  private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
+
+  private static final String UNLOCK_ALL =
+      "SELECT pg_advisory_unlock(id) FROM unnest(?::bigint[]) AS t(id)";
+
+  /** The lease of an empty batch. */
+  private static final Lease NOTHING = () -> {};
 
   private final DataSource dataSource;
   private final String namespace;
@@ -53,35 +67,67 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
 
   @Override
   public Lease lock(String key) {
-    long id = lockId(key);
+    return lease(new long[] {lockId(key)});
+  }
+
+  /**
+   * One connection and one statement for the whole batch: {@code SELECT pg_advisory_lock(id) FROM
+   * unnest(ids) ORDER BY id}. The ids are distinct and the locks are taken in ascending id order (a
+   * volatile function in the select list is evaluated after the sort, since PostgreSQL 9.6), the
+   * same order in every process, so two overlapping batches cannot deadlock. {@code lock_timeout}
+   * bounds the wait for each lock, not for the batch. If one lock times out, the session-level
+   * locks already taken are not released by the rollback (advisory locks ignore transactions), so
+   * {@code pg_advisory_unlock_all()} releases them before the connection goes back; if that fails,
+   * the session is ended.
+   */
+  @Override
+  public Lease lockAll(Collection<String> keys) {
+    TreeSet<Long> sorted = new TreeSet<>();
+    for (String key : keys) {
+      sorted.add(lockId(key));
+    }
+    if (sorted.isEmpty()) {
+      return NOTHING;
+    }
+    long[] ids = new long[sorted.size()];
+    int i = 0;
+    for (long id : sorted) {
+      ids[i++] = id;
+    }
+    return lease(ids);
+  }
+
+  private Lease lease(long[] ids) {
     Connection c;
     try {
       c = dataSource.getConnection();
     } catch (SQLException e) {
       throw new TieredMemoryException(
-          "could not get a connection to lock key hash " + hex(id) + ": " + e.getMessage(), e);
+          "could not get a connection to lock " + describe(ids) + ": " + e.getMessage(), e);
     }
     try {
       boolean autoCommit = c.getAutoCommit();
-      acquire(c, id);
-      return new AdvisoryLease(c, id, autoCommit);
+      acquire(c, ids);
+      return new AdvisoryLease(c, ids, autoCommit);
     } catch (SQLException e) {
       if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-        discard(c, false);
+        // One id: nothing is held. Several: those before the one that timed out still are.
+        discard(c, ids.length > 1 && !unlockAll(c));
         throw new TieredMemoryException(
-            "could not lock key hash "
-                + hex(id)
+            "could not lock "
+                + describe(ids)
                 + " (namespace '"
                 + namespace
                 + "') within lockTimeout "
                 + lockTimeout
-                + ": another process holds it",
+                + ": another process holds "
+                + (ids.length == 1 ? "it" : "one of them; none is held"),
             e);
       }
       discard(c, true);
       throw new TieredMemoryException(
-          "locking key hash "
-              + hex(id)
+          "locking "
+              + describe(ids)
               + " failed: "
               + e.getMessage()
               + " (SQLState "
@@ -94,12 +140,34 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
     }
   }
 
+  /** "key hash 0x..." for one id, "N key hashes 0x... to 0x..." for several. */
+  static String describe(long[] ids) {
+    if (ids.length == 1) {
+      return "key hash " + hex(ids[0]);
+    }
+    return ids.length + " key hashes " + hex(ids[0]) + " to " + hex(ids[ids.length - 1]);
+  }
+
+  /** Releases every advisory lock of the session; whether that worked. */
+  private static boolean unlockAll(Connection c) {
+    try {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock_all()")) {
+        ps.execute();
+      }
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "releasing the locks of a timed-out batch failed", e);
+      return false;
+    }
+  }
+
   /**
-   * Takes the lock in a short transaction whose {@code SET LOCAL lock_timeout} ends with it, so the
-   * pooled connection goes back with its own settings. A session-level lock outlives the
+   * Takes the locks in a short transaction whose {@code SET LOCAL lock_timeout} ends with it, so
+   * the pooled connection goes back with its own settings. A session-level lock outlives the
    * transaction.
    */
-  private void acquire(Connection c, long id) throws SQLException {
+  private void acquire(Connection c, long[] ids) throws SQLException {
     c.setAutoCommit(false);
     try {
       try (PreparedStatement ps =
@@ -107,9 +175,16 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
         ps.setString(1, lockTimeout.toMillis() + "ms");
         ps.execute();
       }
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
-        ps.setLong(1, id);
-        ps.execute();
+      if (ids.length == 1) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+          ps.setLong(1, ids[0]);
+          ps.execute();
+        }
+      } else {
+        try (PreparedStatement ps = c.prepareStatement(LOCK_ALL)) {
+          ps.setArray(1, c.createArrayOf("bigint", boxed(ids)));
+          ps.execute();
+        }
       }
       c.commit();
     } catch (SQLException e) {
@@ -156,16 +231,24 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
     return "PostgresKeyCoordinator[namespace=" + namespace + ", lockTimeout=" + lockTimeout + "]";
   }
 
-  /** A held lock and the connection (session) that holds it. */
+  private static Long[] boxed(long[] ids) {
+    Long[] out = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = ids[i];
+    }
+    return out;
+  }
+
+  /** Held locks and the connection (session) that holds them. */
   private static final class AdvisoryLease implements Lease {
     private final Connection connection;
-    private final long id;
+    private final long[] ids;
     private final boolean autoCommit;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    AdvisoryLease(Connection connection, long id, boolean autoCommit) {
+    AdvisoryLease(Connection connection, long[] ids, boolean autoCommit) {
       this.connection = connection;
-      this.id = id;
+      this.ids = ids;
       this.autoCommit = autoCommit;
     }
 
@@ -182,25 +265,32 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
         // and the server releases its locks with it.
         LOG.log(
             Level.WARNING,
-            "unlocking key hash " + hex(id) + " failed; ending its session to release the lock",
+            "unlocking " + describe(ids) + " failed; ending its session to release the locks",
             e);
         abort(connection);
       } finally {
         try {
           connection.close();
         } catch (SQLException | RuntimeException e) {
-          LOG.log(Level.DEBUG, "returning the connection of key hash " + hex(id) + " failed", e);
+          LOG.log(Level.DEBUG, "returning the connection of " + describe(ids) + " failed", e);
         }
       }
     }
 
     private void unlock() throws SQLException {
-      try (PreparedStatement ps = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-        ps.setLong(1, id);
+      boolean one = ids.length == 1;
+      try (PreparedStatement ps = connection.prepareStatement(one ? UNLOCK : UNLOCK_ALL)) {
+        if (one) {
+          ps.setLong(1, ids[0]);
+        } else {
+          ps.setArray(1, connection.createArrayOf("bigint", boxed(ids)));
+        }
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && !rs.getBoolean(1)) {
-            LOG.log(
-                Level.WARNING, "key hash " + hex(id) + " was not locked by its lease's session");
+          while (rs.next()) {
+            if (!rs.getBoolean(1)) {
+              LOG.log(
+                  Level.WARNING, describe(ids) + ": a lock was not held by its lease's session");
+            }
           }
         }
       }
@@ -211,7 +301,7 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
 
     @Override
     public String toString() {
-      return "Lease[key hash " + hex(id) + "]";
+      return "Lease[" + describe(ids) + "]";
     }
   }
 }

@@ -2,7 +2,9 @@ package io.tieredmemory.postgres;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.TieredMemoryException;
+import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /** The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. */
-sealed class JdbcTierStore implements PostgresTierStore permits SearchableJdbcTierStore {
+sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
+    permits SearchableJdbcTierStore {
   final DataSource dataSource;
   final TableName table;
   final Sql sql;
@@ -151,6 +154,64 @@ sealed class JdbcTierStore implements PostgresTierStore permits SearchableJdbcTi
         });
   }
 
+  /** One statement for the whole batch ({@code INSERT ... SELECT FROM unnest(...)}). */
+  @Override
+  public List<String> copyAllIn(List<StoredMemory> copies) {
+    TierStore.requireDistinctKeys(copies);
+    if (copies.isEmpty()) {
+      return List.of();
+    }
+    int n = copies.size();
+    String[] keys = new String[n];
+    String[] contents = new String[n];
+    Boolean[] escaped = new Boolean[n];
+    String[] metadata = new String[n];
+    Long[] created = new Long[n];
+    Long[] updated = new Long[n];
+    Long[] versions = new Long[n];
+    Long[] counts = new Long[n];
+    Long[] lastAccess = new Long[n];
+    Long[] sizes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      StoredMemory copy = copies.get(i);
+      Memory m = copy.memory();
+      boolean escape = StoredText.needsEscape(m.content());
+      keys[i] = m.key();
+      contents[i] = escape ? StoredText.escape(m.content()) : m.content();
+      escaped[i] = escape;
+      metadata[i] = MetadataJson.encode(m.metadata());
+      created[i] = Rows.nanos("createdAt", m.createdAt());
+      updated[i] = Rows.nanos("updatedAt", m.updatedAt());
+      versions[i] = m.version();
+      counts[i] = copy.accessCount();
+      lastAccess[i] = copy.lastAccessMillis();
+      sizes[i] = m.sizeInBytes();
+    }
+    return call(
+        "copyAllIn",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.copyAllIn)) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("text", contents));
+            ps.setArray(3, c.createArrayOf("boolean", escaped));
+            ps.setArray(4, c.createArrayOf("text", metadata));
+            ps.setArray(5, c.createArrayOf("bigint", created));
+            ps.setArray(6, c.createArrayOf("bigint", updated));
+            ps.setArray(7, c.createArrayOf("bigint", versions));
+            ps.setArray(8, c.createArrayOf("bigint", counts));
+            ps.setArray(9, c.createArrayOf("bigint", lastAccess));
+            ps.setArray(10, c.createArrayOf("bigint", sizes));
+            return keys(ps);
+          }
+        });
+  }
+
+  /** One statement for the whole batch ({@code DELETE ... USING unnest(keys, versions)}). */
+  @Override
+  public List<String> removeAllIfVersion(Map<String, Long> versions) {
+    return deleteAll("removeAllIfVersion", sql.removeAllIfVersion, versions);
+  }
+
   @Override
   public boolean removeIfVersion(String key, long version) {
     return delete("removeIfVersion", sql.removeIfVersion, key, version);
@@ -187,31 +248,101 @@ sealed class JdbcTierStore implements PostgresTierStore permits SearchableJdbcTi
 
   @Override
   public List<String> removeAllIfOlder(Map<String, Long> versions) {
+    return deleteAll("removeAllIfOlder", sql.removeAllIfOlder, versions);
+  }
+
+  /** Runs a batch delete taking a key array and a version array; returns the keys deleted. */
+  private List<String> deleteAll(String operation, String statement, Map<String, Long> versions) {
     if (versions.isEmpty()) {
       return List.of();
     }
     String[] keys = new String[versions.size()];
-    Long[] minimums = new Long[versions.size()];
+    Long[] values = new Long[versions.size()];
     int i = 0;
     for (Map.Entry<String, Long> e : versions.entrySet()) {
       keys[i] = e.getKey();
-      minimums[i++] = e.getValue();
+      values[i++] = e.getValue();
     }
     return call(
-        "removeAllIfOlder",
+        operation,
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.removeAllIfOlder)) {
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
             ps.setArray(1, c.createArrayOf("text", keys));
-            ps.setArray(2, c.createArrayOf("bigint", minimums));
-            List<String> removed = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                removed.add(rs.getString(1));
-              }
-            }
-            return removed;
+            ps.setArray(2, c.createArrayOf("bigint", values));
+            return keys(ps);
           }
         });
+  }
+
+  /** Notes keys in this table's journal (one statement). */
+  @Override
+  public void note(Map<String, Long> versions) {
+    if (!versions.isEmpty()) {
+      journalCall("journalNote", sql.journalNote, versions, false);
+    }
+  }
+
+  /** Up to {@code limit} journal notes (one statement). */
+  @Override
+  public Map<String, Long> notes(int limit) {
+    return call(
+        "journalNotes",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.journalNotes)) {
+            ps.setInt(1, limit);
+            Map<String, Long> out = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** Forgets the notes holding exactly these versions (one statement). */
+  @Override
+  public void forget(Map<String, Long> versions) {
+    if (!versions.isEmpty()) {
+      journalCall("journalForget", sql.journalForget, versions, true);
+    }
+  }
+
+  private void journalCall(
+      String operation, String statement, Map<String, Long> versions, boolean returnsRows) {
+    String[] keys = new String[versions.size()];
+    Long[] values = new Long[versions.size()];
+    int i = 0;
+    for (Map.Entry<String, Long> e : versions.entrySet()) {
+      keys[i] = e.getKey();
+      values[i++] = e.getValue();
+    }
+    call(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setArray(1, c.createArrayOf("text", keys));
+            ps.setArray(2, c.createArrayOf("bigint", values));
+            if (returnsRows) {
+              keys(ps);
+            } else {
+              ps.executeUpdate();
+            }
+            return null;
+          }
+        });
+  }
+
+  /** The first column of every row {@code ps} returns, as keys. */
+  private static List<String> keys(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -22,6 +22,10 @@ import javax.sql.DataSource;
  * }
  * }</pre>
  *
+ * <p>{@link #lockAll} locks a batch (a sweep's archive batch) on one connection with one statement,
+ * in ascending lock id order so overlapping batches of different instances cannot deadlock, and
+ * unlocks it with one statement; {@code lockTimeout} bounds the wait for each lock of the batch.
+ *
  * <p>Every held lease holds a pooled connection: size the pool for the leases held at once plus the
  * connections the work under them needs (or give the coordinator a pool of its own). Two keys whose
  * hashes collide share a lock; that only serialises them.

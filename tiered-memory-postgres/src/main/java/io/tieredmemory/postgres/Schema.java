@@ -61,7 +61,14 @@ final class Schema {
                     + table.derived("search_idx")
                     + " ON "
                     + t
-                    + " USING gin (search)")));
+                    + " USING gin (search)")),
+        new Migration(
+            2,
+            "reconcile journal: keys whose copies an interrupted move may have left behind",
+            List.of(
+                "CREATE TABLE IF NOT EXISTS "
+                    + table.derived("journal")
+                    + " (key text COLLATE \"C\" PRIMARY KEY, version bigint NOT NULL)")));
   }
 
   /** The version this code brings a table to. */

@@ -23,6 +23,11 @@ final class Sql {
   final String readAll;
   final String upsert;
   final String copyIn;
+  final String copyAllIn;
+  final String removeAllIfVersion;
+  final String journalNote;
+  final String journalNotes;
+  final String journalForget;
   final String removeIfVersion;
   final String removeIfOlder;
   final String remove;
@@ -62,6 +67,39 @@ final class Sql {
             + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
             + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access"
             + " WHERE t.version <= EXCLUDED.version";
+    // The same conditional update for a whole batch: one row per array position; RETURNING lists
+    // the keys inserted or updated, so a key left out held a newer version.
+    copyAllIn =
+        "INSERT INTO "
+            + t
+            + " AS t "
+            + WRITE_COLUMNS
+            + " SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[], ?::text[], ?::bigint[],"
+            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
+            + " ON CONFLICT (key) DO UPDATE SET "
+            + REPLACE_VALUE
+            + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
+            + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access"
+            + " WHERE t.version <= EXCLUDED.version RETURNING t.key";
+    // Each row is deleted only if it holds its own key's version: the join pairs every key with
+    // its version, and a row updated concurrently is re-checked against the same pair.
+    removeAllIfVersion =
+        "DELETE FROM "
+            + t
+            + " AS t USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
+            + " WHERE t.key = u.key AND t.version = u.version RETURNING t.key";
+    String j = table.derived("journal");
+    journalNote =
+        "INSERT INTO "
+            + j
+            + " AS j (key, version) SELECT * FROM unnest(?::text[], ?::bigint[])"
+            + " ON CONFLICT (key) DO UPDATE SET version = GREATEST(j.version, EXCLUDED.version)";
+    journalNotes = "SELECT key, version FROM " + j + " LIMIT ?";
+    journalForget =
+        "DELETE FROM "
+            + j
+            + " AS j USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
+            + " WHERE j.key = u.key AND j.version = u.version RETURNING j.key";
     removeIfVersion = "DELETE FROM " + t + " WHERE key = ? AND version = ?";
     removeIfOlder = "DELETE FROM " + t + " WHERE key = ? AND version < ?";
     remove = "DELETE FROM " + t + " WHERE key = ?";

@@ -200,6 +200,13 @@ class PostgresRoundTripIT {
     assertOneRoundTrip(() -> store.removeIfVersion("b", 4));
     assertOneRoundTrip(() -> store.removeIfOlder("b", 5));
     assertOneRoundTrip(() -> store.removeAllIfOlder(Map.of("a", 1L, "b", 6L, "z", 9L)));
+    assertOneRoundTrip(
+        () ->
+            store.copyAllIn(
+                List.of(
+                    new StoredMemory(memory("c", "gamma").withVersion(7, T0), 1, NOW),
+                    new StoredMemory(memory("d", "delta\0").withVersion(8, T0), 2, NOW))));
+    assertOneRoundTrip(() -> store.removeAllIfVersion(Map.of("c", 7L, "d", 9L, "z", 1L)));
     assertOneRoundTrip(() -> store.remove("a"));
   }
 

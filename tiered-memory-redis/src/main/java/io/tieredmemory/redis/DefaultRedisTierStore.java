@@ -2,6 +2,7 @@ package io.tieredmemory.redis;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -139,30 +140,73 @@ final class DefaultRedisTierStore implements RedisTierStore {
 
   @Override
   public boolean copyIn(StoredMemory copy) {
+    List<String> args = copyArgs(copy);
+    Object r = Scripts.COPY_IN.eval(jedis, keys.memory(copy.key()), args);
+    if (r == null) {
+      return false;
+    }
+    index.written(
+        copy.key(),
+        copy.lastAccessMillis(),
+        copy.memory().sizeInBytes() - Long.parseLong((String) r));
+    return true;
+  }
+
+  /**
+   * The COPY_IN script for each copy, pipelined per batch, then one pipeline for the index and the
+   * byte counter of the copies stored (as {@link #copyIn} does for one).
+   */
+  @Override
+  public List<String> copyAllIn(List<StoredMemory> copies) {
+    TierStore.requireDistinctKeys(copies);
+    List<List<String>> args = new ArrayList<>(copies.size());
+    for (StoredMemory copy : copies) {
+      args.add(copyArgs(copy)); // validates every copy before anything is written
+    }
+    List<String> stored = new ArrayList<>(copies.size());
+    for (int from = 0; from < copies.size(); from += BATCH) {
+      int to = Math.min(copies.size(), from + BATCH);
+      List<Response<Object>> answers = new ArrayList<>(to - from);
+      try (AbstractPipeline p = jedis.pipelined()) {
+        for (int i = from; i < to; i++) {
+          answers.add(Scripts.COPY_IN.queue(p, keys.memory(copies.get(i).key()), args.get(i)));
+        }
+        p.sync();
+      }
+      Map<String, Long> lastAccess = new HashMap<>();
+      long byteDelta = 0;
+      for (int i = from; i < to; i++) {
+        StoredMemory copy = copies.get(i);
+        String hash = keys.memory(copy.key());
+        Object r = Scripts.COPY_IN.result(jedis, answers.get(i - from), hash, args.get(i));
+        if (r != null) {
+          lastAccess.put(copy.key(), copy.lastAccessMillis());
+          byteDelta += copy.memory().sizeInBytes() - Long.parseLong((String) r);
+          stored.add(copy.key());
+        }
+      }
+      index.writtenAll(lastAccess, byteDelta);
+    }
+    return stored;
+  }
+
+  private List<String> copyArgs(StoredMemory copy) {
     checkMillis("lastAccessMillis", copy.lastAccessMillis());
     if (copy.accessCount() < 0) {
       throw new IllegalArgumentException(
           "accessCount must be >= 0, was " + copy.accessCount() + " for key " + copy.key());
     }
     Memory m = copy.memory();
-    long size = m.sizeInBytes();
-    List<String> args =
-        List.of(
-            m.content(),
-            Codec.encodeMetadata(m.metadata()),
-            m.createdAt().toString(),
-            m.updatedAt().toString(),
-            Long.toString(m.version()),
-            Long.toString(copy.accessCount()),
-            Long.toString(copy.lastAccessMillis()),
-            Long.toString(size),
-            ttlArg);
-    Object r = Scripts.COPY_IN.eval(jedis, keys.memory(m.key()), args);
-    if (r == null) {
-      return false;
-    }
-    index.written(m.key(), copy.lastAccessMillis(), size - Long.parseLong((String) r));
-    return true;
+    return List.of(
+        m.content(),
+        Codec.encodeMetadata(m.metadata()),
+        m.createdAt().toString(),
+        m.updatedAt().toString(),
+        Long.toString(m.version()),
+        Long.toString(copy.accessCount()),
+        Long.toString(copy.lastAccessMillis()),
+        Long.toString(m.sizeInBytes()),
+        ttlArg);
   }
 
   @Override
@@ -211,13 +255,23 @@ final class DefaultRedisTierStore implements RedisTierStore {
 
   @Override
   public List<String> removeAllIfOlder(Map<String, Long> versions) {
+    return removeAll("lt", versions);
+  }
+
+  /** The REMOVE script with mode {@code eq} for each key, pipelined per batch of keys. */
+  @Override
+  public List<String> removeAllIfVersion(Map<String, Long> versions) {
+    return removeAll("eq", versions);
+  }
+
+  private List<String> removeAll(String mode, Map<String, Long> versions) {
     List<String> removed = new ArrayList<>();
     for (List<String> batch : batches(versions.keySet())) {
       List<Response<Object>> answers = new ArrayList<>(batch.size());
       List<List<String>> args = new ArrayList<>(batch.size());
       try (AbstractPipeline p = jedis.pipelined()) {
         for (String key : batch) {
-          List<String> a = List.of("lt", Long.toString(versions.get(key)));
+          List<String> a = List.of(mode, Long.toString(versions.get(key)));
           args.add(a);
           answers.add(Scripts.REMOVE.queue(p, keys.memory(key), a));
         }

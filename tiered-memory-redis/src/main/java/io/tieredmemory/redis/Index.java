@@ -52,6 +52,27 @@ final class Index {
   }
 
   /**
+   * After a batch of writes: scores each key with its stored last access and adds the total size
+   * change, in one pipeline (as {@link #written} does for one key).
+   */
+  void writtenAll(Map<String, Long> lastAccess, long byteDelta) {
+    if (lastAccess.isEmpty()) {
+      return;
+    }
+    Map<String, Double> scores = new HashMap<>();
+    lastAccess.forEach((key, last) -> scores.put(key, (double) last));
+    try (AbstractPipeline p = jedis.pipelined()) {
+      Response<Long> added = p.zadd(keys.index(), scores);
+      Response<Long> counted = byteDelta == 0 ? null : p.incrBy(keys.bytes(), byteDelta);
+      p.sync();
+      added.get();
+      if (counted != null) {
+        counted.get();
+      }
+    }
+  }
+
+  /**
    * After removals (key to removed size): drops the keys from the index and their bytes from the
    * counter, then re-adds any key a concurrent write re-created in between (see {@link #recheck}).
    */

@@ -39,8 +39,9 @@ import redis.clients.jedis.UnifiedJedis;
  * shows flushed statistics only. Writes ({@code upsert}, {@code copyIn}) are one EVALSHA on the
  * hash plus one pipeline (ZADD to the index, INCRBY of the counter). Removals are one EVALSHA, one
  * pipeline (ZREM, DECRBY) and one HGET (the re-check below). {@code touch} is one pipeline (EVALSHA
- * and ZADD XX GT). {@code readAll}, {@code peekAll} and {@code removeAllIfOlder} pipeline their
- * keys, in batches of 500 (in a cluster Jedis' {@code ClusterPipeline} sends one batch per node).
+ * and ZADD XX GT). {@code readAll}, {@code peekAll}, {@code copyAllIn}, {@code removeAllIfOlder}
+ * and {@code removeAllIfVersion} pipeline their keys, in batches of 500 (in a cluster Jedis' {@code
+ * ClusterPipeline} sends one batch per node), each key's script still atomic on its own hash.
  * {@code count} is ZCARD of the index, {@code bytes} a GET of the counter.
  *
  * <p><b>Consistency.</b> Every version check is a Lua script on the memory's hash alone, so it is

@@ -1,6 +1,7 @@
 package io.tieredmemory.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -251,6 +252,149 @@ public abstract class TierStoreContract {
     assertThat(removed).containsExactly(stale);
     assertThat(store.peek(stale)).isNull();
     assertThat(store.peek(fresh)).isNotNull();
+  }
+
+  // ------------------------------------------------------------------ batch moves
+
+  @Test
+  void copyAllIn_mixedAbsentOlderEqualNewer_storesExactlyThoseNotNewer() {
+    String absent = key("b-absent");
+    String older = key("b-older");
+    String equal = key("b-equal");
+    String newer = key("b-newer");
+    store.copyIn(stored(older, 5, 1, T0_MILLIS));
+    store.copyIn(stored(equal, 4, 1, T0_MILLIS));
+    store.copyIn(stored(newer, 9, 1, T0_MILLIS));
+
+    List<String> copied =
+        store.copyAllIn(
+            List.of(
+                stored(absent, 3, 2, T0_MILLIS + 11),
+                stored(older, 7, 3, T0_MILLIS + 12),
+                stored(equal, 4, 4, T0_MILLIS + 13),
+                stored(newer, 8, 5, T0_MILLIS + 14)));
+
+    assertThat(copied).containsExactlyInAnyOrder(absent, older, equal);
+    assertStored(absent, 3, 2, T0_MILLIS + 11);
+    assertStored(older, 7, 3, T0_MILLIS + 12);
+    assertStored(equal, 4, 4, T0_MILLIS + 13);
+    assertThat(store.peek(newer).version()).isEqualTo(9);
+    assertThat(store.peek(newer).memory().content()).isEqualTo("v9");
+    assertThat(store.count()).isEqualTo(4);
+  }
+
+  @Test
+  void copyAllIn_emptyBatch_storesNothing() {
+    assertThat(store.copyAllIn(List.of())).isEmpty();
+    assertThat(store.removeAllIfVersion(Map.of())).isEmpty();
+  }
+
+  @Test
+  void copyAllIn_repeatedKey_isRejectedBeforeAnythingIsWritten() {
+    String other = key("b-other");
+    String twice = key("b-twice");
+    assertThatThrownBy(
+            () ->
+                store.copyAllIn(
+                    List.of(
+                        stored(other, 1, 0, T0_MILLIS),
+                        stored(twice, 1, 0, T0_MILLIS),
+                        stored(twice, 2, 0, T0_MILLIS))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(twice);
+    assertThat(store.peek(other)).isNull();
+    assertThat(store.peek(twice)).isNull();
+  }
+
+  @Test
+  void copyAllIn_racingNewerWrites_neverReplacesANewerVersion() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 20; i++) {
+        String a = key("cr-a" + i);
+        String b = key("cr-b" + i);
+        Future<List<String>> copier =
+            pool.submit(
+                () ->
+                    store.copyAllIn(
+                        List.of(stored(a, 50, 0, T0_MILLIS), stored(b, 50, 0, T0_MILLIS))));
+        Future<StoredMemory> writer =
+            pool.submit(() -> store.upsert(memory(a, "new", 100), T0_MILLIS));
+        List<String> copied = copier.get();
+        long written = writer.get().version();
+        StoredMemory now = store.peek(a);
+        assertThat(now.version()).as("%s after the race (copied=%s)", a, copied).isEqualTo(written);
+        assertThat(now.memory().content()).isEqualTo("new");
+        assertThat(store.peek(b).version()).isEqualTo(50);
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void removeAllIfVersion_removesExactlyTheKeysHoldingTheirVersion() {
+    String match = key("rv-match");
+    String older = key("rv-older");
+    String newer = key("rv-newer");
+    String other = key("rv-other");
+    store.copyIn(stored(match, 3, 0, T0_MILLIS));
+    store.copyIn(stored(older, 3, 0, T0_MILLIS));
+    store.copyIn(stored(newer, 5, 0, T0_MILLIS));
+    store.copyIn(stored(other, 7, 0, T0_MILLIS));
+
+    // other's expected version (5) is the version newer holds, and newer's (7) the one other
+    // holds: a removal matching versions across keys instead of per key would take both.
+    List<String> removed =
+        store.removeAllIfVersion(
+            Map.of(match, 3L, older, 4L, newer, 7L, other, 5L, key("rv-absent"), 3L));
+
+    assertThat(removed).containsExactly(match);
+    assertThat(store.peek(match)).isNull();
+    assertThat(store.peek(older).version()).isEqualTo(3);
+    assertThat(store.peek(newer).version()).isEqualTo(5);
+    assertThat(store.peek(other).version()).isEqualTo(7);
+    assertThat(store.removeAllIfVersion(Map.of(match, 3L))).isEmpty();
+  }
+
+  @Test
+  void removeAllIfVersion_racingNewerWrites_neverRemovesANewerWrite() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int i = 0; i < 30; i++) {
+        String a = key("rr-a" + i);
+        String b = key("rr-b" + i);
+        store.copyIn(stored(a, 1, 0, T0_MILLIS));
+        store.copyIn(stored(b, 2, 0, T0_MILLIS));
+        // The write gives a version 2: the version the same batch removes for b.
+        Future<List<String>> remover =
+            pool.submit(() -> store.removeAllIfVersion(Map.of(a, 1L, b, 2L)));
+        Future<StoredMemory> writer =
+            pool.submit(() -> store.upsert(memory(a, "new", 1), T0_MILLIS));
+        List<String> removed = remover.get();
+        long written = writer.get().version();
+        StoredMemory now = store.peek(a);
+        assertThat(now).as("the newer write of %s survives (removed=%s)", a, removed).isNotNull();
+        assertThat(now.version()).isEqualTo(written);
+        assertThat(now.memory().content()).isEqualTo("new");
+        assertThat(store.peek(b)).isNull();
+        assertThat(removed).contains(b);
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private void assertStored(String key, long version, long accessCount, long lastAccess) {
+    StoredMemory s = store.peek(key);
+    assertThat(s).as(key).isNotNull();
+    assertThat(s.version()).as("version of %s", key).isEqualTo(version);
+    assertThat(s.memory().content()).isEqualTo("v" + version);
+    assertThat(s.memory().createdAt()).isEqualTo(T0);
+    assertThat(s.accessCount()).as("access count of %s", key).isEqualTo(accessCount);
+    assertThat(s.lastAccessMillis()).as("last access of %s", key).isEqualTo(lastAccess);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tieredmemory.core.local;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sweeps take the index lock. All index changes happen under that lock, so an entry is always in
  * exactly the bucket its {@code bucket} field names, or in none once it left the map.
  */
-class InProcessTierStore implements TierStore {
+class InProcessTierStore implements TierStore, ReconcileJournal {
   static final long BUCKET_MILLIS = 1000;
 
   private final String kind;
@@ -235,6 +236,32 @@ class InProcessTierStore implements TierStore {
   @Override
   public void close() {
     // Nothing to release: the heap is reclaimed with the store.
+  }
+
+  // The journal lives with the tier, not with the store: a store that "crashes" (is dropped and
+  // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
+  private final ConcurrentHashMap<String, Long> journal = new ConcurrentHashMap<>();
+
+  @Override
+  public void note(Map<String, Long> versions) {
+    versions.forEach((k, v) -> journal.merge(k, v, Math::max));
+  }
+
+  @Override
+  public Map<String, Long> notes(int limit) {
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (Map.Entry<String, Long> e : journal.entrySet()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  @Override
+  public void forget(Map<String, Long> versions) {
+    versions.forEach((k, v) -> journal.remove(k, v));
   }
 
   /** Moves index membership from {@code old} to {@code now}; called inside map.compute. */

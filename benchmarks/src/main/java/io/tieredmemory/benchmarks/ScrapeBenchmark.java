@@ -1,0 +1,118 @@
+package io.tieredmemory.benchmarks;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.SweepResult;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Rendering {@code /metrics}: {@code PrometheusMeterRegistry.scrape()} of a registry holding three
+ * stores. Their tiers report as remote, so every meter a production store has is registered
+ * (per-backend timers included), and a scripted workload has moved every request, movement,
+ * eviction, sweep and search meter and the gauges. No baseline: the figure is the cost of one
+ * scrape, to compare with the scrape interval.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(2)
+public class ScrapeBenchmark {
+  static final int STORES = 3;
+
+  private PrometheusMeterRegistry registry;
+  private final List<TieredMemory> stores = new ArrayList<>();
+
+  /** Three metered stores, each driven through every kind of request and movement. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Embedder embedder = Embedder.hashing();
+    for (int s = 0; s < STORES; s++) {
+      BenchClock clock = new BenchClock(BenchClock.ORIGIN);
+      TieredMemory store =
+          TieredMemory.builder("agent-" + s)
+              .hot(new RemoteLike(InProcessTiers.hot()))
+              .warm(new RemoteLike.Searchable(InProcessTiers.warm(embedder)))
+              .cold(new RemoteLike.Searchable(InProcessTiers.cold(embedder)))
+              .embedder(embedder)
+              .clock(clock)
+              .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())
+              .observerFactory(TieredMemoryMetrics.observers(registry))
+              .autoDiscover(false)
+              .build();
+      stores.add(store);
+      populate(store, clock);
+    }
+    String text = registry.scrape();
+    System.out.printf(
+        "[bench] scrape: %d bytes, %d lines, %d stores%n",
+        text.length(), text.split("\n").length, STORES);
+  }
+
+  private static void populate(TieredMemory store, BenchClock clock) {
+    for (int i = 0; i < 300; i++) {
+      store.put("memory:" + i, "the user likes topic " + (i % 17) + " and tool " + (i % 5));
+    }
+    for (int i = 0; i < 300; i++) {
+      store.get("memory:" + i); // HOT hits
+      store.get("absent:" + i); // misses
+    }
+    sweep(store); // HOT over capacity: demotions
+    for (int r = 0; r < 3; r++) {
+      store.get("memory:0"); // WARM reads, then a promotion
+    }
+    clock.advance(Duration.ofMinutes(31));
+    sweep(store); // idle demotions
+    clock.advance(Duration.ofDays(8));
+    sweep(store); // archives
+    store.get("memory:1"); // COLD hit: rehydrated and promoted
+    store.put("memory:2", "rewritten after its archive"); // a stale COLD copy
+    sweep(store); // drops it
+    for (int i = 0; i < 20; i++) {
+      store.search("which topic does the user like " + i, 5);
+    }
+    store.delete("memory:3");
+  }
+
+  private static void sweep(TieredMemory store) {
+    SweepResult r = store.sweep();
+    if (!r.succeeded()) {
+      throw new IllegalStateException("populating sweep failed: " + r);
+    }
+  }
+
+  /** Closes the stores and the registry. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    stores.forEach(TieredMemory::close);
+    registry.close();
+  }
+
+  /** One scrape in the Prometheus text format. */
+  @Benchmark
+  public String scrape() {
+    return registry.scrape();
+  }
+}

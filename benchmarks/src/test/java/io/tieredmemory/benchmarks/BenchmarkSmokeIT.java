@@ -1,0 +1,37 @@
+package io.tieredmemory.benchmarks;
+
+import io.tieredmemory.testkit.RealServers;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.runner.RunnerException;
+
+/**
+ * Runs each benchmark that needs a real server once (Redis, PostgreSQL, Chroma, started by {@code
+ * ./scripts/test.sh} or {@code ./scripts/bench.sh}); fails, never skips, when one is missing.
+ */
+class BenchmarkSmokeIT {
+
+  @Test
+  void redisHot_runsInJmh() throws RunnerException {
+    RealServers.redisUrl();
+    Smoke.runOnce(RedisHotBenchmark.class, 3, Map.of());
+  }
+
+  @Test
+  void warm_runsInJmh() throws RunnerException {
+    RealServers.postgresJdbcUrl();
+    Smoke.runOnce(WarmBenchmark.class, 2, Map.of());
+  }
+
+  @Test
+  void archive_runsInJmh() throws RunnerException {
+    RealServers.chromaUrl();
+    Smoke.runOnce(ArchiveBenchmark.class, 2, Map.of("batch", "20"));
+  }
+
+  @Test
+  void sweepScaling_postgres_runsInJmh() throws RunnerException {
+    RealServers.postgresJdbcUrl();
+    Smoke.runOnce(SweepScalingBenchmark.class, 1, Map.of("backend", "postgres", "held", "10000"));
+  }
+}
