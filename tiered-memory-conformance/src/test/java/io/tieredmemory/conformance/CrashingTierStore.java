@@ -1,7 +1,6 @@
 package io.tieredmemory.conformance;
 
-import io.tieredmemory.core.Memory;
-import io.tieredmemory.core.spi.ReconcileJournal;
+import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * warm.failNth(Op.REMOVE_IF_VERSION, 1, When.AFTER);   // the removal happens, the answer is lost
  * }</pre>
  */
-final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
+final class CrashingTierStore extends ForwardingTierStore implements SearchableTierStore {
 
   /** Every call of the SPI. */
   enum Op {
@@ -114,6 +114,7 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
   private volatile String faultMessage;
 
   CrashingTierStore(String name, TierStore delegate) {
+    super(delegate);
     this.name = name;
     this.delegate = delegate;
     for (Op op : Op.values()) {
@@ -122,7 +123,8 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
   }
 
   /** The backend this wraps (the "server"). */
-  TierStore delegate() {
+  @Override
+  public TierStore delegate() {
     return delegate;
   }
 
@@ -188,6 +190,16 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
         m != null ? m : "injected fault in " + name + ": " + t + " (" + delegate.kind() + ")");
   }
 
+  /** Every forwarded call: the journal's go straight through, the SPI's may be made to fail. */
+  @Override
+  protected <T> T forward(String method, Supplier<T> body) {
+    if (method.equals("note") || method.equals("notes") || method.equals("forget")) {
+      return body.get();
+    }
+    return run(
+        Op.valueOf(method.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)), body);
+  }
+
   private <T> T run(Op op, Supplier<T> body) {
     Trigger t = due(op);
     if (t != null && t.when == When.BEFORE) {
@@ -198,56 +210,6 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
       throw fault(t);
     }
     return result;
-  }
-
-  @Override
-  public String kind() {
-    return delegate.kind();
-  }
-
-  @Override
-  public boolean isRemote() {
-    return delegate.isRemote();
-  }
-
-  @Override
-  public Memory read(String key, long nowMillis) {
-    return run(Op.READ, () -> delegate.read(key, nowMillis));
-  }
-
-  @Override
-  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
-    return run(Op.READ_ALL, () -> delegate.readAll(keys, nowMillis));
-  }
-
-  @Override
-  public StoredMemory peek(String key) {
-    return run(Op.PEEK, () -> delegate.peek(key));
-  }
-
-  @Override
-  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
-    return run(Op.PEEK_ALL, () -> delegate.peekAll(keys));
-  }
-
-  @Override
-  public StoredMemory upsert(Memory proposal, long nowMillis) {
-    return run(Op.UPSERT, () -> delegate.upsert(proposal, nowMillis));
-  }
-
-  @Override
-  public boolean copyIn(StoredMemory copy) {
-    return run(Op.COPY_IN, () -> delegate.copyIn(copy));
-  }
-
-  @Override
-  public boolean removeIfVersion(String key, long version) {
-    return run(Op.REMOVE_IF_VERSION, () -> delegate.removeIfVersion(key, version));
-  }
-
-  @Override
-  public boolean removeIfOlder(String key, long version) {
-    return run(Op.REMOVE_IF_OLDER, () -> delegate.removeIfOlder(key, version));
   }
 
   @Override
@@ -316,41 +278,6 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
   }
 
   @Override
-  public boolean remove(String key) {
-    return run(Op.REMOVE, () -> delegate.remove(key));
-  }
-
-  @Override
-  public boolean touch(String key, long lastAccessMillis) {
-    return run(Op.TOUCH, () -> delegate.touch(key, lastAccessMillis));
-  }
-
-  @Override
-  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
-    return run(Op.OLDEST_ACCESSED, () -> delegate.oldestAccessed(accessedBeforeMillis, limit));
-  }
-
-  @Override
-  public long count() {
-    return run(Op.COUNT, delegate::count);
-  }
-
-  @Override
-  public long bytes() {
-    return run(Op.BYTES, delegate::bytes);
-  }
-
-  @Override
-  public void flush() {
-    run(
-        Op.FLUSH,
-        () -> {
-          delegate.flush();
-          return null;
-        });
-  }
-
-  @Override
   public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
     return run(
         Op.SEARCH,
@@ -372,43 +299,5 @@ final class CrashingTierStore implements SearchableTierStore, ReconcileJournal {
   @Override
   public String toString() {
     return "CrashingTierStore[" + name + " over " + delegate + "]";
-  }
-
-  // The journal is forwarded (it is the WARM tier's durable state); a delegate without one gets a
-  // map here, which lives as long as this wrapper does.
-  private final java.util.concurrent.ConcurrentHashMap<String, Long> ownJournal =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  @Override
-  public void note(Map<String, Long> versions) {
-    if (delegate instanceof ReconcileJournal j) {
-      j.note(versions);
-    } else {
-      versions.forEach((k, v) -> ownJournal.merge(k, v, Math::max));
-    }
-  }
-
-  @Override
-  public Map<String, Long> notes(int limit) {
-    if (delegate instanceof ReconcileJournal j) {
-      return j.notes(limit);
-    }
-    Map<String, Long> out = new java.util.HashMap<>();
-    for (Map.Entry<String, Long> e : ownJournal.entrySet()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
-  }
-
-  @Override
-  public void forget(Map<String, Long> versions) {
-    if (delegate instanceof ReconcileJournal j) {
-      j.forget(versions);
-    } else {
-      versions.forEach((k, v) -> ownJournal.remove(k, v));
-    }
   }
 }

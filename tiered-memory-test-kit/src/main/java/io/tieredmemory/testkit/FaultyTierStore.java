@@ -1,13 +1,10 @@
 package io.tieredmemory.testkit;
 
-import io.tieredmemory.core.Memory;
-import io.tieredmemory.core.spi.ReconcileJournal;
+import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
-import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.lang.reflect.Method;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,11 +29,10 @@ import java.util.function.Supplier;
  * warm.failing("removeAllIfVersion").set(true);   // only batch removals fail
  * }</pre>
  */
-public final class FaultyTierStore implements SearchableTierStore, ReconcileJournal {
+public final class FaultyTierStore extends ForwardingTierStore implements SearchableTierStore {
   /** The SPI methods a switch can name. */
   private static final Set<String> METHODS = spiMethods();
 
-  private final TierStore delegate;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final Map<String, AtomicBoolean> failingMethods = new ConcurrentHashMap<>();
   private final Map<String, AtomicBoolean> lostAnswers = new ConcurrentHashMap<>();
@@ -45,7 +41,7 @@ public final class FaultyTierStore implements SearchableTierStore, ReconcileJour
 
   /** Wraps {@code delegate}. */
   public FaultyTierStore(TierStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Set to make every call fail, clear to let calls through. */
@@ -120,11 +116,12 @@ public final class FaultyTierStore implements SearchableTierStore, ReconcileJour
   private void check(String method) {
     calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
     if (failing.get() || isSet(failingMethods, method)) {
-      throw new IllegalStateException("injected fault in " + delegate.kind() + " " + method);
+      throw new IllegalStateException("injected fault in " + delegate().kind() + " " + method);
     }
   }
 
-  private <T> T call(String method, Supplier<T> body) {
+  @Override
+  protected <T> T forward(String method, Supplier<T> body) {
     check(method);
     Runnable action = before.get(method);
     if (action != null) {
@@ -133,7 +130,7 @@ public final class FaultyTierStore implements SearchableTierStore, ReconcileJour
     T result = body.get();
     if (isSet(lostAnswers, method)) {
       throw new IllegalStateException(
-          "injected lost answer from " + delegate.kind() + " " + method + " (it was applied)");
+          "injected lost answer from " + delegate().kind() + " " + method + " (it was applied)");
     }
     return result;
   }
@@ -145,7 +142,7 @@ public final class FaultyTierStore implements SearchableTierStore, ReconcileJour
 
   @Override
   public String kind() {
-    return "faulty " + delegate.kind();
+    return "faulty " + delegate().kind();
   }
 
   @Override
@@ -153,146 +150,16 @@ public final class FaultyTierStore implements SearchableTierStore, ReconcileJour
     return true;
   }
 
-  @Override
-  public Memory read(String key, long nowMillis) {
-    return call("read", () -> delegate.read(key, nowMillis));
-  }
-
-  @Override
-  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
-    return call("readAll", () -> delegate.readAll(keys, nowMillis));
-  }
-
-  @Override
-  public StoredMemory peek(String key) {
-    return call("peek", () -> delegate.peek(key));
-  }
-
-  @Override
-  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
-    return call("peekAll", () -> delegate.peekAll(keys));
-  }
-
-  @Override
-  public StoredMemory upsert(Memory proposal, long nowMillis) {
-    return call("upsert", () -> delegate.upsert(proposal, nowMillis));
-  }
-
-  @Override
-  public boolean copyIn(StoredMemory copy) {
-    return call("copyIn", () -> delegate.copyIn(copy));
-  }
-
-  @Override
-  public boolean removeIfVersion(String key, long version) {
-    return call("removeIfVersion", () -> delegate.removeIfVersion(key, version));
-  }
-
-  @Override
-  public boolean removeIfOlder(String key, long version) {
-    return call("removeIfOlder", () -> delegate.removeIfOlder(key, version));
-  }
-
-  @Override
-  public List<String> removeAllIfOlder(Map<String, Long> versions) {
-    return call("removeAllIfOlder", () -> delegate.removeAllIfOlder(versions));
-  }
-
-  @Override
-  public List<String> copyAllIn(List<StoredMemory> copies) {
-    return call("copyAllIn", () -> delegate.copyAllIn(copies));
-  }
-
-  @Override
-  public List<String> removeAllIfVersion(Map<String, Long> versions) {
-    return call("removeAllIfVersion", () -> delegate.removeAllIfVersion(versions));
-  }
-
-  @Override
-  public boolean remove(String key) {
-    return call("remove", () -> delegate.remove(key));
-  }
-
-  @Override
-  public boolean touch(String key, long lastAccessMillis) {
-    return call("touch", () -> delegate.touch(key, lastAccessMillis));
-  }
-
-  @Override
-  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
-    return call("oldestAccessed", () -> delegate.oldestAccessed(accessedBeforeMillis, limit));
-  }
-
-  @Override
-  public long count() {
-    return call("count", () -> delegate.count());
-  }
-
-  @Override
-  public long bytes() {
-    return call("bytes", () -> delegate.bytes());
-  }
-
-  @Override
-  public void flush() {
-    call(
-        "flush",
-        () -> {
-          delegate.flush();
-          return null;
-        });
-  }
-
+  /**
+   * Always searchable, so it can stand for any tier; a delegate that cannot search finds nothing.
+   */
   @Override
   public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    return call(
+    return forward(
         "search",
         () ->
-            delegate instanceof SearchableTierStore s
+            delegate() instanceof SearchableTierStore s
                 ? s.search(queryVector, queryText, k)
-                : List.<ScoredMemory>of());
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  // The journal is forwarded (it is the WARM tier's durable state); a delegate without one gets a
-  // map here, which lives as long as this wrapper does.
-  private final java.util.concurrent.ConcurrentHashMap<String, Long> ownJournal =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  @Override
-  public void note(Map<String, Long> versions) {
-    if (delegate instanceof ReconcileJournal j) {
-      j.note(versions);
-    } else {
-      versions.forEach((k, v) -> ownJournal.merge(k, v, Math::max));
-    }
-  }
-
-  @Override
-  public Map<String, Long> notes(int limit) {
-    if (delegate instanceof ReconcileJournal j) {
-      return j.notes(limit);
-    }
-    Map<String, Long> out = new java.util.HashMap<>();
-    for (Map.Entry<String, Long> e : ownJournal.entrySet()) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
-  }
-
-  @Override
-  public void forget(Map<String, Long> versions) {
-    if (delegate instanceof ReconcileJournal j) {
-      j.forget(versions);
-    } else {
-      versions.forEach((k, v) -> ownJournal.remove(k, v));
-    }
+                : List.of());
   }
 }

@@ -1,13 +1,9 @@
 package io.tieredmemory.examples.biometric;
 
 import io.tieredmemory.core.Memory;
-import io.tieredmemory.core.spi.ScoredMemory;
+import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.SearchableTierStore;
-import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,19 +18,17 @@ import java.util.concurrent.atomic.LongAdder;
  * TierStore warm = FaultInjectingTierStore.wrap(InProcessTiers.warm(embedder), 0.005);
  * }</pre>
  */
-class FaultInjectingTierStore implements TierStore {
-  private final TierStore delegate;
-  private final double rate;
-  private final LongAdder injected = new LongAdder();
+final class FaultInjectingTierStore extends ForwardingTierStore {
+  private final Faults faults;
 
-  FaultInjectingTierStore(TierStore delegate, double rate) {
-    this.delegate = delegate;
-    this.rate = rate;
+  private FaultInjectingTierStore(TierStore delegate, Faults faults) {
+    super(delegate);
+    this.faults = faults;
   }
 
   /**
    * {@code delegate} failing {@code rate} of its reads (0 returns it unchanged); searchable if it
-   * is.
+   * is. Every other call, batches and the reconcile journal included, goes straight through.
    */
   static TierStore wrap(TierStore delegate, double rate) {
     if (!(rate >= 0 && rate <= 1)) {
@@ -43,14 +37,50 @@ class FaultInjectingTierStore implements TierStore {
     if (rate == 0) {
       return delegate;
     }
+    Faults faults = new Faults(rate);
     return delegate instanceof SearchableTierStore s
-        ? new Searchable(s, rate)
-        : new FaultInjectingTierStore(delegate, rate);
+        ? new Searchable(s, faults)
+        : new FaultInjectingTierStore(delegate, faults);
   }
 
-  /** Faults injected so far. */
-  long injected() {
-    return injected.sum();
+  /** Faults injected so far by a tier {@link #wrap} returned (0 for an unwrapped one). */
+  static long injected(TierStore tier) {
+    if (tier instanceof FaultInjectingTierStore f) {
+      return f.faults.injected.sum();
+    }
+    if (tier instanceof Searchable f) {
+      return f.faults.injected.sum();
+    }
+    return 0;
+  }
+
+  @Override
+  public Memory read(String key, long nowMillis) {
+    faults.maybeFail();
+    return super.read(key, nowMillis);
+  }
+
+  @Override
+  public String toString() {
+    return delegate() + " (failing " + faults.rate + " of reads)";
+  }
+
+  /** The rate and the count of one wrapped tier. */
+  private static final class Faults {
+    final double rate;
+    final LongAdder injected = new LongAdder();
+
+    Faults(double rate) {
+      this.rate = rate;
+    }
+
+    void maybeFail() {
+      if (ThreadLocalRandom.current().nextDouble() < rate) {
+        injected.increment();
+        throw new InjectedFaultException(
+            "read failed on purpose (the demo injects faults; --fault-rate 0 turns them off)");
+      }
+    }
   }
 
   /** The exception of an injected fault; its name says where it comes from. */
@@ -60,118 +90,24 @@ class FaultInjectingTierStore implements TierStore {
     }
   }
 
-  @Override
-  public String kind() {
-    return delegate.kind();
-  }
-
-  @Override
-  public boolean isRemote() {
-    return delegate.isRemote();
-  }
-
-  @Override
-  public Memory read(String key, long nowMillis) {
-    if (ThreadLocalRandom.current().nextDouble() < rate) {
-      injected.increment();
-      throw new InjectedFaultException(
-          "read failed on purpose (the demo injects faults; --fault-rate 0 turns them off)");
-    }
-    return delegate.read(key, nowMillis);
-  }
-
-  @Override
-  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
-    return delegate.readAll(keys, nowMillis);
-  }
-
-  @Override
-  public StoredMemory peek(String key) {
-    return delegate.peek(key);
-  }
-
-  @Override
-  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
-    return delegate.peekAll(keys);
-  }
-
-  @Override
-  public StoredMemory upsert(Memory proposal, long nowMillis) {
-    return delegate.upsert(proposal, nowMillis);
-  }
-
-  @Override
-  public boolean copyIn(StoredMemory copy) {
-    return delegate.copyIn(copy);
-  }
-
-  @Override
-  public boolean removeIfVersion(String key, long version) {
-    return delegate.removeIfVersion(key, version);
-  }
-
-  @Override
-  public boolean removeIfOlder(String key, long version) {
-    return delegate.removeIfOlder(key, version);
-  }
-
-  @Override
-  public boolean remove(String key) {
-    return delegate.remove(key);
-  }
-
-  @Override
-  public boolean touch(String key, long lastAccessMillis) {
-    return delegate.touch(key, lastAccessMillis);
-  }
-
-  @Override
-  public List<String> removeAllIfOlder(Map<String, Long> versions) {
-    return delegate.removeAllIfOlder(versions);
-  }
-
-  @Override
-  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
-    return delegate.oldestAccessed(accessedBeforeMillis, limit);
-  }
-
-  @Override
-  public long count() {
-    return delegate.count();
-  }
-
-  @Override
-  public long bytes() {
-    return delegate.bytes();
-  }
-
-  @Override
-  public void flush() {
-    delegate.flush();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public String toString() {
-    return delegate + " (failing " + rate + " of reads)";
-  }
-
   /** The same for a searchable tier; searches go straight through. */
-  static final class Searchable extends FaultInjectingTierStore implements SearchableTierStore {
-    private final SearchableTierStore searchable;
+  static final class Searchable extends ForwardingTierStore.Searchable {
+    private final Faults faults;
 
-    Searchable(SearchableTierStore delegate, double rate) {
-      super(delegate, rate);
-      this.searchable = delegate;
+    Searchable(SearchableTierStore delegate, Faults faults) {
+      super(delegate);
+      this.faults = faults;
     }
 
     @Override
-    public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-      return searchable.search(queryVector, queryText, k);
+    public Memory read(String key, long nowMillis) {
+      faults.maybeFail();
+      return super.read(key, nowMillis);
+    }
+
+    @Override
+    public String toString() {
+      return delegate() + " (failing " + faults.rate + " of reads)";
     }
   }
 }

@@ -34,8 +34,7 @@ class FaultInjectingTierStoreTest {
   @Test
   void read_alwaysFailing_failsBeforeTheBackendAndEverythingElsePassesThrough() {
     TierStore warm = InProcessTiers.warm(Embedder.hashing());
-    FaultInjectingTierStore failing =
-        (FaultInjectingTierStore) FaultInjectingTierStore.wrap(warm, 1);
+    TierStore failing = FaultInjectingTierStore.wrap(warm, 1);
     Memory m = new Memory("bio:u-1:hrv:1", "hrv 40 ms", Map.of(), T, T, 1);
 
     failing.upsert(m, T.toEpochMilli());
@@ -43,7 +42,7 @@ class FaultInjectingTierStoreTest {
     assertThatThrownBy(() -> failing.read("bio:u-1:hrv:1", T.toEpochMilli()))
         .isInstanceOf(FaultInjectingTierStore.InjectedFaultException.class)
         .hasMessageContaining("--fault-rate 0");
-    assertThat(failing.injected()).isEqualTo(1);
+    assertThat(FaultInjectingTierStore.injected(failing)).isEqualTo(1);
     assertThat(failing.peek("bio:u-1:hrv:1")).isNotNull();
     assertThat(failing.count()).isEqualTo(1);
     assertThat(warm.peek("bio:u-1:hrv:1").accessCount())

@@ -1,0 +1,222 @@
+package io.tieredmemory.core.spi;
+
+import io.tieredmemory.core.Memory;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A tier that forwards every call to another one, for decorators: fault injection in tests, a tier
+ * that counts or delays calls, one that reports itself remote. Override {@link #forward} to act
+ * around every call, or single methods to act on those.
+ *
+ * <pre>{@code
+ * TierStore counting = new ForwardingTierStore(InProcessTiers.hot()) {
+ *   protected <T> T forward(String method, Supplier<T> call) {
+ *     calls.increment();
+ *     return call.get();
+ *   }
+ * };
+ * }</pre>
+ *
+ * <p>It forwards the optional capabilities too: extend {@link Searchable} to wrap a searchable
+ * tier, and every forwarding tier is a {@link ReconcileJournal} (a delegate without one gets a map
+ * held here, which lives as long as this wrapper does).
+ */
+public abstract class ForwardingTierStore implements TierStore, ReconcileJournal {
+  private final TierStore delegate;
+  private final Map<String, Long> ownJournal = new ConcurrentHashMap<>();
+
+  /** Forwards to {@code delegate}. */
+  protected ForwardingTierStore(TierStore delegate) {
+    if (delegate == null) {
+      throw new IllegalArgumentException("delegate must not be null");
+    }
+    this.delegate = delegate;
+  }
+
+  /** The tier calls go to. */
+  protected TierStore delegate() {
+    return delegate;
+  }
+
+  /**
+   * Runs one forwarded call; {@code method} is the SPI method's name (e.g. {@code "copyAllIn"}).
+   * The default just runs it.
+   */
+  protected <T> T forward(String method, Supplier<T> call) {
+    return call.get();
+  }
+
+  @Override
+  public String kind() {
+    return delegate.kind();
+  }
+
+  @Override
+  public boolean isRemote() {
+    return delegate.isRemote();
+  }
+
+  @Override
+  public Memory read(String key, long nowMillis) {
+    return forward("read", () -> delegate.read(key, nowMillis));
+  }
+
+  @Override
+  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
+    return forward("readAll", () -> delegate.readAll(keys, nowMillis));
+  }
+
+  @Override
+  public StoredMemory peek(String key) {
+    return forward("peek", () -> delegate.peek(key));
+  }
+
+  @Override
+  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
+    return forward("peekAll", () -> delegate.peekAll(keys));
+  }
+
+  @Override
+  public StoredMemory upsert(Memory proposal, long nowMillis) {
+    return forward("upsert", () -> delegate.upsert(proposal, nowMillis));
+  }
+
+  @Override
+  public boolean copyIn(StoredMemory copy) {
+    return forward("copyIn", () -> delegate.copyIn(copy));
+  }
+
+  @Override
+  public List<String> copyAllIn(List<StoredMemory> copies) {
+    return forward("copyAllIn", () -> delegate.copyAllIn(copies));
+  }
+
+  @Override
+  public boolean removeIfVersion(String key, long version) {
+    return forward("removeIfVersion", () -> delegate.removeIfVersion(key, version));
+  }
+
+  @Override
+  public List<String> removeAllIfVersion(Map<String, Long> versions) {
+    return forward("removeAllIfVersion", () -> delegate.removeAllIfVersion(versions));
+  }
+
+  @Override
+  public boolean removeIfOlder(String key, long version) {
+    return forward("removeIfOlder", () -> delegate.removeIfOlder(key, version));
+  }
+
+  @Override
+  public List<String> removeAllIfOlder(Map<String, Long> versions) {
+    return forward("removeAllIfOlder", () -> delegate.removeAllIfOlder(versions));
+  }
+
+  @Override
+  public boolean remove(String key) {
+    return forward("remove", () -> delegate.remove(key));
+  }
+
+  @Override
+  public boolean touch(String key, long lastAccessMillis) {
+    return forward("touch", () -> delegate.touch(key, lastAccessMillis));
+  }
+
+  @Override
+  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
+    return forward("oldestAccessed", () -> delegate.oldestAccessed(accessedBeforeMillis, limit));
+  }
+
+  @Override
+  public long count() {
+    return forward("count", delegate::count);
+  }
+
+  @Override
+  public long bytes() {
+    return forward("bytes", delegate::bytes);
+  }
+
+  @Override
+  public void flush() {
+    forward(
+        "flush",
+        () -> {
+          delegate.flush();
+          return null;
+        });
+  }
+
+  @Override
+  public void note(Map<String, Long> versions) {
+    forward(
+        "note",
+        () -> {
+          if (delegate instanceof ReconcileJournal j) {
+            j.note(versions);
+          } else {
+            versions.forEach((k, v) -> ownJournal.merge(k, v, Math::max));
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Map<String, Long> notes(int limit) {
+    return forward(
+        "notes",
+        () -> {
+          if (delegate instanceof ReconcileJournal j) {
+            return j.notes(limit);
+          }
+          Map<String, Long> out = new HashMap<>();
+          for (Map.Entry<String, Long> e : ownJournal.entrySet()) {
+            if (out.size() >= limit) {
+              break;
+            }
+            out.put(e.getKey(), e.getValue());
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public void forget(Map<String, Long> versions) {
+    forward(
+        "forget",
+        () -> {
+          if (delegate instanceof ReconcileJournal j) {
+            j.forget(versions);
+          } else {
+            versions.forEach((k, v) -> ownJournal.remove(k, v));
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  /** A forwarding tier that is searchable: wraps a {@link SearchableTierStore}. */
+  public abstract static class Searchable extends ForwardingTierStore
+      implements SearchableTierStore {
+    private final SearchableTierStore searchable;
+
+    /** Forwards to {@code delegate}, searches included. */
+    protected Searchable(SearchableTierStore delegate) {
+      super(delegate);
+      this.searchable = delegate;
+    }
+
+    @Override
+    public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
+      return forward("search", () -> searchable.search(queryVector, queryText, k));
+    }
+  }
+}
