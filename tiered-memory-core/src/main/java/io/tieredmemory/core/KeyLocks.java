@@ -1,136 +1,65 @@
 package io.tieredmemory.core;
 
 import io.tieredmemory.core.spi.KeyCoordinator;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.TreeSet;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.List;
 
 /**
- * Per-key mutual exclusion. {@link #local} serialises one key's writes and moves within this
- * process (striped locks); {@link #exclusive} also takes the {@link KeyCoordinator}'s lock, so
- * moves and deletes are serialised across every process sharing the tiers; {@link #exclusiveAll}
- * does the same for a batch of keys. Reads take no lock.
+ * The store's side of per-key locking: every change of a key (put, delete, each move) runs while
+ * holding the {@link KeyCoordinator}'s lock of that key, which excludes every other thread and,
+ * with a shared coordinator, every other process. Reads take no lock.
+ *
+ * <p>A {@link Held} lock also defers signals: observers and listeners are told about what happened
+ * under the lock only after it is released, so a slow listener never holds up a writer of that key.
  */
 final class KeyLocks {
-  private final ReentrantLock[] stripes;
-  private final int mask;
   private final KeyCoordinator coordinator;
 
-  KeyLocks(int stripesPowerOfTwo, KeyCoordinator coordinator) {
-    stripes = new ReentrantLock[stripesPowerOfTwo];
-    for (int i = 0; i < stripes.length; i++) {
-      stripes[i] = new ReentrantLock();
-    }
-    mask = stripesPowerOfTwo - 1;
+  KeyLocks(KeyCoordinator coordinator) {
     this.coordinator = coordinator;
   }
 
-  /** A held lock; close to release. */
+  /** Whether the locks exclude other processes (see {@link KeyCoordinator#spansProcesses()}). */
+  boolean shared() {
+    return coordinator.spansProcesses();
+  }
+
+  /** Locks one key; the coordinator's exception if it cannot. */
+  Held lock(String key) {
+    return new Held(coordinator.lock(key));
+  }
+
+  /** Locks every key of a batch (see {@link KeyCoordinator#lockAll}). */
+  Held lockAll(Collection<String> keys) {
+    return new Held(coordinator.lockAll(keys));
+  }
+
+  /** A held lock, with the signals to send once it is released. */
   static final class Held implements AutoCloseable {
-    private final ReentrantLock local;
     private final KeyCoordinator.Lease lease;
+    private List<Runnable> after;
 
-    private Held(ReentrantLock local, KeyCoordinator.Lease lease) {
-      this.local = local;
+    private Held(KeyCoordinator.Lease lease) {
       this.lease = lease;
+    }
+
+    /** Runs {@code signal} after the lock is released (signals are guarded: they never throw). */
+    void afterRelease(Runnable signal) {
+      if (after == null) {
+        after = new ArrayList<>(4);
+      }
+      after.add(signal);
     }
 
     @Override
     public void close() {
-      try {
-        if (lease != null) {
-          lease.close();
+      lease.close();
+      if (after != null) {
+        for (Runnable r : after) {
+          r.run();
         }
-      } finally {
-        local.unlock();
       }
     }
-  }
-
-  /** This process only: for puts, which versions keep safe against other processes. */
-  Held local(String key) {
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    return new Held(lock, null);
-  }
-
-  /** This process and every other one sharing the tiers: for moves and deletes. */
-  Held exclusive(String key) {
-    ReentrantLock lock = stripe(key);
-    lock.lock();
-    try {
-      return new Held(lock, coordinator.lock(key));
-    } catch (RuntimeException | Error e) {
-      lock.unlock();
-      throw e;
-    }
-  }
-
-  /** Held locks of a batch of keys; close to release them all. */
-  static final class HeldAll implements AutoCloseable {
-    private final ReentrantLock[] locals;
-    private final KeyCoordinator.Lease lease;
-
-    private HeldAll(ReentrantLock[] locals, KeyCoordinator.Lease lease) {
-      this.locals = locals;
-      this.lease = lease;
-    }
-
-    @Override
-    public void close() {
-      try {
-        lease.close();
-      } finally {
-        unlock(locals, locals.length);
-      }
-    }
-  }
-
-  /**
-   * {@link #exclusive} for a batch: this process's stripes of all {@code keys}, then the
-   * coordinator's locks of all of them ({@link KeyCoordinator#lockAll}, one round trip for a shared
-   * coordinator).
-   *
-   * <p>Deadlock-free against single-key lockers and other batches: stripes are taken in ascending
-   * index order (each once, however many keys share it), and every locker takes its stripes before
-   * any coordinator lock, so no thread of this process waits for a stripe while holding a
-   * coordinator lock. The coordinator orders its own locks canonically across processes.
-   *
-   * <p>While held, puts of any key sharing one of these stripes wait, so a batch should be a
-   * sweep's batch, not the whole tier.
-   */
-  HeldAll exclusiveAll(Collection<String> keys) {
-    TreeSet<Integer> order = new TreeSet<>();
-    for (String key : keys) {
-      order.add(index(key));
-    }
-    ReentrantLock[] held = new ReentrantLock[order.size()];
-    int n = 0;
-    try {
-      for (int i : order) {
-        stripes[i].lock();
-        held[n++] = stripes[i];
-      }
-      return new HeldAll(held, coordinator.lockAll(keys));
-    } catch (RuntimeException | Error e) {
-      unlock(held, n);
-      throw e;
-    }
-  }
-
-  private static void unlock(ReentrantLock[] held, int n) {
-    for (int i = n - 1; i >= 0; i--) {
-      held[i].unlock();
-    }
-  }
-
-  private ReentrantLock stripe(String key) {
-    return stripes[index(key)];
-  }
-
-  private int index(String key) {
-    int h = key.hashCode();
-    h ^= h >>> 16;
-    return h & mask;
   }
 }

@@ -1,64 +1,52 @@
 package io.tieredmemory.core;
 
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Copies that may be stale in one tier: key to a version such that any copy older than it must go.
- * Filled when a put supersedes a possibly archived copy, or when a removal could not reach a tier;
- * drained in batches by sweeps (and by writers when it grows past its bound).
+ * Keys whose HOT copy may be stale in this process: a put or delete could not remove the old HOT
+ * copy (HOT unreachable) and went on, which only a store whose locks are this process's may do.
+ * Reads skip HOT for these keys. Each mark has an id, the version of its durable note in WARM's
+ * journal ({@code Tier.HOT}), so a crash cannot lose it; a sweep removes the HOT copies and then,
+ * only after the removal returned, clears the marks it settled.
  */
 final class StaleCopies {
-  private final ConcurrentHashMap<String, Long> pending = new ConcurrentHashMap<>();
-  private volatile boolean nonEmpty;
+  private final ConcurrentHashMap<String, Long> marks = new ConcurrentHashMap<>();
+  // Counts up before a mark is added and down after one is removed, so it is never below the
+  // number of marks: a reader that sees 0 may safely skip the map.
+  private final AtomicInteger upperBound = new AtomicInteger();
 
-  void add(String key, long olderThan) {
-    pending.merge(key, olderThan, Math::max);
-    nonEmpty = true;
+  /** Marks {@code key} (called under its lock, after the mark was noted durably). */
+  void mark(String key, long id) {
+    upperBound.incrementAndGet();
+    boolean[] added = {false};
+    marks.compute(
+        key,
+        (k, old) -> {
+          added[0] = old == null;
+          return old == null ? id : Math.max(old, id);
+        });
+    if (!added[0]) {
+      upperBound.decrementAndGet();
+    }
+  }
+
+  /** Whether reads must skip HOT for {@code key}; one volatile read when nothing is marked. */
+  boolean mayBeStale(String key) {
+    return upperBound.get() != 0 && marks.containsKey(key);
   }
 
   /**
-   * Forgets {@code key} if what is pending for it is at most {@code version}: a copy of exactly
-   * that version was just stored here, so nothing older can remain (callers hold the key's lock).
+   * Clears the mark of {@code key} if it is still {@code id}: HOT was found to hold no copy after
+   * the mark was set.
    */
-  void clearIfAtMost(String key, long version) {
-    if (nonEmpty) {
-      pending.computeIfPresent(key, (k, v) -> v <= version ? null : v);
+  void clear(String key, long id) {
+    if (upperBound.get() != 0 && marks.remove(key, id)) {
+      upperBound.decrementAndGet();
     }
-  }
-
-  /** Whether {@code key} may have a stale copy here; cheap when nothing is pending. */
-  boolean mayBeStale(String key) {
-    return nonEmpty && pending.containsKey(key);
   }
 
   int size() {
-    return pending.size();
-  }
-
-  /** Takes up to {@code max} entries out. */
-  Map<String, Long> take(int max) {
-    Map<String, Long> batch = new HashMap<>();
-    for (Iterator<Map.Entry<String, Long>> it = pending.entrySet().iterator();
-        it.hasNext() && batch.size() < max; ) {
-      Map.Entry<String, Long> e = it.next();
-      if (pending.remove(e.getKey(), e.getValue())) {
-        batch.put(e.getKey(), e.getValue());
-      }
-    }
-    if (pending.isEmpty()) {
-      nonEmpty = false;
-      if (!pending.isEmpty()) {
-        nonEmpty = true;
-      }
-    }
-    return batch;
-  }
-
-  /** Puts entries back after a failed drain. */
-  void restore(Map<String, Long> batch) {
-    batch.forEach(this::add);
+    return marks.size();
   }
 }

@@ -5,16 +5,19 @@ import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One sweep: flush buffered access statistics, drop stale copies, settle archives a failure
- * interrupted, demote idle then over-capacity HOT memories, archive idle WARM memories. Candidates
- * come from each tier's last-access index in batches, so the cost follows the number of candidates,
- * not of memories held. A step whose backend fails stops there and is retried by the next sweep;
- * the other steps still run.
+ * One sweep: flush buffered access statistics, remove HOT copies noted as possibly stale, remove
+ * COLD copies WARM does not point to (left by puts and deletes of archived memories and by
+ * interrupted moves), demote idle then over-capacity HOT memories, archive idle WARM memories.
+ * Candidates come from each tier's last-access index in batches, so the cost follows the number of
+ * candidates, not of memories held. A step whose backend fails stops there and is retried by the
+ * next sweep; the other steps still run.
  */
 final class Sweeper {
   private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
@@ -26,16 +29,15 @@ final class Sweeper {
   private final TierHandle warm;
   private final TierHandle cold;
   private final Mover mover;
-  private final StaleCopies staleHot;
-  private final StaleCopies staleCold;
   private final ReadWindows readWindows;
   private final Signals signals;
-  private static final long BASE_BACKOFF_NANOS = 1_000_000_000L;
-  private static final long MAX_BACKOFF_NANOS = 300_000_000_000L;
+  private static final long BASE_BACKOFF_MILLIS = 1_000L;
+  private static final long MAX_BACKOFF_MILLIS = 300_000L;
 
   private final ReentrantLock oneAtATime = new ReentrantLock();
-  private volatile boolean hotVerified;
-  private final Map<String, Backoff> backoffs = new java.util.HashMap<>();
+  private volatile boolean hotTrusted;
+  private final Map<String, Backoff> backoffs = new HashMap<>();
+  private final List<Backoff> failedThisSweep = new ArrayList<>();
 
   Sweeper(
       String store,
@@ -45,8 +47,6 @@ final class Sweeper {
       TierHandle warm,
       TierHandle cold,
       Mover mover,
-      StaleCopies staleHot,
-      StaleCopies staleCold,
       ReadWindows readWindows,
       Signals signals) {
     this.store = store;
@@ -56,8 +56,6 @@ final class Sweeper {
     this.warm = warm;
     this.cold = cold;
     this.mover = mover;
-    this.staleHot = staleHot;
-    this.staleCold = staleCold;
     this.readWindows = readWindows;
     this.signals = signals;
   }
@@ -79,23 +77,16 @@ final class Sweeper {
       for (TierHandle h : List.of(hot, warm, cold)) {
         step(t, "flush " + h.tier.label(), h::flush);
       }
+      step(t, "drop stale hot copies", () -> trustHot(t));
       step(
           t,
-          "drop stale hot copies",
-          () -> t.reconciled += mover.dropStale(hot, staleHot, batch()));
-      step(
-          t,
-          "drop stale cold copies",
-          () -> t.reconciled += mover.dropStale(cold, staleCold, batch()));
+          "drop cold copies warm does not point to",
+          () -> t.reconciled += mover.reconcileCold(batch()));
       readWindows.prune(now);
-      if (!hotVerified) {
-        step(t, "verify hot", () -> t.reconciled += verifyHot());
-      }
-      step(t, "finish interrupted archives", () -> t.reconciled += mover.finishArchives(batch()));
       step(t, "demote idle", () -> demoteIdle(t, now));
       step(t, "demote over capacity", () -> demoteOverCapacity(t));
       step(t, "archive idle", () -> archiveIdle(t, now));
-      long end = System.nanoTime();
+      long end = clock.millis();
       for (Backoff b : failedThisSweep) {
         b.notBefore = end + b.delay;
       }
@@ -122,54 +113,34 @@ final class Sweeper {
   }
 
   /**
-   * Whether HOT has been checked against WARM since this store started. A process that crashed may
-   * have left HOT copies older than WARM (a put whose HOT write failed) or of deleted memories; the
-   * lists that would have repaired them died with it. Until the check succeeds, reads skip HOT.
+   * Whether reads may use HOT. False while WARM's journal still notes HOT copies that may be stale
+   * (left by puts or deletes that could not reach HOT, possibly by a process that has died since):
+   * until the sweep has removed them, reads skip HOT.
    */
-  boolean hotVerified() {
-    return hotVerified;
+  boolean hotTrusted() {
+    return hotTrusted;
   }
 
   /**
-   * Drops every HOT copy that WARM does not hold at the same version. Costs one pass over HOT
-   * (bounded by its capacity) in batches; runs at start and then at each sweep until it succeeds.
-   *
-   * @return how many HOT copies were dropped
+   * Removes the HOT copies the journal notes as possibly stale, and trusts HOT for reads once none
+   * is left. Called at start and by every sweep.
    */
-  int verifyHot() {
+  void trustHot() {
     oneAtATime.lock();
     try {
-      if (hotVerified) {
-        return 0;
-      }
-      long held = hot.count();
-      int dropped = 0;
-      if (held > 0) {
-        int all = (int) Math.min(Integer.MAX_VALUE - 1, held + batch());
-        List<StoredMemory> copies = hot.oldestAccessed(Long.MAX_VALUE, all);
-        for (int from = 0; from < copies.size(); from += batch()) {
-          List<StoredMemory> page = copies.subList(from, Math.min(copies.size(), from + batch()));
-          List<String> keys = new java.util.ArrayList<>(page.size());
-          for (StoredMemory sm : page) {
-            keys.add(sm.key());
-          }
-          Map<String, StoredMemory> inWarm = warm.peekAll(keys);
-          Map<String, Long> wrong = new java.util.HashMap<>();
-          for (StoredMemory sm : page) {
-            StoredMemory w = inWarm.get(sm.key());
-            if (w == null || w.version() != sm.version()) {
-              wrong.put(sm.key(), sm.version());
-            }
-          }
-          if (!wrong.isEmpty()) {
-            dropped += hot.removeAllIfVersion(wrong).size();
-          }
-        }
-      }
-      hotVerified = true;
-      return dropped;
+      trustHot(null);
     } finally {
       oneAtATime.unlock();
+    }
+  }
+
+  private void trustHot(Tally t) {
+    Mover.HotDrain drained = mover.drainHotNotes(batch());
+    if (t != null) {
+      t.reconciled += drained.removed();
+    }
+    if (drained.done()) {
+      hotTrusted = true;
     }
   }
 
@@ -179,13 +150,13 @@ final class Sweeper {
 
   /**
    * Runs one step, unless it failed recently: a step whose backend failed is retried after 1 s,
-   * then 2 s, 4 s... up to 5 min (whatever the sweep schedule), so a server that is down is not
-   * hammered and its backlog stays where it is (copy-then-delete leaves every memory in place)
-   * until it answers again. A step skipped while backing off counts as failed.
+   * then 2 s, 4 s... up to 5 min of the store's clock (whatever the sweep schedule), so a server
+   * that is down is not hammered and its backlog stays where it is (copy-then-delete leaves every
+   * memory in place) until it answers again. A step skipped while backing off counts as failed.
    */
   private void step(Tally t, String name, Runnable body) {
     Backoff b = backoffs.computeIfAbsent(name, n -> new Backoff());
-    long now = System.nanoTime();
+    long now = clock.millis();
     if (now < b.notBefore) {
       t.failed++;
       return;
@@ -197,7 +168,8 @@ final class Sweeper {
     } catch (RuntimeException e) {
       t.failed++;
       b.failures++;
-      long delay = Math.min(MAX_BACKOFF_NANOS, BASE_BACKOFF_NANOS << Math.min(20, b.failures - 1));
+      long delay =
+          Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(20, b.failures - 1));
       // Counted from the end of this sweep (see sweep()): a sweep whose failing steps each wait
       // for a timeout can outlast a short back-off, and the next sweep must still skip them.
       b.notBefore = Long.MAX_VALUE;
@@ -213,7 +185,7 @@ final class Sweeper {
                   + "' failed ("
                   + b.failures
                   + " in a row); retried in "
-                  + Duration.ofNanos(delay).toMillis()
+                  + delay
                   + " ms",
           e);
     }
@@ -225,8 +197,6 @@ final class Sweeper {
     long notBefore;
     long delay;
   }
-
-  private final List<Backoff> failedThisSweep = new java.util.ArrayList<>();
 
   private void demoteIdle(Tally t, long now) {
     long cutoff = now - policy.demotion().idle().toMillis();

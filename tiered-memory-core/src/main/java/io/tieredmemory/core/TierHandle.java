@@ -1,6 +1,9 @@
 package io.tieredmemory.core;
 
 import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -21,6 +24,9 @@ final class TierHandle {
   final TierStore store;
   private final boolean remote;
   private final SearchableTierStore searchable;
+  // Views read once: a decorator may build a new view object on each call.
+  private final ArchiveDirectory directory;
+  private final ReconcileJournal journal;
   private final Signals signals;
   private final String storeName;
   private final Clock clock;
@@ -30,6 +36,8 @@ final class TierHandle {
     this.store = store;
     this.remote = store.isRemote();
     this.searchable = store instanceof SearchableTierStore s ? s : null;
+    this.directory = store.directory().orElse(null);
+    this.journal = store.journal().orElse(null);
     this.signals = signals;
     this.storeName = storeName;
     this.clock = clock;
@@ -37,6 +45,11 @@ final class TierHandle {
 
   boolean remote() {
     return remote;
+  }
+
+  /** "the COLD tier (chroma)", for error messages. */
+  String describe() {
+    return "the " + tier.name() + " tier (" + store.kind() + ")";
   }
 
   boolean searchable() {
@@ -166,13 +179,61 @@ final class TierHandle {
     }
   }
 
-  // Batch moves (archival); appended here to keep merges with hot-path work on this class simple.
-
   List<String> copyAllIn(List<StoredMemory> copies) {
     return call(BackendOperation.COPY, () -> store.copyAllIn(copies));
   }
 
   List<String> removeAllIfVersion(Map<String, Long> versions) {
     return call(BackendOperation.REMOVE, () -> store.removeAllIfVersion(versions));
+  }
+
+  // The WARM tier's directory and journal (the builder checked WARM has both).
+
+  Location locate(String key, long nowMillis) {
+    return call(BackendOperation.READ, () -> directory.locate(key, nowMillis));
+  }
+
+  Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
+    return call(BackendOperation.READ, () -> directory.locateAll(keys, nowMillis));
+  }
+
+  Map<String, Location> peekLocations(Collection<String> keys) {
+    return call(BackendOperation.PEEK, () -> directory.peekLocations(keys));
+  }
+
+  Location delete(String key) {
+    return call(BackendOperation.REMOVE, () -> directory.delete(key));
+  }
+
+  List<String> markArchived(Map<String, Long> versions) {
+    return call(BackendOperation.WRITE, () -> directory.markArchived(versions));
+  }
+
+  void note(Tier about, Map<String, Long> versions) {
+    if (versions.isEmpty()) {
+      return;
+    }
+    call(
+        BackendOperation.WRITE,
+        () -> {
+          journal.note(about, versions);
+          return null;
+        });
+  }
+
+  Map<String, Long> notes(Tier about, int limit) {
+    return call(BackendOperation.PEEK, () -> journal.notes(about, limit));
+  }
+
+  void forget(Tier about, Map<String, Long> versions) {
+    if (versions.isEmpty()) {
+      return;
+    }
+    call(
+        BackendOperation.WRITE,
+        () -> {
+          journal.forget(about, versions);
+          return null;
+        });
   }
 }

@@ -57,7 +57,8 @@ public interface TieredMemory extends AutoCloseable {
   Clock clock();
 
   /**
-   * Stores a new version of {@code key}: durably in WARM, then in HOT.
+   * Stores a new version of {@code key}: durably in WARM, then in HOT. Runs under the key's lock
+   * (the {@link KeyCoordinator}'s), after removing HOT's old copy.
    *
    * @return the stored memory, with its new version
    * @throws IllegalArgumentException if key or content break the {@link MemoryLimits}
@@ -90,9 +91,10 @@ public interface TieredMemory extends AutoCloseable {
   Map<String, Memory> getAll(Collection<String> keys);
 
   /**
-   * Removes {@code key} from every tier.
+   * Removes {@code key} from every tier. It takes effect when WARM forgets the key; an archived
+   * copy left in COLD is never read again and goes with the next sweep.
    *
-   * @return whether any tier held it
+   * @return whether the memory existed (held in WARM, or archived)
    */
   boolean delete(String key);
 
@@ -127,6 +129,12 @@ public interface TieredMemory extends AutoCloseable {
    * IllegalArgumentException} naming it.
    */
   final class Builder {
+    /**
+     * Sweeps run this often unless {@link #sweepEvery} or {@link #disableScheduledSweeps} say
+     * otherwise.
+     */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     final String name;
@@ -137,7 +145,7 @@ public interface TieredMemory extends AutoCloseable {
     Clock clock = Clock.systemUTC();
     Embedder embedder = Embedder.hashing();
     MemoryLimits limits = MemoryLimits.defaults();
-    Duration sweepInterval;
+    Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     KeyCoordinator coordinator = KeyCoordinator.inProcess();
     boolean autoDiscover = true;
     final List<TierObserver> observers = new ArrayList<>();
@@ -199,8 +207,9 @@ public interface TieredMemory extends AutoCloseable {
     }
 
     /**
-     * Sweep in the background every {@code interval} (default: only when {@link #sweep()} is
-     * called).
+     * Sweep in the background every {@code interval} (default: {@link #DEFAULT_SWEEP_INTERVAL}).
+     * Write-through puts fill HOT, and only sweeps bring it back under its capacity, so a store
+     * without scheduled sweeps must be swept by its owner.
      */
     public Builder sweepEvery(Duration interval) {
       Validation.requirePositive("sweepEvery", interval);
@@ -210,6 +219,15 @@ public interface TieredMemory extends AutoCloseable {
             "sweepEvery must be between 1ms and 365d, was " + interval);
       }
       this.sweepInterval = interval;
+      return this;
+    }
+
+    /**
+     * No background sweeps: memories move only when {@link TieredMemory#sweep()} is called (tests
+     * on a manual clock, or a service that schedules sweeps itself).
+     */
+    public Builder disableScheduledSweeps() {
+      this.sweepInterval = null;
       return this;
     }
 

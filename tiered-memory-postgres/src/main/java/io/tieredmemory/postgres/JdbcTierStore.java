@@ -1,7 +1,10 @@
 package io.tieredmemory.postgres;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemoryException;
+import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
@@ -15,17 +18,23 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
-/** The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. */
-sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
+/**
+ * The WARM tier on one PostgreSQL table, with its archive directory (rows marked archived) and its
+ * reconcile journal (a second table); see {@link PostgresTierStore} for the mapping.
+ */
+sealed class JdbcTierStore implements PostgresTierStore, ArchiveDirectory, ReconcileJournal
     permits SearchableJdbcTierStore {
   final DataSource dataSource;
   final TableName table;
   final Sql sql;
   private final AccessFlusher access;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Optional<ArchiveDirectory> directoryView = Optional.of(this);
+  private final Optional<ReconcileJournal> journalView = Optional.of(this);
 
   @FunctionalInterface
   interface SqlCall<T> {
@@ -126,8 +135,10 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
         "upsert",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.upsert)) {
-            Rows.bindValue(ps, proposal, 9);
-            ps.setLong(8, nowMillis);
+            ps.setString(1, proposal.key());
+            Rows.bindValue(ps, 1, proposal, 10);
+            ps.setLong(9, nowMillis);
+            ps.setString(11, proposal.key());
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               Memory stored =
@@ -146,7 +157,7 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
         "copyIn",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.copyIn)) {
-            Rows.bindValue(ps, copy.memory(), 10);
+            Rows.bindValue(ps, 0, copy.memory(), 10);
             ps.setLong(8, copy.accessCount());
             ps.setLong(9, copy.lastAccessMillis());
             return ps.executeUpdate() > 0;
@@ -224,12 +235,103 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
 
   @Override
   public boolean remove(String key) {
+    return delete(key) != null;
+  }
+
+  // ------------------------------------------------------------------ directory
+
+  @Override
+  public Optional<ArchiveDirectory> directory() {
+    return directoryView;
+  }
+
+  @Override
+  public Optional<ReconcileJournal> journal() {
+    return journalView;
+  }
+
+  @Override
+  public Location locate(String key, long nowMillis) {
+    Location l =
+        call(
+            "locate",
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(sql.locate)) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                  return rs.next() ? location(rs) : null;
+                }
+              }
+            });
+    if (l instanceof Location.Held) {
+      access.record(key, nowMillis);
+    }
+    return l;
+  }
+
+  @Override
+  public Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
+    Map<String, Location> found = locations("locateAll", keys);
+    for (Map.Entry<String, Location> e : found.entrySet()) {
+      if (e.getValue() instanceof Location.Held) {
+        access.record(e.getKey(), nowMillis);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public Map<String, Location> peekLocations(Collection<String> keys) {
+    Map<String, Location> found = locations("peekLocations", keys);
+    found.replaceAll(
+        (k, l) ->
+            l instanceof Location.Held h ? new Location.Held(access.withPending(h.memory())) : l);
+    return found;
+  }
+
+  private Map<String, Location> locations(String operation, Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return new HashMap<>();
+    }
     return call(
-        "remove",
+        operation,
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.remove)) {
+          try (PreparedStatement ps = c.prepareStatement(sql.locateAll)) {
+            ps.setArray(1, c.createArrayOf("text", keys.toArray(new String[0])));
+            Map<String, Location> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.put(rs.getString(1), location(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** A row of {@code COLUMNS, archived}. */
+  private static Location location(ResultSet rs) throws SQLException {
+    return rs.getBoolean(10)
+        ? new Location.Archived(rs.getLong(7))
+        : new Location.Held(Rows.stored(rs));
+  }
+
+  /** One statement for the whole batch ({@code UPDATE ... FROM unnest(keys, versions)}). */
+  @Override
+  public List<String> markArchived(Map<String, Long> versions) {
+    return deleteAll("markArchived", sql.markArchived, versions);
+  }
+
+  @Override
+  public Location delete(String key) {
+    return call(
+        "delete",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.delete)) {
             ps.setString(1, key);
-            return ps.executeUpdate() > 0;
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? location(rs) : null;
+            }
           }
         });
   }
@@ -274,22 +376,25 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
         });
   }
 
+  // ------------------------------------------------------------------ journal
+
   /** Notes keys in this table's journal (one statement). */
   @Override
-  public void note(Map<String, Long> versions) {
+  public void note(Tier tier, Map<String, Long> versions) {
     if (!versions.isEmpty()) {
-      journalCall("journalNote", sql.journalNote, versions, false);
+      journalCall("journalNote", sql.journalNote, tier, versions, false);
     }
   }
 
   /** Up to {@code limit} journal notes (one statement). */
   @Override
-  public Map<String, Long> notes(int limit) {
+  public Map<String, Long> notes(Tier tier, int limit) {
     return call(
         "journalNotes",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.journalNotes)) {
-            ps.setInt(1, limit);
+            ps.setInt(1, tier.ordinal());
+            ps.setInt(2, limit);
             Map<String, Long> out = new java.util.HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
@@ -303,14 +408,18 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
 
   /** Forgets the notes holding exactly these versions (one statement). */
   @Override
-  public void forget(Map<String, Long> versions) {
+  public void forget(Tier tier, Map<String, Long> versions) {
     if (!versions.isEmpty()) {
-      journalCall("journalForget", sql.journalForget, versions, true);
+      journalCall("journalForget", sql.journalForget, tier, versions, true);
     }
   }
 
   private void journalCall(
-      String operation, String statement, Map<String, Long> versions, boolean returnsRows) {
+      String operation,
+      String statement,
+      Tier tier,
+      Map<String, Long> versions,
+      boolean returnsRows) {
     String[] keys = new String[versions.size()];
     Long[] values = new Long[versions.size()];
     int i = 0;
@@ -322,8 +431,11 @@ sealed class JdbcTierStore implements PostgresTierStore, ReconcileJournal
         operation,
         c -> {
           try (PreparedStatement ps = c.prepareStatement(statement)) {
-            ps.setArray(1, c.createArrayOf("text", keys));
-            ps.setArray(2, c.createArrayOf("bigint", values));
+            // The note statement takes the tier first, the forget statement last.
+            int at = returnsRows ? 0 : 1;
+            ps.setArray(1 + at, c.createArrayOf("text", keys));
+            ps.setArray(2 + at, c.createArrayOf("bigint", values));
+            ps.setInt(returnsRows ? 3 : 1, tier.ordinal());
             if (returnsRows) {
               keys(ps);
             } else {

@@ -32,19 +32,21 @@ final class Rows {
   }
 
   /**
-   * Binds the value columns of a write ({@code key} to {@code version}, then {@code size} at {@code
-   * sizeIndex}); the caller binds the access statistics.
+   * Binds the value columns of a write ({@code key} to {@code version} at parameters {@code offset
+   * + 1} to {@code offset + 7}, then {@code size} at {@code sizeIndex}); the caller binds the
+   * access statistics.
    */
-  static void bindValue(PreparedStatement ps, Memory m, int sizeIndex) throws SQLException {
+  static void bindValue(PreparedStatement ps, int offset, Memory m, int sizeIndex)
+      throws SQLException {
     String content = m.content();
     boolean escaped = StoredText.needsEscape(content);
-    ps.setString(1, m.key());
-    ps.setString(2, escaped ? StoredText.escape(content) : content);
-    ps.setBoolean(3, escaped);
-    ps.setString(4, MetadataJson.encode(m.metadata()));
-    ps.setLong(5, nanos("createdAt", m.createdAt()));
-    ps.setLong(6, nanos("updatedAt", m.updatedAt()));
-    ps.setLong(7, m.version());
+    ps.setString(offset + 1, m.key());
+    ps.setString(offset + 2, escaped ? StoredText.escape(content) : content);
+    ps.setBoolean(offset + 3, escaped);
+    ps.setString(offset + 4, MetadataJson.encode(m.metadata()));
+    ps.setLong(offset + 5, nanos("createdAt", m.createdAt()));
+    ps.setLong(offset + 6, nanos("updatedAt", m.updatedAt()));
+    ps.setLong(offset + 7, m.version());
     ps.setLong(sizeIndex, m.sizeInBytes());
   }
 

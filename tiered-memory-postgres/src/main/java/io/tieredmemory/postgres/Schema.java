@@ -68,7 +68,37 @@ final class Schema {
             List.of(
                 "CREATE TABLE IF NOT EXISTS "
                     + table.derived("journal")
-                    + " (key text COLLATE \"C\" PRIMARY KEY, version bigint NOT NULL)")));
+                    + " (key text COLLATE \"C\" PRIMARY KEY, version bigint NOT NULL)")),
+        new Migration(
+            3,
+            "archive marks: an archived memory leaves a row (archived, no content); journal notes"
+                + " name the tier they are about",
+            List.of(
+                "ALTER TABLE "
+                    + t
+                    + " ADD COLUMN IF NOT EXISTS archived boolean NOT NULL DEFAULT false",
+                // Sweeps list held memories oldest first; marks would fill the front of a full
+                // index (they are the idlest rows), so the index leaves them out.
+                "CREATE INDEX "
+                    + table.derived("held_access_idx")
+                    + " ON "
+                    + t
+                    + " (last_access, key) WHERE NOT archived",
+                "DROP INDEX " + table.derived("last_access_idx"),
+                "ALTER TABLE "
+                    + table.derived("journal")
+                    + " ADD COLUMN IF NOT EXISTS tier smallint NOT NULL DEFAULT "
+                    + Sql.COLD_NOTE,
+                // The primary key's name is PostgreSQL's choice (truncated for long names): look it
+                // up.
+                "DO $tm$ DECLARE pk name; BEGIN SELECT conname INTO pk FROM pg_constraint"
+                    + " WHERE conrelid = '"
+                    + table.derived("journal")
+                    + "'::regclass AND contype = 'p'; EXECUTE format('ALTER TABLE %s DROP"
+                    + " CONSTRAINT %I', '"
+                    + table.derived("journal")
+                    + "', pk); END $tm$",
+                "ALTER TABLE " + table.derived("journal") + " ADD PRIMARY KEY (tier, key)")));
   }
 
   /** The version this code brings a table to. */

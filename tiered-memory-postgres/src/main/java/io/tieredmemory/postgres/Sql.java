@@ -14,13 +14,21 @@ final class Sql {
       "(key, content, content_escaped, metadata, created_ns, updated_ns, version, access_count,"
           + " last_access, size)";
 
+  /** A write replaces the value, and a memory replaces an archive mark. */
   private static final String REPLACE_VALUE =
       "content = EXCLUDED.content, content_escaped = EXCLUDED.content_escaped,"
           + " metadata = EXCLUDED.metadata, updated_ns = EXCLUDED.updated_ns,"
-          + " size = EXCLUDED.size";
+          + " size = EXCLUDED.size, archived = false";
+
+  /** The journal's code for the tier a note is about: the {@code Tier} ordinal. */
+  static final int COLD_NOTE = 2;
 
   final String read;
   final String readAll;
+  final String locate;
+  final String locateAll;
+  final String markArchived;
+  final String delete;
   final String upsert;
   final String copyIn;
   final String copyAllIn;
@@ -41,20 +49,61 @@ final class Sql {
 
   Sql(TableName table) {
     String t = table.sql();
-    read = "SELECT " + COLUMNS + " FROM " + t + " WHERE key = ?";
-    readAll = "SELECT " + COLUMNS + " FROM " + t + " WHERE key = ANY (?)";
-    // created_ns and access_count are kept from the existing row; the version only grows.
+    String j = table.derived("journal");
+    // Archive marks are rows with archived = true and no content: only the directory's statements
+    // and the writes see them, every other statement leaves them out.
+    read = "SELECT " + COLUMNS + " FROM " + t + " WHERE key = ? AND NOT archived";
+    readAll = "SELECT " + COLUMNS + " FROM " + t + " WHERE key = ANY (?) AND NOT archived";
+    locate = "SELECT " + COLUMNS + ", archived FROM " + t + " WHERE key = ?";
+    locateAll = "SELECT " + COLUMNS + ", archived FROM " + t + " WHERE key = ANY (?)";
+    // The content goes (COLD holds it now); key, version, metadata and instants stay.
+    markArchived =
+        "UPDATE "
+            + t
+            + " AS t SET archived = true, content = '', content_escaped = false"
+            + " FROM unnest(?::text[], ?::bigint[]) AS u(key, version)"
+            + " WHERE t.key = u.key AND t.version = u.version AND NOT t.archived RETURNING t.key";
+    // A mark removed is noted for COLD in the same statement, so no crash can leave its COLD copy
+    // unnoted.
+    delete =
+        "WITH d AS (DELETE FROM "
+            + t
+            + " WHERE key = ? RETURNING "
+            + COLUMNS
+            + ", archived),"
+            + " n AS (INSERT INTO "
+            + j
+            + " AS j (tier, key, version) SELECT "
+            + COLD_NOTE
+            + ", key, version FROM d WHERE archived"
+            + " ON CONFLICT (tier, key) DO UPDATE SET version = GREATEST(j.version,"
+            + " EXCLUDED.version))"
+            + " SELECT * FROM d";
+    // created_ns and access_count are kept from the existing row; the version only grows. "prev"
+    // locks the existing row first (the insert reads it, which orders the two) and sees its latest
+    // committed state, so a mark replaced here is noted for COLD in the same statement.
     upsert =
-        "INSERT INTO "
+        "WITH prev AS (SELECT version, archived FROM "
+            + t
+            + " WHERE key = ? FOR UPDATE),"
+            + " up AS (INSERT INTO "
             + t
             + " AS t "
             + WRITE_COLUMNS
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, 0, ?, ? FROM (VALUES (1)) AS one LEFT JOIN prev ON true"
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", version = GREATEST(t.version + 1, EXCLUDED.version),"
             + " last_access = GREATEST(t.last_access, EXCLUDED.last_access)"
-            + " RETURNING created_ns, version, access_count, last_access";
+            + " RETURNING created_ns, version, access_count, last_access),"
+            + " n AS (INSERT INTO "
+            + j
+            + " AS j (tier, key, version) SELECT "
+            + COLD_NOTE
+            + ", ?, version FROM prev WHERE archived"
+            + " ON CONFLICT (tier, key) DO UPDATE SET version = GREATEST(j.version,"
+            + " EXCLUDED.version))"
+            + " SELECT * FROM up";
     // The WHERE makes the update a no-op (0 rows) when the table holds a newer version.
     copyIn =
         "INSERT INTO "
@@ -87,36 +136,36 @@ final class Sql {
         "DELETE FROM "
             + t
             + " AS t USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
-            + " WHERE t.key = u.key AND t.version = u.version RETURNING t.key";
-    String j = table.derived("journal");
+            + " WHERE t.key = u.key AND t.version = u.version AND NOT t.archived RETURNING t.key";
     journalNote =
         "INSERT INTO "
             + j
-            + " AS j (key, version) SELECT * FROM unnest(?::text[], ?::bigint[])"
-            + " ON CONFLICT (key) DO UPDATE SET version = GREATEST(j.version, EXCLUDED.version)";
-    journalNotes = "SELECT key, version FROM " + j + " LIMIT ?";
+            + " AS j (tier, key, version) SELECT ?, * FROM unnest(?::text[], ?::bigint[])"
+            + " ON CONFLICT (tier, key) DO UPDATE SET version = GREATEST(j.version,"
+            + " EXCLUDED.version)";
+    journalNotes = "SELECT key, version FROM " + j + " WHERE tier = ? LIMIT ?";
     journalForget =
         "DELETE FROM "
             + j
             + " AS j USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
-            + " WHERE j.key = u.key AND j.version = u.version RETURNING j.key";
-    removeIfVersion = "DELETE FROM " + t + " WHERE key = ? AND version = ?";
-    removeIfOlder = "DELETE FROM " + t + " WHERE key = ? AND version < ?";
-    remove = "DELETE FROM " + t + " WHERE key = ?";
+            + " WHERE j.tier = ? AND j.key = u.key AND j.version = u.version RETURNING j.key";
+    removeIfVersion = "DELETE FROM " + t + " WHERE key = ? AND version = ? AND NOT archived";
+    removeIfOlder = "DELETE FROM " + t + " WHERE key = ? AND version < ? AND NOT archived";
+    remove = delete;
     removeAllIfOlder =
         "DELETE FROM "
             + t
             + " AS t USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
-            + " WHERE t.key = u.key AND t.version < u.version RETURNING t.key";
+            + " WHERE t.key = u.key AND t.version < u.version AND NOT t.archived RETURNING t.key";
     // Writes only when the access time actually rises (no dead tuple, no index churn otherwise);
     // the second EXISTS reads the statement's snapshot, so it reports presence either way.
     touch =
         "WITH u AS (UPDATE "
             + t
-            + " SET last_access = ? WHERE key = ? AND last_access < ? RETURNING 1)"
+            + " SET last_access = ? WHERE key = ? AND last_access < ? AND NOT archived RETURNING 1)"
             + " SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM "
             + t
-            + " WHERE key = ?)";
+            + " WHERE key = ? AND NOT archived)";
     flushAccess =
         "UPDATE "
             + t
@@ -129,9 +178,9 @@ final class Sql {
             + COLUMNS
             + " FROM "
             + t
-            + " WHERE last_access < ? ORDER BY last_access, key LIMIT ?";
-    count = "SELECT count(*) FROM " + t;
-    bytes = "SELECT coalesce(sum(size), 0) FROM " + t;
+            + " WHERE last_access < ? AND NOT archived ORDER BY last_access, key LIMIT ?";
+    count = "SELECT count(*) FROM " + t + " WHERE NOT archived";
+    bytes = "SELECT coalesce(sum(size), 0) FROM " + t + " WHERE NOT archived";
     // The query is tokenised by the same parser and dictionary as the documents (to_tsvector with
     // the 'simple' configuration), then its lexemes are OR-ed, quoted as tsquery input requires.
     search =
@@ -142,7 +191,7 @@ final class Sql {
             + ", (SELECT string_agg('''' || replace(replace(w, E'\\\\', E'\\\\\\\\'), '''',"
             + " '''''') || '''', ' | ')::tsquery AS query"
             + " FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ?))) AS w) AS q"
-            + " WHERE search @@ q.query"
+            + " WHERE search @@ q.query AND NOT archived"
             + " ORDER BY ts_rank(search, q.query) DESC, key LIMIT ?";
   }
 }

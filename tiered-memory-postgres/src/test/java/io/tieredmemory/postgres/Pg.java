@@ -44,6 +44,7 @@ final class Pg {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + name.sql());
+      s.execute("DROP TABLE IF EXISTS " + name.derived("journal"));
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?")) {
         ps.setString(1, table);

@@ -76,14 +76,14 @@ class PostgresQueryPlanIT {
   @Test
   void oldestAccessed_idleCutoff_usesTheIndex() throws SQLException {
     String plan = plan(BASE + 11, 100);
-    assertThat(plan).contains("Index Scan using " + table + "_last_access_idx");
+    assertThat(plan).contains("Index Scan using " + table + "_held_access_idx");
     assertThat(plan).doesNotContain("Seq Scan");
   }
 
   @Test
   void oldestAccessed_leastRecentlyUsedOverall_usesTheIndex() throws SQLException {
     String plan = plan(Long.MAX_VALUE, 100);
-    assertThat(plan).contains("Index Scan using " + table + "_last_access_idx");
+    assertThat(plan).contains("Index Scan using " + table + "_held_access_idx");
     assertThat(plan).doesNotContain("Seq Scan").doesNotContain("Sort");
   }
 

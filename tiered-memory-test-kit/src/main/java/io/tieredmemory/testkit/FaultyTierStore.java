@@ -1,6 +1,8 @@
 package io.tieredmemory.testkit;
 
+import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.ForwardingTierStore;
+import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
@@ -25,9 +27,12 @@ import java.util.function.Supplier;
  * FaultyTierStore hot = new FaultyTierStore(InProcessTiers.hot());
  * hot.failing().set(true);   // Redis is "down"
  *
- * FaultyTierStore warm = new FaultyTierStore(InProcessTiers.plain());
- * warm.failing("removeAllIfVersion").set(true);   // only batch removals fail
+ * FaultyTierStore warm = new FaultyTierStore(InProcessTiers.warm(Embedder.hashing()));
+ * warm.failing("markArchived").set(true);   // only the archive step that marks WARM fails
  * }</pre>
+ *
+ * <p>Switches also name the methods of the capabilities the delegate has ({@code locate}, {@code
+ * markArchived}, {@code note}, {@code forget}...), which it forwards through the same checks.
  */
 public final class FaultyTierStore extends ForwardingTierStore implements SearchableTierStore {
   /** The SPI methods a switch can name. */
@@ -54,7 +59,7 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * fail before it reaches the tier; clear to let them through.
    *
    * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore}
+   *     SearchableTierStore} or of a capability
    */
   public AtomicBoolean failing(String method) {
     return failingMethods.computeIfAbsent(known(method), m -> new AtomicBoolean());
@@ -65,7 +70,7 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * applied a change and its answer was lost (a timeout, a dropped connection).
    *
    * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore}
+   *     SearchableTierStore} or of a capability
    */
   public AtomicBoolean answerLost(String method) {
     return lostAnswers.computeIfAbsent(known(method), m -> new AtomicBoolean());
@@ -75,7 +80,7 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * How many times {@code method} was called, failed calls included.
    *
    * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore}
+   *     SearchableTierStore} or of a capability
    */
   public long calls(String method) {
     AtomicLong n = calls.get(known(method));
@@ -87,7 +92,7 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * switches), e.g. a write by "another process" between a store's steps; {@code null} removes it.
    *
    * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore}
+   *     SearchableTierStore} or of a capability
    */
   public void before(String method, Runnable action) {
     if (action == null) {
@@ -107,8 +112,11 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
 
   private static Set<String> spiMethods() {
     Set<String> names = new TreeSet<>();
-    for (Method m : SearchableTierStore.class.getMethods()) {
-      names.add(m.getName());
+    for (Class<?> c :
+        List.of(SearchableTierStore.class, ArchiveDirectory.class, ReconcileJournal.class)) {
+      for (Method m : c.getMethods()) {
+        names.add(m.getName());
+      }
     }
     return names;
   }

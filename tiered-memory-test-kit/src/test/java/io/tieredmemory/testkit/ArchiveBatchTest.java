@@ -10,20 +10,20 @@ import io.tieredmemory.core.event.TierEvent;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Archival a batch at a time: one COLD copy and one WARM removal per batch, and failures of either
- * half leave every memory readable and are settled by a later sweep, with no key left in both WARM
- * and COLD and none lost.
+ * Archival a batch at a time: one COLD copy and one WARM mark per batch, and failures of either
+ * half leave every memory readable and are settled by a later sweep, with no COLD copy left that
+ * WARM does not point to and nothing lost.
  */
 class ArchiveBatchTest {
   private static final int MEMORIES = 25;
@@ -55,6 +55,7 @@ class ArchiveBatchTest {
                     .archiveWhenIdle(Duration.ofHours(1))
                     .sweepBatchSize(BATCH)
                     .build())
+            .disableScheduledSweeps()
             .autoDiscover(false)
             .observer(rec)
             .listener(rec)
@@ -80,13 +81,12 @@ class ArchiveBatchTest {
   }
 
   /**
-   * Sweeps until one sweep has no failed step: a step whose backend failed backs off (1 s real
-   * time) before it runs again.
+   * Sweeps until one sweep has no failed step: a step whose backend failed backs off (1 s, then 2
+   * s... of the store's clock) before it runs again, so the clock moves on between sweeps.
    */
-  private SweepResult sweepUntilClean() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+  private SweepResult sweepUntilClean() {
     SweepResult total = null;
-    while (true) {
+    for (int i = 0; ; i++) {
       SweepResult r = store.sweep();
       total =
           total == null
@@ -97,10 +97,10 @@ class ArchiveBatchTest {
                   total.reconciled() + r.reconciled(),
                   r.failed(),
                   total.took().plus(r.took()));
-      if (r.failed() == 0 || System.nanoTime() > deadline) {
+      if (r.failed() == 0 || i == 10) {
         return total;
       }
-      Thread.sleep(100);
+      clock.advance(Duration.ofSeconds(5));
     }
   }
 
@@ -112,16 +112,21 @@ class ArchiveBatchTest {
     }
   }
 
-  private void assertNoneInBothWarmAndCold(List<String> keys) {
+  /** Every COLD copy is one WARM points to: no duplicate, nothing left behind. */
+  private void assertColdHoldsOnlyWhatWarmPointsTo(List<String> keys) {
+    Map<String, Location> where = warm.directory().orElseThrow().peekLocations(keys);
     for (String key : keys) {
-      assertThat(inTier(Tier.WARM, key) && inTier(Tier.COLD, key))
-          .as("%s held in both WARM and COLD", key)
-          .isFalse();
+      StoredMemory inCold = cold.peek(key);
+      if (inCold != null) {
+        assertThat(where.get(key))
+            .as("%s: COLD holds version %d", key, inCold.version())
+            .isEqualTo(new Location.Archived(inCold.version()));
+      }
     }
   }
 
   @Test
-  void sweep_archivesABatchWithOneColdCopyAndOneWarmRemoval() {
+  void sweep_archivesABatchWithOneColdCopyAndOneWarmMark() {
     store();
     List<String> keys = idleWarmMemories();
 
@@ -131,15 +136,19 @@ class ArchiveBatchTest {
     assertThat(r.failed()).isZero();
     int batches = (MEMORIES + BATCH - 1) / BATCH;
     assertThat(cold.calls("copyAllIn")).isEqualTo(batches);
-    assertThat(warm.calls("removeAllIfVersion")).isEqualTo(batches);
+    assertThat(warm.calls("markArchived")).isEqualTo(batches);
     assertThat(warm.calls("peekAll")).isEqualTo(batches);
+    assertThat(warm.calls("note")).isEqualTo(batches);
+    assertThat(warm.calls("forget")).isEqualTo(batches);
     assertThat(cold.calls("copyIn")).isZero();
-    assertThat(warm.calls("removeIfVersion")).isZero();
+    assertThat(warm.calls("removeAllIfVersion")).isZero();
     assertThat(warm.calls("peek")).isZero();
     for (String key : keys) {
       assertThat(inTier(Tier.WARM, key)).as(key).isFalse();
       assertThat(inTier(Tier.COLD, key)).as(key).isTrue();
     }
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
+    assertThat(warm.journal().orElseThrow().notes(Tier.COLD, 100)).isEmpty();
     assertThat(rec.events("archived")).isEqualTo(MEMORIES);
     assertThat(rec.events())
         .filteredOn(e -> e instanceof TierEvent.Archived)
@@ -148,8 +157,7 @@ class ArchiveBatchTest {
   }
 
   @Test
-  void coldBatchFailure_leavesEveryMemoryReadableInWarm_andTheNextSweepArchivesThem()
-      throws Exception {
+  void coldBatchFailure_leavesEveryMemoryReadableInWarm_andTheNextSweepArchivesThem() {
     store();
     List<String> keys = idleWarmMemories();
     cold.failing("copyAllIn").set(true);
@@ -179,8 +187,7 @@ class ArchiveBatchTest {
   }
 
   @Test
-  void coldBatchAppliedButItsAnswerLost_nextSweepWithdrawsTheCopiesAndArchivesAgain()
-      throws Exception {
+  void coldBatchAppliedButItsAnswerLost_nextSweepWithdrawsTheCopiesAndArchivesAgain() {
     store();
     List<String> keys = idleWarmMemories();
     cold.answerLost("copyAllIn").set(true);
@@ -194,16 +201,15 @@ class ArchiveBatchTest {
 
     assertThat(next.reconciled()).as("the first batch's copies withdrawn").isEqualTo(BATCH);
     assertThat(next.archived()).isEqualTo(MEMORIES);
-    assertNoneInBothWarmAndCold(keys);
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
     assertReadable(keys);
   }
 
   @Test
-  void warmRemovalFailure_afterColdStored_keepsMemoriesReadable_andTheNextSweepReconciles()
-      throws Exception {
+  void warmMarkFailure_afterColdStored_keepsMemoriesReadable_andTheNextSweepReconciles() {
     store();
     List<String> keys = idleWarmMemories();
-    warm.failing("removeAllIfVersion").set(true);
+    warm.failing("markArchived").set(true);
 
     SweepResult failed = store.sweep();
 
@@ -212,17 +218,21 @@ class ArchiveBatchTest {
     List<String> firstBatch = keys.subList(0, BATCH);
     for (String key : firstBatch) {
       assertThat(inTier(Tier.WARM, key)).as(key).isTrue();
-      assertThat(inTier(Tier.COLD, key)).as(key).isTrue();
+      assertThat(inTier(Tier.COLD, key)).as("%s: copied, not yet pointed to", key).isTrue();
     }
     assertReadable(keys);
+    // A copy WARM does not point to is never served, even to a search.
+    assertThat(store.search("content of m00", 50))
+        .extracting(h -> h.tier())
+        .doesNotContain(Tier.COLD);
 
-    warm.failing("removeAllIfVersion").set(false);
+    warm.failing("markArchived").set(false);
     clock.advance(Duration.ofHours(2));
     SweepResult next = sweepUntilClean();
 
     assertThat(next.reconciled()).isEqualTo(BATCH);
     assertThat(next.archived()).isEqualTo(MEMORIES);
-    assertNoneInBothWarmAndCold(keys);
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
     for (String key : keys) {
       assertThat(inTier(Tier.COLD, key)).as(key).isTrue();
     }
@@ -231,10 +241,10 @@ class ArchiveBatchTest {
   }
 
   @Test
-  void warmRemovalAppliedButItsAnswerLost_nothingIsLost() throws Exception {
+  void warmMarkAppliedButItsAnswerLost_nothingIsLost() {
     store();
     List<String> keys = idleWarmMemories();
-    warm.answerLost("removeAllIfVersion").set(true);
+    warm.answerLost("markArchived").set(true);
 
     assertThat(store.sweep().failed()).isEqualTo(1);
     List<String> firstBatch = keys.subList(0, BATCH);
@@ -243,68 +253,69 @@ class ArchiveBatchTest {
       assertThat(inTier(Tier.COLD, key)).as("%s: COLD holds the only copy", key).isTrue();
     }
 
-    warm.answerLost("removeAllIfVersion").set(false);
+    warm.answerLost("markArchived").set(false);
+    clock.advance(Duration.ofHours(2));
     SweepResult next = sweepUntilClean();
 
-    assertThat(next.reconciled()).as("COLD's copies are the only ones: kept").isZero();
+    assertThat(next.reconciled()).as("COLD's copies are the ones WARM points to: kept").isZero();
     assertThat(next.archived()).isEqualTo(MEMORIES - BATCH);
-    assertNoneInBothWarmAndCold(keys);
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
     for (String key : keys) {
       assertThat(inTier(Tier.COLD, key)).as(key).isTrue();
     }
     assertReadable(keys);
+    assertThat(warm.journal().orElseThrow().notes(Tier.COLD, 100)).isEmpty();
   }
 
   @Test
-  void putByAnotherProcessBetweenCopyAndRemoval_keepsTheNewVersion_andWithdrawsTheCopy() {
+  void coldHoldingACopyWarmDoesNotPointTo_isNeverServed_andTheSweepReplacesIt() {
     store();
     List<String> keys = idleWarmMemories();
-    String rewritten = keys.get(3);
-    long old = warm.peek(rewritten).version();
-    AtomicBoolean once = new AtomicBoolean();
-    // Straight to WARM, past this store's locks, as another instance's put would be.
-    cold.before(
-        "copyAllIn",
-        () -> {
-          if (once.compareAndSet(false, true)) {
-            warm.upsert(
-                new Memory(
-                    rewritten, "rewritten", Map.of(), clock.instant(), clock.instant(), old + 1),
-                clock.millis());
-          }
-        });
-
-    SweepResult r = store.sweep();
-
-    assertThat(r.archived()).isEqualTo(MEMORIES - 1);
-    assertThat(inTier(Tier.COLD, rewritten)).as("the copy of the old version withdrawn").isFalse();
-    assertThat(store.tier(Tier.WARM).peek(rewritten).memory().content()).isEqualTo("rewritten");
-    assertNoneInBothWarmAndCold(keys);
-    assertThat(store.get(rewritten).orElseThrow().content()).isEqualTo("rewritten");
-  }
-
-  @Test
-  void coldHoldingANewerVersion_refusesTheCopy_andTheStaleWarmCopyIsDropped() {
-    store();
-    List<String> keys = idleWarmMemories();
-    String superseded = keys.get(5);
-    StoredMemory inWarm = warm.peek(superseded);
+    String stray = keys.get(5);
+    StoredMemory inWarm = warm.peek(stray);
     Memory newer =
         new Memory(
-            superseded,
-            "newer in cold",
+            stray,
+            "stray copy in cold",
             Map.of(),
             clock.instant(),
             clock.instant(),
             inWarm.version() + 1);
+    // A copy no move of this store wrote (say, restored from a backup): WARM does not point to it.
     cold.copyIn(new StoredMemory(newer, 0, inWarm.lastAccessMillis()));
+    warm.journal().orElseThrow().note(Tier.COLD, Map.of(stray, newer.version()));
+    assertThat(store.get(stray).orElseThrow().content()).isEqualTo("content of " + stray);
+    clock.advance(Duration.ofHours(2));
 
-    SweepResult r = store.sweep();
+    SweepResult r = sweepUntilClean();
 
-    assertThat(r.archived()).isEqualTo(MEMORIES - 1);
-    assertThat(inTier(Tier.WARM, superseded)).isFalse();
-    assertThat(store.get(superseded).orElseThrow().content()).isEqualTo("newer in cold");
-    assertThat(rec.events("evicted")).isEqualTo(1);
-    assertNoneInBothWarmAndCold(keys);
+    assertThat(r.reconciled()).isEqualTo(1);
+    assertThat(r.archived()).isEqualTo(MEMORIES);
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
+    assertThat(store.get(stray).orElseThrow().content()).isEqualTo("content of " + stray);
+  }
+
+  @Test
+  void deleteOfArchivedMemories_removesColdCopies_orLeavesThemToTheSweepIfColdFails() {
+    store();
+    List<String> keys = idleWarmMemories();
+    assertThat(store.sweep().archived()).isEqualTo(MEMORIES);
+
+    assertThat(store.delete(keys.get(0))).isTrue();
+    assertThat(inTier(Tier.COLD, keys.get(0))).isFalse();
+
+    cold.failing("removeIfVersion").set(true);
+    assertThat(store.delete(keys.get(1))).as("COLD down: the delete still takes effect").isTrue();
+    assertThat(inTier(Tier.COLD, keys.get(1))).isTrue();
+    assertThat(store.get(keys.get(1))).as("a copy WARM does not point to is never read").isEmpty();
+    assertThat(store.search("content of " + keys.get(1), 50))
+        .extracting(h -> h.memory().key())
+        .doesNotContain(keys.get(1));
+    cold.failing("removeIfVersion").set(false);
+
+    assertThat(sweepUntilClean().reconciled()).isEqualTo(1);
+    assertThat(inTier(Tier.COLD, keys.get(1))).isFalse();
+    assertColdHoldsOnlyWhatWarmPointsTo(keys);
+    assertThat(store.delete(keys.get(1))).isFalse();
   }
 }

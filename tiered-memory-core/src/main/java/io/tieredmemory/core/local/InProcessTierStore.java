@@ -1,18 +1,27 @@
 package io.tieredmemory.core.local;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A tier in a {@link ConcurrentHashMap}, with an index of last access in coarse buckets.
@@ -21,8 +30,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry's last access crosses into a new bucket, at most once per bucket width per key. Writes and
  * sweeps take the index lock. All index changes happen under that lock, so an entry is always in
  * exactly the bucket its {@code bucket} field names, or in none once it left the map.
+ *
+ * <p>A WARM tier ({@link #warm}) also keeps the archive directory and the reconcile journal: an
+ * archived memory stays in the map as a mark (its key, version, metadata and instants, no content),
+ * which reads, the index, counts and search never see.
  */
-class InProcessTierStore implements TierStore, ReconcileJournal {
+class InProcessTierStore implements TierStore {
   static final long BUCKET_MILLIS = 1000;
 
   private final String kind;
@@ -30,14 +43,30 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
   private final TreeMap<Long, Set<Entry>> buckets = new TreeMap<>();
   private final Object indexLock = new Object();
   private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong held = new AtomicLong();
+  private final Optional<ArchiveDirectory> directory;
+  private final Optional<ReconcileJournal> journal;
+  // The journal lives with the tier, not with the store: a store that "crashes" (is dropped and
+  // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
+  private final Map<Tier, ConcurrentHashMap<String, Long>> notes = new EnumMap<>(Tier.class);
 
   InProcessTierStore(String kind) {
-    this.kind = kind;
+    this(kind, false);
   }
 
-  /** One stored memory with its mutable access statistics. */
+  InProcessTierStore(String kind, boolean warm) {
+    this.kind = kind;
+    for (Tier t : Tier.values()) {
+      notes.put(t, new ConcurrentHashMap<>());
+    }
+    this.directory = warm ? Optional.of(new Directory()) : Optional.empty();
+    this.journal = warm ? Optional.of(new Journal()) : Optional.empty();
+  }
+
+  /** One stored memory with its mutable access statistics, or an archive mark. */
   static final class Entry {
     final Memory memory;
+    final boolean archived;
     final long size;
     final float[] vector;
     volatile long lastAccess;
@@ -53,11 +82,25 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
     volatile long hint;
 
     Entry(Memory memory, float[] vector, long accessCount, long lastAccess) {
+      this(memory, false, vector, accessCount, lastAccess);
+    }
+
+    private Entry(
+        Memory memory, boolean archived, float[] vector, long accessCount, long lastAccess) {
       this.memory = memory;
-      this.size = memory.sizeInBytes();
+      this.archived = archived;
+      this.size = archived ? 0 : memory.sizeInBytes();
       this.vector = vector;
       this.accessCount = accessCount;
       this.lastAccess = lastAccess;
+    }
+
+    /** The mark an archived memory leaves: no content, no vector. */
+    static Entry mark(Entry of) {
+      Memory m = of.memory;
+      Memory bare =
+          new Memory(m.key(), "", m.metadata(), m.createdAt(), m.updatedAt(), m.version());
+      return new Entry(bare, true, null, of.accessCount, of.lastAccess);
     }
 
     long bucketHint() {
@@ -87,9 +130,14 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
   @Override
   public Memory read(String key, long nowMillis) {
     Entry e = map.get(key);
-    if (e == null) {
+    if (e == null || e.archived) {
       return null;
     }
+    recordAccess(key, e, nowMillis);
+    return e.memory;
+  }
+
+  private void recordAccess(String key, Entry e, long nowMillis) {
     e.accessCount = e.accessCount + 1;
     if (nowMillis > e.lastAccess) {
       e.lastAccess = nowMillis;
@@ -97,13 +145,12 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
         reindex(key, e);
       }
     }
-    return e.memory;
   }
 
   @Override
   public StoredMemory peek(String key) {
     Entry e = map.get(key);
-    return e == null ? null : e.stored();
+    return e == null || e.archived ? null : e.stored();
   }
 
   @Override
@@ -124,6 +171,11 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
                         .withCreatedAt(old.memory.createdAt());
                 count = old.accessCount;
                 last = Math.max(nowMillis, old.lastAccess);
+                if (old.archived) {
+                  // COLD still holds the archived version: noted in the same step as the write,
+                  // so no crash can leave it there unnoted.
+                  notes.get(Tier.COLD).merge(k, old.memory.version(), Math::max);
+                }
               }
               Entry e = new Entry(m, vector, count, last);
               replaced(old, e);
@@ -152,20 +204,27 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
 
   @Override
   public boolean removeIfVersion(String key, long version) {
-    return removeWhen(key, e -> e.memory.version() == version);
+    return removeWhen(key, e -> !e.archived && e.memory.version() == version);
   }
 
   @Override
   public boolean removeIfOlder(String key, long version) {
-    return removeWhen(key, e -> e.memory.version() < version);
+    return removeWhen(key, e -> !e.archived && e.memory.version() < version);
   }
 
   @Override
   public boolean remove(String key) {
-    return removeWhen(key, e -> true);
+    return removeWhen(
+        key,
+        e -> {
+          if (e.archived) {
+            notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
+          }
+          return true;
+        });
   }
 
-  private boolean removeWhen(String key, java.util.function.Predicate<Entry> condition) {
+  private boolean removeWhen(String key, Predicate<Entry> condition) {
     boolean[] removed = {false};
     map.computeIfPresent(
         key,
@@ -183,7 +242,7 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
   @Override
   public boolean touch(String key, long lastAccessMillis) {
     Entry e = map.get(key);
-    if (e == null) {
+    if (e == null || e.archived) {
       return false;
     }
     if (e.lastAccess < lastAccessMillis) {
@@ -225,7 +284,7 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
 
   @Override
   public long count() {
-    return map.mappingCount();
+    return held.get();
   }
 
   @Override
@@ -234,46 +293,146 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
   }
 
   @Override
+  public Optional<ArchiveDirectory> directory() {
+    return directory;
+  }
+
+  @Override
+  public Optional<ReconcileJournal> journal() {
+    return journal;
+  }
+
+  @Override
   public void close() {
     // Nothing to release: the heap is reclaimed with the store.
   }
 
-  // The journal lives with the tier, not with the store: a store that "crashes" (is dropped and
-  // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
-  private final ConcurrentHashMap<String, Long> journal = new ConcurrentHashMap<>();
-
-  @Override
-  public void note(Map<String, Long> versions) {
-    versions.forEach((k, v) -> journal.merge(k, v, Math::max));
+  /** Memories held (not marks), for subclasses that search them. */
+  Iterable<Entry> memories() {
+    return () -> map.values().stream().filter(e -> !e.archived).iterator();
   }
 
-  @Override
-  public Map<String, Long> notes(int limit) {
-    Map<String, Long> out = new java.util.HashMap<>();
-    for (Map.Entry<String, Long> e : journal.entrySet()) {
-      if (out.size() >= limit) {
-        break;
+  private final class Directory implements ArchiveDirectory {
+    @Override
+    public Location locate(String key, long nowMillis) {
+      Entry e = map.get(key);
+      if (e == null) {
+        return null;
       }
-      out.put(e.getKey(), e.getValue());
+      if (e.archived) {
+        return new Location.Archived(e.memory.version());
+      }
+      recordAccess(key, e, nowMillis);
+      return new Location.Held(e.stored());
     }
-    return out;
+
+    @Override
+    public Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
+      Map<String, Location> found = new HashMap<>();
+      for (String key : keys) {
+        Location l = locate(key, nowMillis);
+        if (l != null) {
+          found.put(key, l);
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public Map<String, Location> peekLocations(Collection<String> keys) {
+      Map<String, Location> found = new HashMap<>();
+      for (String key : keys) {
+        Entry e = map.get(key);
+        if (e != null) {
+          found.put(
+              key,
+              e.archived
+                  ? new Location.Archived(e.memory.version())
+                  : new Location.Held(e.stored()));
+        }
+      }
+      return found;
+    }
+
+    @Override
+    public Location delete(String key) {
+      Location[] was = {null};
+      removeWhen(
+          key,
+          e -> {
+            if (e.archived) {
+              notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
+              was[0] = new Location.Archived(e.memory.version());
+            } else {
+              was[0] = new Location.Held(e.stored());
+            }
+            return true;
+          });
+      return was[0];
+    }
+
+    @Override
+    public List<String> markArchived(Map<String, Long> versions) {
+      List<String> marked = new ArrayList<>();
+      for (Map.Entry<String, Long> v : versions.entrySet()) {
+        boolean[] done = {false};
+        map.computeIfPresent(
+            v.getKey(),
+            (k, old) -> {
+              if (old.archived || old.memory.version() != v.getValue()) {
+                return old;
+              }
+              Entry mark = Entry.mark(old);
+              replaced(old, mark);
+              done[0] = true;
+              return mark;
+            });
+        if (done[0]) {
+          marked.add(v.getKey());
+        }
+      }
+      return marked;
+    }
   }
 
-  @Override
-  public void forget(Map<String, Long> versions) {
-    versions.forEach((k, v) -> journal.remove(k, v));
+  private final class Journal implements ReconcileJournal {
+    @Override
+    public void note(Tier tier, Map<String, Long> versions) {
+      ConcurrentHashMap<String, Long> m = notes.get(tier);
+      versions.forEach((k, v) -> m.merge(k, v, Math::max));
+    }
+
+    @Override
+    public Map<String, Long> notes(Tier tier, int limit) {
+      Map<String, Long> out = new HashMap<>();
+      for (Map.Entry<String, Long> e : notes.get(tier).entrySet()) {
+        if (out.size() >= limit) {
+          break;
+        }
+        out.put(e.getKey(), e.getValue());
+      }
+      return out;
+    }
+
+    @Override
+    public void forget(Tier tier, Map<String, Long> versions) {
+      ConcurrentHashMap<String, Long> m = notes.get(tier);
+      versions.forEach((k, v) -> m.remove(k, v));
+    }
   }
 
-  /** Moves index membership from {@code old} to {@code now}; called inside map.compute. */
+  /** Moves index membership and counts from {@code old} to {@code now}; called inside compute. */
   private void replaced(Entry old, Entry now) {
     synchronized (indexLock) {
-      if (old != null) {
+      if (old != null && !old.archived) {
         unindex(old);
         bytes.addAndGet(-old.size);
+        held.decrementAndGet();
       }
-      if (now != null) {
+      if (now != null && !now.archived) {
         index(now, now.lastAccess / BUCKET_MILLIS);
         bytes.addAndGet(now.size);
+        held.incrementAndGet();
       }
     }
   }
@@ -294,7 +453,7 @@ class InProcessTierStore implements TierStore, ReconcileJournal {
   private void index(Entry e, long bucket) {
     e.bucket = bucket;
     e.hint = bucket;
-    buckets.computeIfAbsent(bucket, b -> new java.util.LinkedHashSet<>()).add(e);
+    buckets.computeIfAbsent(bucket, b -> new LinkedHashSet<>()).add(e);
   }
 
   private void unindex(Entry e) {

@@ -30,17 +30,20 @@ public final class InProcessTiers {
     return new InProcessTierStore("in-process");
   }
 
-  /** An in-process WARM tier, searchable with {@code embedder}. */
+  /**
+   * An in-process WARM tier, searchable with {@code embedder}, with the archive directory and the
+   * reconcile journal a WARM tier keeps.
+   */
   public static SearchableTierStore warm(Embedder embedder) {
-    return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder));
+    return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder), true);
   }
 
   /** An in-process COLD tier, searchable with {@code embedder}. */
   public static SearchableTierStore cold(Embedder embedder) {
-    return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder));
+    return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder), false);
   }
 
-  /** An in-process tier that is not searchable, for any slot. */
+  /** An in-process tier that is not searchable and keeps no directory, for HOT or COLD. */
   public static TierStore plain() {
     return new InProcessTierStore("in-process");
   }

@@ -13,8 +13,8 @@ import java.util.PriorityQueue;
 final class SearchableInProcessTierStore extends InProcessTierStore implements SearchableTierStore {
   private final Embedder embedder;
 
-  SearchableInProcessTierStore(Embedder embedder) {
-    super("in-process");
+  SearchableInProcessTierStore(Embedder embedder, boolean warm) {
+    super("in-process", warm);
     this.embedder = embedder;
   }
 
@@ -39,7 +39,7 @@ final class SearchableInProcessTierStore extends InProcessTierStore implements S
         Comparator.comparingDouble(ScoredMemory::similarity)
             .thenComparing(s -> s.memory().key(), Comparator.reverseOrder());
     PriorityQueue<ScoredMemory> best = new PriorityQueue<>(k + 1, bySimilarity);
-    for (Entry e : map.values()) {
+    for (Entry e : memories()) {
       best.add(new ScoredMemory(e.memory, Embedder.cosine(queryVector, e.vector)));
       if (best.size() > k) {
         best.poll();

@@ -1,11 +1,11 @@
 package io.tieredmemory.core.spi;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.Tier;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,13 +22,15 @@ import java.util.function.Supplier;
  * };
  * }</pre>
  *
- * <p>It forwards the optional capabilities too: extend {@link Searchable} to wrap a searchable
- * tier, and every forwarding tier is a {@link ReconcileJournal} (a delegate without one gets a map
- * held here, which lives as long as this wrapper does).
+ * <p>It forwards the optional capabilities too, each call through {@link #forward} (named after the
+ * capability's method, e.g. {@code "markArchived"}, {@code "note"}): the {@link #directory()} and
+ * {@link #journal()} views are present exactly when the delegate's are; extend {@link Searchable}
+ * to wrap a searchable tier.
  */
-public abstract class ForwardingTierStore implements TierStore, ReconcileJournal {
+public abstract class ForwardingTierStore implements TierStore {
   private final TierStore delegate;
-  private final Map<String, Long> ownJournal = new ConcurrentHashMap<>();
+  private final Optional<ArchiveDirectory> directory;
+  private final Optional<ReconcileJournal> journal;
 
   /** Forwards to {@code delegate}. */
   protected ForwardingTierStore(TierStore delegate) {
@@ -36,6 +38,8 @@ public abstract class ForwardingTierStore implements TierStore, ReconcileJournal
       throw new IllegalArgumentException("delegate must not be null");
     }
     this.delegate = delegate;
+    this.directory = delegate.directory().map(ForwardingDirectory::new);
+    this.journal = delegate.journal().map(ForwardingJournal::new);
   }
 
   /** The tier calls go to. */
@@ -152,55 +156,84 @@ public abstract class ForwardingTierStore implements TierStore, ReconcileJournal
   }
 
   @Override
-  public void note(Map<String, Long> versions) {
-    forward(
-        "note",
-        () -> {
-          if (delegate instanceof ReconcileJournal j) {
-            j.note(versions);
-          } else {
-            versions.forEach((k, v) -> ownJournal.merge(k, v, Math::max));
-          }
-          return null;
-        });
+  public Optional<ArchiveDirectory> directory() {
+    return directory;
   }
 
   @Override
-  public Map<String, Long> notes(int limit) {
-    return forward(
-        "notes",
-        () -> {
-          if (delegate instanceof ReconcileJournal j) {
-            return j.notes(limit);
-          }
-          Map<String, Long> out = new HashMap<>();
-          for (Map.Entry<String, Long> e : ownJournal.entrySet()) {
-            if (out.size() >= limit) {
-              break;
-            }
-            out.put(e.getKey(), e.getValue());
-          }
-          return out;
-        });
-  }
-
-  @Override
-  public void forget(Map<String, Long> versions) {
-    forward(
-        "forget",
-        () -> {
-          if (delegate instanceof ReconcileJournal j) {
-            j.forget(versions);
-          } else {
-            versions.forEach((k, v) -> ownJournal.remove(k, v));
-          }
-          return null;
-        });
+  public Optional<ReconcileJournal> journal() {
+    return journal;
   }
 
   @Override
   public void close() {
     delegate.close();
+  }
+
+  private final class ForwardingDirectory implements ArchiveDirectory {
+    private final ArchiveDirectory d;
+
+    ForwardingDirectory(ArchiveDirectory d) {
+      this.d = d;
+    }
+
+    @Override
+    public Location locate(String key, long nowMillis) {
+      return forward("locate", () -> d.locate(key, nowMillis));
+    }
+
+    @Override
+    public Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
+      return forward("locateAll", () -> d.locateAll(keys, nowMillis));
+    }
+
+    @Override
+    public Map<String, Location> peekLocations(Collection<String> keys) {
+      return forward("peekLocations", () -> d.peekLocations(keys));
+    }
+
+    @Override
+    public List<String> markArchived(Map<String, Long> versions) {
+      return forward("markArchived", () -> d.markArchived(versions));
+    }
+
+    @Override
+    public Location delete(String key) {
+      return forward("delete", () -> d.delete(key));
+    }
+  }
+
+  private final class ForwardingJournal implements ReconcileJournal {
+    private final ReconcileJournal j;
+
+    ForwardingJournal(ReconcileJournal j) {
+      this.j = j;
+    }
+
+    @Override
+    public void note(Tier tier, Map<String, Long> versions) {
+      forward(
+          "note",
+          () -> {
+            j.note(tier, versions);
+            return null;
+          });
+    }
+
+    @Override
+    public Map<String, Long> notes(Tier tier, int limit) {
+      return forward("notes", () -> j.notes(tier, limit));
+    }
+
+    @Override
+    public void forget(Tier tier, Map<String, Long> versions) {
+      forward(
+          "forget",
+          () -> {
+            j.forget(tier, versions);
+            return null;
+          });
+    }
   }
 
   /** A forwarding tier that is searchable: wraps a {@link SearchableTierStore}. */

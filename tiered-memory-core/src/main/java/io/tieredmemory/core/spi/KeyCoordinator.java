@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Serialises the moves and deletes of one key across every process that shares the same tiers, so
- * two instances never move the same memory at once and a delete never races a move. Puts do not
- * take it: versions keep them safe against moves.
+ * Serialises every change of one key (put, delete and each move) across every thread and every
+ * process that shares the same tiers, so that a put never interleaves with a delete or a move of
+ * the same key. Reads take no lock. Locks are per key: a thread waits only for the key it asked
+ * for.
  *
- * <p>The default, {@link #inProcess()}, is enough for a single process (the store always serialises
- * per key within its own process). Services that run several instances over one Redis, PostgreSQL
- * and Chroma plug in a shared one, e.g. {@code PostgresKeyCoordinator} (advisory locks in the WARM
- * database).
+ * <p>The default, {@link #inProcess()}, is enough for a single process. Services that run several
+ * instances over one Redis, PostgreSQL and Chroma plug in a shared one, e.g. {@code
+ * PostgresKeyCoordinator} (advisory locks in the WARM database). Locks are not reentrant: a thread
+ * never asks twice for a key it holds.
  *
  * <pre>{@code
  * TieredMemory store = TieredMemory.builder("agent")
@@ -86,6 +87,17 @@ public interface KeyCoordinator extends AutoCloseable {
     }
   }
 
+  /**
+   * Whether the locks exclude other processes too. The store reads it to decide what a put or a
+   * delete does when HOT cannot be reached: with locks of this process only, every reader is in
+   * this process, so the store notes the key as "HOT may be stale" and goes on; with locks shared
+   * across processes, readers elsewhere would still be served the old HOT copy, so the put or
+   * delete fails before writing anything (see docs/reliability.md). True unless overridden.
+   */
+  default boolean spansProcesses() {
+    return true;
+  }
+
   /** Releases the coordinator's resources. */
   @Override
   default void close() {}
@@ -96,8 +108,11 @@ public interface KeyCoordinator extends AutoCloseable {
     void close();
   }
 
-  /** The single-process coordinator: a no-op (the store's own per-key locks suffice). */
+  /**
+   * A new coordinator for the threads of one process: a lock per key in use, held in memory. Each
+   * store gets its own unless one is shared on purpose.
+   */
   static KeyCoordinator inProcess() {
-    return InProcessCoordinator.INSTANCE;
+    return new InProcessCoordinator();
   }
 }

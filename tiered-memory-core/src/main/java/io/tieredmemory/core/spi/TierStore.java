@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +33,9 @@ import java.util.Set;
  *
  * <p>Methods returning a single memory return {@code null} when the key is absent, so a hit costs
  * no allocation.
+ *
+ * <p>Optional capabilities are views, empty unless the backend has them (as Caffeine's {@code
+ * Policy.eviction()}): {@link #directory()} and {@link #journal()}, which the WARM tier must have.
  */
 public interface TierStore extends AutoCloseable {
 
@@ -229,6 +233,22 @@ public interface TierStore extends AutoCloseable {
 
   /** Writes buffered access statistics out; a no-op where nothing is buffered. */
   default void flush() {}
+
+  /**
+   * The record of where archived memories live, if this tier keeps one. A tier used as WARM must
+   * ({@code TieredMemory.Builder.warm} refuses one that does not). Empty by default.
+   */
+  default Optional<ArchiveDirectory> directory() {
+    return Optional.empty();
+  }
+
+  /**
+   * The durable journal of copies to reconcile, if this tier keeps one. A tier used as WARM must.
+   * Empty by default.
+   */
+  default Optional<ReconcileJournal> journal() {
+    return Optional.empty();
+  }
 
   /** Flushes and releases resources the tier created. Resources passed in (pools) stay open. */
   @Override

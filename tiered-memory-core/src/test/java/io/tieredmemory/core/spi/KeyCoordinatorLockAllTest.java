@@ -53,9 +53,4 @@ class KeyCoordinatorLockAllTest {
     c.lockAll(List.of()).close();
     assertThat(c.log).isEmpty();
   }
-
-  @Test
-  void inProcess_lockAll_isANoOp() {
-    KeyCoordinator.inProcess().lockAll(List.of("a", "b")).close();
-  }
 }

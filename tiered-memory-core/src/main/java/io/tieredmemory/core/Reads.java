@@ -1,0 +1,315 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.Location;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The read paths, {@code get} and {@code getAll}: HOT, then WARM's directory, then COLD for a
+ * memory WARM says is archived. Reads take no lock. They are linearizable per key because of what
+ * every write and move keeps true (see {@link Mover}): HOT holds no copy or WARM's version, and
+ * WARM alone says whether a key exists (a miss there is a miss, COLD is not asked).
+ *
+ * <p>One race is left to reads: WARM says "archived", and before COLD is read a rehydration (or a
+ * put, a delete) of that key settles and COLD's copy goes. The read then asks WARM again; if moves
+ * keep winning that race, it reads once more under the key's lock, where nothing moves.
+ */
+final class Reads {
+  private static final System.Logger LOG = System.getLogger(Reads.class.getName());
+
+  /** Unlocked attempts before a read of an archived memory takes the key's lock. */
+  private static final int OPTIMISTIC_ATTEMPTS = 3;
+
+  /** In-process HOT hits are timed one in this many (a power of two); every one is counted. */
+  static final int HOT_HIT_SAMPLE = 16;
+
+  private final String store;
+  private final TieringPolicy policy;
+  private final Clock clock;
+  private final CoarseClock coarse;
+  private final Signals signals;
+  private final TierHandle hot;
+  private final TierHandle warm;
+  private final TierHandle cold;
+  private final KeyLocks locks;
+  private final StaleCopies staleHot;
+  private final Sweeper sweeper;
+  private final ReadWindows readWindows;
+  private final Mover mover;
+  // Racy on purpose: it only spreads the timing samples, a lost increment changes nothing.
+  private int hotHitTick;
+
+  Reads(
+      String store,
+      TieringPolicy policy,
+      Clock clock,
+      CoarseClock coarse,
+      Signals signals,
+      TierHandle[] tiers,
+      KeyLocks locks,
+      StaleCopies staleHot,
+      Sweeper sweeper,
+      ReadWindows readWindows,
+      Mover mover) {
+    this.store = store;
+    this.policy = policy;
+    this.clock = clock;
+    this.coarse = coarse;
+    this.signals = signals;
+    this.hot = tiers[Tier.HOT.ordinal()];
+    this.warm = tiers[Tier.WARM.ordinal()];
+    this.cold = tiers[Tier.COLD.ordinal()];
+    this.locks = locks;
+    this.staleHot = staleHot;
+    this.sweeper = sweeper;
+    this.readWindows = readWindows;
+    this.mover = mover;
+  }
+
+  /** A memory found below HOT, and where. */
+  private record Found(Memory memory, Tier tier) {}
+
+  /** Reads a validated key. */
+  Optional<Memory> get(String key) {
+    boolean observed = signals.observed();
+    // Every request is counted; in-process HOT hits are timed one in HOT_HIT_SAMPLE, because two
+    // clock reads would cost more than the hit itself.
+    boolean timed = observed && (hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
+    long start = timed ? System.nanoTime() : 0;
+    long now = nowMillis();
+    if (hotUsable(key)) {
+      Memory m = readHotQuietly(key, now);
+      if (m != null) {
+        signals.requestCompleted(
+            Operation.GET, Tier.HOT, RequestResult.HIT, timed ? System.nanoTime() - start : -1);
+        return Optional.of(m);
+      }
+    }
+    if (observed && !timed) {
+      start = System.nanoTime(); // from here on the HOT lookup's cost is noise
+      timed = true;
+    }
+    Found found;
+    try {
+      found = readBelowHot(key, now);
+    } catch (RuntimeException e) {
+      signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
+      throw failed("get of key " + MemoryLimits.quote(key), e);
+    }
+    if (found == null) {
+      signals.requestCompleted(Operation.GET, null, RequestResult.MISS, since(start, timed));
+      return Optional.empty();
+    }
+    // The serving tier is recorded before any movement the read causes.
+    signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, since(start, timed));
+    afterRead(found.memory, found.tier, now);
+    return Optional.of(found.memory);
+  }
+
+  /** Reads validated, distinct keys; absent keys are left out. */
+  Map<String, Memory> getAll(List<String> wanted) {
+    long start = System.nanoTime();
+    long now = nowMillis();
+    Map<String, Found> found = new HashMap<>();
+    List<String> forHot = new ArrayList<>(wanted.size());
+    for (String k : wanted) {
+      if (hotUsable(k)) {
+        forHot.add(k);
+      }
+    }
+    TierHandle at = warm;
+    if (!forHot.isEmpty()) {
+      try {
+        for (Map.Entry<String, Memory> e : hot.readAll(forHot, now).entrySet()) {
+          found.put(e.getKey(), new Found(e.getValue(), Tier.HOT));
+        }
+      } catch (RuntimeException e) {
+        // reported by the handle; WARM serves these reads
+      }
+    }
+    try {
+      List<String> rest = missing(wanted, found);
+      List<String> archived = new ArrayList<>();
+      at = warm;
+      for (Map.Entry<String, Location> e : warm.locateAll(rest, now).entrySet()) {
+        if (e.getValue() instanceof Location.Held h) {
+          found.put(e.getKey(), new Found(h.memory().memory(), Tier.WARM));
+        } else {
+          archived.add(e.getKey());
+        }
+      }
+      if (!archived.isEmpty()) {
+        at = cold;
+        for (Map.Entry<String, Memory> e : cold.readAll(archived, now).entrySet()) {
+          found.put(e.getKey(), new Found(e.getValue(), Tier.COLD));
+        }
+        for (String k : missing(archived, found)) {
+          Found f = readBelowHot(k, now); // moved since WARM was read: look again
+          if (f != null) {
+            found.put(k, f);
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      long each = (System.nanoTime() - start) / wanted.size();
+      for (int i = 0; i < wanted.size(); i++) {
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, each);
+      }
+      throw failed("getAll of " + wanted.size() + " keys (in " + at.describe() + ")", e);
+    }
+    long each = (System.nanoTime() - start) / wanted.size();
+    Map<String, Memory> result = new LinkedHashMap<>();
+    for (String k : wanted) {
+      Found f = found.get(k);
+      signals.requestCompleted(
+          Operation.GET,
+          f == null ? null : f.tier,
+          f == null ? RequestResult.MISS : RequestResult.HIT,
+          each);
+      if (f != null) {
+        result.put(k, f.memory);
+      }
+    }
+    for (String k : wanted) {
+      Found f = found.get(k);
+      if (f != null) {
+        afterRead(f.memory, f.tier, now);
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  private boolean hotUsable(String key) {
+    return sweeper.hotTrusted() && !staleHot.mayBeStale(key);
+  }
+
+  private Memory readHotQuietly(String key, long now) {
+    try {
+      return hot.read(key, now);
+    } catch (RuntimeException e) {
+      return null; // reported by the handle; WARM serves the read
+    }
+  }
+
+  /** WARM, then COLD if WARM says archived; null if the key exists nowhere. */
+  private Found readBelowHot(String key, long now) {
+    for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+      Found f = locateOnce(key, now);
+      if (f != MOVED) {
+        return f;
+      }
+    }
+    try (KeyLocks.Held held = locks.lock(key)) {
+      Found f = locateOnce(key, now);
+      if (f == MOVED) {
+        throw new TieredMemoryException(
+            "key "
+                + MemoryLimits.quote(key)
+                + " is archived, but the COLD tier ("
+                + cold.store.kind()
+                + ") does not hold it");
+      }
+      return f;
+    }
+  }
+
+  /** Marks "WARM said archived, COLD no longer holds it": the memory moved meanwhile. */
+  private static final Found MOVED = new Found(null, Tier.COLD);
+
+  private Found locateOnce(String key, long now) {
+    Location where;
+    try {
+      where = warm.locate(key, now);
+    } catch (RuntimeException e) {
+      throw failedIn(warm, key, e);
+    }
+    if (where == null) {
+      return null;
+    }
+    if (where instanceof Location.Held h) {
+      return new Found(h.memory().memory(), Tier.WARM);
+    }
+    Memory m;
+    try {
+      m = cold.read(key, now);
+    } catch (RuntimeException e) {
+      throw failedIn(cold, key, e);
+    }
+    return m != null ? new Found(m, Tier.COLD) : MOVED;
+  }
+
+  private static TieredMemoryException failedIn(TierHandle tier, String key, RuntimeException e) {
+    return new TieredMemoryException(
+        "get of key "
+            + MemoryLimits.quote(key)
+            + " failed in "
+            + tier.describe()
+            + ": "
+            + e.getMessage(),
+        e);
+  }
+
+  /** Promotion and rehydration after a read; failures are logged, never thrown to the reader. */
+  private void afterRead(Memory m, Tier servedBy, long now) {
+    try {
+      if (servedBy == Tier.WARM) {
+        if (readWindows.recordAndCheck(m.key(), now)) {
+          mover.promote(m.key(), now, policy.promotion().decision());
+        }
+      } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
+        if (mover.rehydrate(m, policy.rehydration().decision())) {
+          if (policy.rehydration().promoteToHot()) {
+            mover.promote(m.key(), now, policy.rehydration().decision());
+          } else if (readWindows.recordAndCheck(m.key(), now)) {
+            mover.promote(m.key(), now, policy.promotion().decision());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          () -> "store '" + store + "': moving after a " + servedBy.label() + " read failed",
+          e);
+    }
+  }
+
+  private static TieredMemoryException failed(String what, RuntimeException e) {
+    if (e instanceof TieredMemoryException t) {
+      return t;
+    }
+    return new TieredMemoryException(what + " failed: " + e.getMessage(), e);
+  }
+
+  private static List<String> missing(List<String> wanted, Map<String, Found> found) {
+    List<String> missing = new ArrayList<>();
+    for (String k : wanted) {
+      if (!found.containsKey(k)) {
+        missing.add(k);
+      }
+    }
+    return missing;
+  }
+
+  private static long since(long start, boolean timed) {
+    return timed ? System.nanoTime() - start : -1;
+  }
+
+  private long nowMillis() {
+    CoarseClock c = coarse;
+    return c != null ? c.millis() : clock.millis();
+  }
+
+  /** Distinct keys in the caller's order. */
+  static List<String> distinct(Collection<String> keys) {
+    return new ArrayList<>(new LinkedHashSet<>(keys));
+  }
+}

@@ -1,0 +1,113 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.ScoredMemory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The search path: embed the query, ask every searchable tier, keep each key once.
+ *
+ * <p>Weaker than a read, and what it does promise: a COLD hit counts only if WARM's directory
+ * points to exactly that copy (else it is a copy of a memory rewritten or deleted since, which the
+ * sweep has yet to remove); a memory WARM holds in a newer version than the COLD hit is served in
+ * that version instead. So a search never returns a deleted memory or a version older than WARM's
+ * at the time it looked. It is not atomic across tiers: a memory moving between WARM and COLD while
+ * the search runs may be left out.
+ */
+final class Searches {
+  static final int MAX_K = 1000;
+
+  private final Embedder embedder;
+  private final Signals signals;
+  private final TierHandle[] tiers;
+  private final TierHandle warm;
+
+  Searches(Embedder embedder, Signals signals, TierHandle[] tiers) {
+    this.embedder = embedder;
+    this.signals = signals;
+    this.tiers = tiers;
+    this.warm = tiers[Tier.WARM.ordinal()];
+  }
+
+  List<SearchHit> search(String text, int k) {
+    long start = System.nanoTime();
+    Map<String, SearchHit> best = new HashMap<>();
+    TierHandle at = null;
+    try {
+      float[] vector = embedder.embed(text);
+      List<SearchHit> coldHits = new ArrayList<>();
+      for (TierHandle h : tiers) {
+        if (!h.searchable()) {
+          continue;
+        }
+        at = h;
+        for (ScoredMemory s : h.search(vector, text, k)) {
+          SearchHit hit = new SearchHit(s.memory(), h.tier, s.similarity());
+          if (h.tier == Tier.COLD) {
+            coldHits.add(hit);
+          } else {
+            merge(best, hit);
+          }
+        }
+      }
+      at = warm;
+      keepCurrent(best, coldHits, vector);
+    } catch (RuntimeException e) {
+      signals.requestCompleted(
+          Operation.SEARCH, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw new TieredMemoryException(
+          "search failed" + (at == null ? "" : " in " + at.describe()) + ": " + e.getMessage(), e);
+    }
+    List<SearchHit> hits = new ArrayList<>(best.values());
+    hits.sort(
+        (a, b) -> {
+          int c = Double.compare(b.similarity(), a.similarity());
+          return c != 0 ? c : a.memory().key().compareTo(b.memory().key());
+        });
+    if (hits.size() > k) {
+      hits = new ArrayList<>(hits.subList(0, k));
+    }
+    long nanos = System.nanoTime() - start;
+    Tier top = hits.isEmpty() ? null : hits.get(0).tier();
+    signals.requestCompleted(
+        Operation.SEARCH, top, hits.isEmpty() ? RequestResult.MISS : RequestResult.HIT, nanos);
+    signals.searchCompleted(hits.size(), hits.isEmpty() ? Double.NaN : hits.get(0).similarity());
+    return List.copyOf(hits);
+  }
+
+  private static void merge(Map<String, SearchHit> best, SearchHit hit) {
+    best.merge(
+        hit.memory().key(), hit, (a, b) -> b.memory().version() > a.memory().version() ? b : a);
+  }
+
+  /** Keeps the COLD hits WARM points to; serves WARM's newer version of the others it holds. */
+  private void keepCurrent(Map<String, SearchHit> best, List<SearchHit> coldHits, float[] vector) {
+    if (coldHits.isEmpty()) {
+      return;
+    }
+    List<String> keys = new ArrayList<>(coldHits.size());
+    for (SearchHit h : coldHits) {
+      keys.add(h.memory().key());
+    }
+    Map<String, Location> where = warm.peekLocations(keys);
+    for (SearchHit hit : coldHits) {
+      String key = hit.memory().key();
+      Location l = where.get(key);
+      if (l instanceof Location.Archived && l.version() == hit.memory().version()) {
+        merge(best, hit);
+      } else if (l instanceof Location.Held h
+          && h.version() > hit.memory().version()
+          && !best.containsKey(key)) {
+        Memory newer = h.memory().memory();
+        double similarity = Embedder.cosine(vector, embedder.embed(newer.content()));
+        merge(best, new SearchHit(newer, Tier.WARM, similarity));
+      }
+      // Else the hit is a copy WARM no longer points to (the memory was deleted, or archived
+      // again in another version): left out.
+    }
+  }
+}

@@ -1,0 +1,221 @@
+package io.tieredmemory.core;
+
+import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The write paths, {@code put} and {@code delete}. Each runs under its key's lock, so no other
+ * write or move of that key (in this process or, with a shared coordinator, any other) interleaves
+ * with it, and takes effect at one instant: WARM's atomic write of the key.
+ *
+ * <p>Both first remove HOT's copy, so that no reader is served the old value from HOT once WARM has
+ * changed. If HOT cannot be reached: with a coordinator of this process only, every reader is in
+ * this process, so the key is marked here (reads skip HOT for it) and noted durably in WARM's
+ * journal (a sweep removes the copy, also after a crash) and the write goes on; with a shared
+ * coordinator, readers in other processes would still be served the old copy, so the write fails
+ * before changing anything.
+ */
+final class Writes {
+  private final String store;
+  private final Clock clock;
+  private final Signals signals;
+  private final TierHandle hot;
+  private final TierHandle warm;
+  private final TierHandle cold;
+  private final KeyLocks locks;
+  private final StaleCopies staleHot;
+  private final ReadWindows readWindows;
+  private final AtomicLong lastMarkId = new AtomicLong();
+
+  Writes(
+      String store,
+      Clock clock,
+      Signals signals,
+      TierHandle hot,
+      TierHandle warm,
+      TierHandle cold,
+      KeyLocks locks,
+      StaleCopies staleHot,
+      ReadWindows readWindows) {
+    this.store = store;
+    this.clock = clock;
+    this.signals = signals;
+    this.hot = hot;
+    this.warm = warm;
+    this.cold = cold;
+    this.locks = locks;
+    this.staleHot = staleHot;
+    this.readWindows = readWindows;
+  }
+
+  /** Stores a new version of a validated key; throws {@link TieredMemoryException} on failure. */
+  Memory put(String key, String content, Map<String, String> metadata) {
+    long start = System.nanoTime();
+    Instant now = clock.instant();
+    Memory proposal = new Memory(key, content, metadata, now, now, micros(now));
+    StoredMemory stored;
+    try {
+      stored = putLocked(proposal, now.toEpochMilli());
+    } catch (RuntimeException e) {
+      signals.requestCompleted(Operation.PUT, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw e;
+    }
+    long nanos = System.nanoTime() - start;
+    signals.requestCompleted(Operation.PUT, Tier.WARM, RequestResult.SUCCESS, nanos);
+    if (signals.eventsWanted()) {
+      signals.publish(
+          new TierEvent.Put(store, now, key, stored.version(), Duration.ofNanos(nanos)));
+    }
+    return stored.memory();
+  }
+
+  private StoredMemory putLocked(Memory proposal, long nowMillis) {
+    String key = proposal.key();
+    try (KeyLocks.Held held = lock("put", key)) {
+      removeHotCopy("put", key);
+      StoredMemory stored;
+      try {
+        stored = warm.upsert(proposal, nowMillis);
+      } catch (RuntimeException e) {
+        throw new TieredMemoryException(
+            "put of key "
+                + MemoryLimits.quote(key)
+                + " failed: the WARM tier ("
+                + warm.store.kind()
+                + ") did not store it; nothing was acknowledged, a retry is safe",
+            e);
+      }
+      try {
+        hot.copyIn(stored);
+      } catch (RuntimeException e) {
+        // HOT's old copy is gone, so HOT holds no copy or this one: reads are right either way.
+      }
+      return stored;
+    }
+  }
+
+  /**
+   * Removes a validated key from every tier; returns whether it existed (WARM held it or its
+   * archive mark). It takes effect when WARM forgets the key: nothing reads a COLD copy WARM does
+   * not point to. The COLD copy of an archived memory is then removed too; if that fails, WARM
+   * noted it in the same step as its own removal and the next sweep removes it.
+   */
+  boolean delete(String key) {
+    long start = System.nanoTime();
+    Instant now = clock.instant();
+    boolean existed;
+    try {
+      existed = deleteLocked(key);
+    } catch (RuntimeException e) {
+      signals.requestCompleted(
+          Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw e;
+    }
+    long nanos = System.nanoTime() - start;
+    signals.requestCompleted(Operation.DELETE, Tier.WARM, RequestResult.SUCCESS, nanos);
+    if (signals.eventsWanted()) {
+      signals.publish(new TierEvent.Deleted(store, now, key, existed));
+    }
+    return existed;
+  }
+
+  private boolean deleteLocked(String key) {
+    try (KeyLocks.Held held = lock("delete", key)) {
+      removeHotCopy("delete", key);
+      Location was;
+      try {
+        was = warm.delete(key);
+      } catch (RuntimeException e) {
+        throw new TieredMemoryException(
+            "delete of key "
+                + MemoryLimits.quote(key)
+                + " failed in the WARM tier ("
+                + warm.store.kind()
+                + "); it may or may not be deleted, a retry is safe",
+            e);
+      }
+      readWindows.forget(key);
+      if (was instanceof Location.Archived) {
+        removeColdCopy(key, was.version());
+      }
+      return was != null;
+    }
+  }
+
+  private void removeColdCopy(String key, long version) {
+    try {
+      cold.removeIfVersion(key, version);
+      warm.forget(Tier.COLD, Map.of(key, version));
+    } catch (RuntimeException e) {
+      // Reported by the handle; the note WARM wrote with its removal leaves it to the sweep.
+    }
+  }
+
+  private KeyLocks.Held lock(String operation, String key) {
+    try {
+      return locks.lock(key);
+    } catch (RuntimeException e) {
+      throw new TieredMemoryException(
+          operation
+              + " of key "
+              + MemoryLimits.quote(key)
+              + " could not lock the key; nothing was written: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Removes HOT's copy before WARM changes; see the class comment for when HOT is unreachable. */
+  private void removeHotCopy(String operation, String key) {
+    RuntimeException failure;
+    try {
+      hot.remove(key);
+      return;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    if (locks.shared()) {
+      throw new TieredMemoryException(
+          operation
+              + " of key "
+              + MemoryLimits.quote(key)
+              + " failed: the HOT tier ("
+              + hot.store.kind()
+              + ") could not remove its copy, which instances sharing the tiers would go on"
+              + " reading; nothing was written, a retry is safe",
+          failure);
+    }
+    long id = nextMarkId();
+    try {
+      warm.note(Tier.HOT, Map.of(key, id));
+    } catch (RuntimeException e) {
+      e.addSuppressed(failure);
+      throw new TieredMemoryException(
+          operation
+              + " of key "
+              + MemoryLimits.quote(key)
+              + " failed: the HOT tier could not remove its copy and the WARM tier ("
+              + warm.store.kind()
+              + ") could not note it; nothing was written, a retry is safe",
+          e);
+    }
+    staleHot.mark(key, id);
+  }
+
+  /** Increasing ids for HOT marks: a note is forgotten only if no newer mark replaced it. */
+  private long nextMarkId() {
+    long now = micros(clock.instant());
+    return lastMarkId.updateAndGet(last -> Math.max(now, last + 1));
+  }
+
+  static long micros(Instant t) {
+    return Math.max(
+        1, Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
+  }
+}

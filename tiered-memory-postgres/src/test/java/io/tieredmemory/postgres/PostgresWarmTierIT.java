@@ -1,0 +1,47 @@
+package io.tieredmemory.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.testkit.WarmTierContract;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The WARM contract (archive directory, reconcile journal) on a real PostgreSQL. */
+class PostgresWarmTierIT extends WarmTierContract {
+  private static HikariDataSource pool;
+  private String table;
+
+  @BeforeAll
+  static void openPool() {
+    pool = Pg.pool("warm-contract", 10);
+  }
+
+  @AfterAll
+  static void closePool() {
+    if (pool != null) {
+      pool.close();
+    }
+  }
+
+  @Override
+  protected TierStore createStore() {
+    table = Pg.uniqueTable("tm_warm");
+    return PostgresTierStore.builder(pool)
+        .table(table)
+        .accessFlushInterval(Duration.ofMillis(200))
+        .build();
+  }
+
+  /** Runs before the kit's own close: closing first lets the final flush reach the table. */
+  @AfterEach
+  void dropTable() {
+    if (store != null) {
+      store.close();
+    }
+    if (table != null) {
+      Pg.drop(pool, table);
+    }
+  }
+}
