@@ -107,7 +107,8 @@ public interface PostgresTierStore extends TierStore {
      *
      * @throws io.tieredmemory.core.TieredMemoryException if the database cannot be reached
      * @throws IllegalStateException if the table's schema is newer than this library, or older and
-     *     {@code createSchema} is false
+     *     {@code createSchema} is false, or if the table's name or its journal's is held by a
+     *     relation that is not a table of the expected columns (an index, a view, a journal...)
      */
     public PostgresTierStore build() {
       if (createSchema) {

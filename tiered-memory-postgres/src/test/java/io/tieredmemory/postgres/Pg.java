@@ -38,7 +38,7 @@ final class Pg {
         + TABLES.incrementAndGet();
   }
 
-  /** Drops a test table and its schema version row. */
+  /** Drops a test table, its journal and its schema version row. */
   static void drop(DataSource ds, String table) {
     TableName name = TableName.of(table);
     try (Connection c = ds.getConnection();

@@ -76,14 +76,14 @@ class PostgresQueryPlanIT {
   @Test
   void oldestAccessed_idleCutoff_usesTheIndex() throws SQLException {
     String plan = plan(BASE + 11, 100);
-    assertThat(plan).contains("Index Scan using " + table + "_held_access_idx");
+    assertThat(plan).contains("Index Scan using " + TableName.of(table).derived("held_access_idx"));
     assertThat(plan).doesNotContain("Seq Scan");
   }
 
   @Test
   void oldestAccessed_leastRecentlyUsedOverall_usesTheIndex() throws SQLException {
     String plan = plan(Long.MAX_VALUE, 100);
-    assertThat(plan).contains("Index Scan using " + table + "_held_access_idx");
+    assertThat(plan).contains("Index Scan using " + TableName.of(table).derived("held_access_idx"));
     assertThat(plan).doesNotContain("Seq Scan").doesNotContain("Sort");
   }
 
@@ -91,13 +91,13 @@ class PostgresQueryPlanIT {
   void read_withAStringParameter_usesThePrimaryKey() throws SQLException {
     // setString binds varchar; the key column is text COLLATE "C": the index must still apply.
     assertThat(explain(new Sql(TableName.of(table)).read, "k000042"))
-        .contains("Index Scan using " + table + "_pkey");
+        .contains("Index Scan using " + TableName.of(table).derived("pkey"));
   }
 
   @Test
   void search_usesTheFullTextIndex() throws SQLException {
     assertThat(explain(new Sql(TableName.of(table)).search, "memory number 42", 40))
-        .contains("Bitmap Index Scan on " + table + "_search_idx")
+        .contains("Bitmap Index Scan on " + TableName.of(table).derived("search_idx"))
         .doesNotContain("Seq Scan");
   }
 

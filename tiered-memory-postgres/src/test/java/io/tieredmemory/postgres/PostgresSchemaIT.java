@@ -110,7 +110,7 @@ class PostgresSchemaIT {
     assertThat(versionRows(t)).isEqualTo(1);
     assertThat(version(t)).isEqualTo(Schema.latest());
     assertThat(indexes(t))
-        .containsExactlyInAnyOrder(t + "_pkey", t + "_held_access_idx", t + "_search_idx");
+        .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
   }
 
   @Test
