@@ -76,14 +76,14 @@ public class ArchiveBenchmark {
         ChromaTierStore.builder(Servers.chroma(), embedder)
             .collection("bench-archive-store-" + run)
             .build();
-    warm = InProcessTiers.plain();
+    warm = InProcessTiers.warm(Embedder.hashing());
     store =
         TieredMemory.builder("bench-archive")
             .warm(warm)
             .cold(cold)
             .clock(clock)
             .embedder(embedder)
-            .autoDiscover(false)
+            .disableScheduledSweeps().autoDiscover(false)
             .build();
   }
 

@@ -5,6 +5,7 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresTierStore;
@@ -87,7 +88,7 @@ public class SweepScalingBenchmark {
       warm = PostgresTierStore.builder(pool).table(table).build();
       loadPostgres();
     } else if (backend.equals("in-process")) {
-      warm = InProcessTiers.plain();
+      warm = InProcessTiers.warm(Embedder.hashing());
       Instant written = Instant.ofEpochSecond(0, WRITTEN_NS);
       for (int i = 0; i < held; i++) {
         Memory m = new Memory(backgroundKey(i), BACKGROUND, Map.of(), written, written, 1000 + i);
@@ -102,7 +103,7 @@ public class SweepScalingBenchmark {
             .warm(warm)
             .cold(InProcessTiers.plain())
             .clock(new BenchClock(BenchClock.ORIGIN))
-            .autoDiscover(false)
+            .disableScheduledSweeps().autoDiscover(false)
             .build();
   }
 

@@ -2,8 +2,11 @@ package io.tieredmemory.conformance;
 
 import static io.tieredmemory.conformance.CrashingTierStore.Op.COPY_ALL_IN;
 import static io.tieredmemory.conformance.CrashingTierStore.Op.COPY_IN;
+import static io.tieredmemory.conformance.CrashingTierStore.Op.DELETE;
+import static io.tieredmemory.conformance.CrashingTierStore.Op.FORGET;
+import static io.tieredmemory.conformance.CrashingTierStore.Op.MARK_ARCHIVED;
+import static io.tieredmemory.conformance.CrashingTierStore.Op.NOTE;
 import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_ALL_IF_OLDER;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_ALL_IF_VERSION;
 import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_IF_VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ({@link When#BEFORE}: the call never reached the server; {@link When#AFTER}: the server did it
  * and the answer was lost), checks the failure struck, crashes the store, reopens it over the same
  * tiers and runs {@link CrashHarness#recoverAndCheck}: nothing acknowledged is lost, reads return
- * the latest version, and the next sweep leaves no version in two tiers.
+ * the latest version, and the next sweep leaves no copy WARM does not point to.
  */
 abstract class ArchiveRehydrateCrashes {
   CrashHarness h;
@@ -66,27 +69,54 @@ abstract class ArchiveRehydrateCrashes {
     crashReopenAndCheck();
   }
 
+  /** The journal note written before the archive's copy fails: nothing is copied. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(When.class)
-  void archive_crashAfterColdCopyBeforeWarmRemoval_nothingLostDuplicateReconciled(When when) {
+  void archive_crashAtJournalNote_nothingLost(When when) {
     h.put("a1", "archived fact one");
-    Trigger t = h.warm.failNth(REMOVE_ALL_IF_VERSION, 1, when);
+    Trigger t = h.warm.failNth(NOTE, 1, when);
 
     h.sweepAfter(Duration.ofMinutes(121));
 
-    assertThat(t.fired()).as("the WARM removal of the archive failed").isEqualTo(1);
+    assertThat(t.fired()).as("the journal note of the archive failed").isEqualTo(1);
+    assertThat(h.cold.calls(COPY_ALL_IN)).as("no copy without its note").isZero();
+    crashReopenAndCheck();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(When.class)
+  void archive_crashAfterColdCopyBeforeWarmMark_nothingLostDuplicateReconciled(When when) {
+    h.put("a1", "archived fact one");
+    Trigger t = h.warm.failNth(MARK_ARCHIVED, 1, when);
+
+    h.sweepAfter(Duration.ofMinutes(121));
+
+    assertThat(t.fired()).as("the WARM mark of the archive failed").isEqualTo(1);
+    crashReopenAndCheck();
+  }
+
+  /** Archived and marked; forgetting the journal note fails. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(When.class)
+  void archive_crashAtJournalForget_nothingLostNoteSettled(When when) {
+    h.put("a1", "archived fact one");
+    Trigger t = h.warm.failNth(FORGET, 1, when);
+
+    h.sweepAfter(Duration.ofMinutes(121));
+
+    assertThat(t.fired()).isEqualTo(1);
     crashReopenAndCheck();
   }
 
   /**
-   * No crash: the WARM removal's answer is lost (the row is gone, the store saw an error), and the
+   * No crash: the WARM mark's answer is lost (the mark is written, the store saw an error), and the
    * store keeps running. The next sweep must not drop the only copy left, the archived one.
    */
   @ParameterizedTest(name = "{0}")
   @EnumSource(When.class)
-  void archive_warmRemovalFailsWithoutCrash_nextSweepsKeepTheMemory(When when) {
+  void archive_warmMarkFailsWithoutCrash_nextSweepsKeepTheMemory(When when) {
     h.put("a1", "archived fact one");
-    Trigger t = h.warm.failNth(REMOVE_ALL_IF_VERSION, 1, when);
+    Trigger t = h.warm.failNth(MARK_ARCHIVED, 1, when);
     h.sweepAfter(Duration.ofMinutes(121));
     assertThat(t.fired()).isEqualTo(1);
 
@@ -114,14 +144,14 @@ abstract class ArchiveRehydrateCrashes {
     crashReopenAndCheck();
   }
 
-  /** The batch is copied to COLD; WARM's removal of the batch fails at its second item. */
+  /** The batch is copied to COLD; WARM's marking of the batch fails at its second item. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(When.class)
-  void archiveBatch_crashAtSecondWarmRemoval_nothingLostDuplicateReconciled(When when) {
+  void archiveBatch_crashAtSecondWarmMark_nothingLostDuplicateReconciled(When when) {
     for (int i = 1; i <= 5; i++) {
       h.put("b" + i, "batch fact number " + i);
     }
-    Trigger t = h.warm.failBatchItem(REMOVE_ALL_IF_VERSION, 2, when);
+    Trigger t = h.warm.failBatchItem(MARK_ARCHIVED, 2, when);
 
     h.sweepAfter(Duration.ofMinutes(121));
 
@@ -130,8 +160,9 @@ abstract class ArchiveRehydrateCrashes {
   }
 
   /**
-   * Five archived memories are rewritten; their archived copies are stale. The sweep that drops
-   * them fails at the second item of its batch, then the process dies.
+   * Five archived memories are rewritten; their archived copies are stale (WARM noted them with
+   * each write). The sweep that removes them fails at the second item of its batch, then the
+   * process dies.
    */
   @ParameterizedTest(name = "{0}")
   @EnumSource(When.class)
@@ -157,7 +188,8 @@ abstract class ArchiveRehydrateCrashes {
   @EnumSource(When.class)
   void rehydrate_crashAtWarmCopy_nothingLostDuplicateReconciled(When when) {
     h.putInCold("r1", "rehydrated fact one");
-    assertThat(h.where("r1")).isEqualTo("hot=- warm=- cold=" + h.acked.get("r1").version());
+    long v = h.acked.get("r1").version();
+    assertThat(h.where("r1")).isEqualTo("hot=- warm=a" + v + " cold=" + v);
     Trigger t = h.warm.failNth(COPY_IN, 1, when);
 
     assertThat(h.store.get("r1")).as("the read is served from COLD anyway").isPresent();
@@ -178,6 +210,41 @@ abstract class ArchiveRehydrateCrashes {
     crashReopenAndCheck();
   }
 
+  /** An archived memory is deleted; removing its COLD copy fails, then the process dies. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(When.class)
+  void deleteOfArchived_crashAtColdRemoval_staysDeletedCopyRemoved(When when) {
+    h.putInCold("x1", "deleted archived fact");
+    h.acked.remove("x1");
+    Trigger t = h.cold.failNth(REMOVE_IF_VERSION, 1, when);
+
+    assertThat(h.store.delete("x1")).isTrue();
+
+    assertThat(t.fired()).isEqualTo(1);
+    assertThat(h.store.get("x1")).isEmpty();
+    crashReopenAndCheck();
+    assertThat(h.store.get("x1")).isEmpty();
+    assertThat(h.where("x1")).isEqualTo("hot=- warm=- cold=-");
+  }
+
+  /** WARM removed the mark (noting COLD's copy) but the answer was lost: the delete throws. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(When.class)
+  void deleteOfArchived_crashAtWarmDelete_deletedOrNotNeverHalf(When when) {
+    h.putInCold("x1", "deleted archived fact");
+    Trigger t = h.warm.failNth(DELETE, 1, when);
+
+    Throwable thrown = CrashHarness.attempt(() -> h.store.delete("x1"));
+
+    assertThat(t.fired()).isEqualTo(1);
+    assertThat(thrown).isNotNull();
+    if (when == When.AFTER) {
+      h.acked.remove("x1"); // it took effect
+    }
+    crashReopenAndCheck();
+    assertThat(h.store.get("x1").isPresent()).isEqualTo(when == When.BEFORE);
+  }
+
   /**
    * No crash: the COLD removal fails and the store keeps running; the next sweep drops the copy.
    */
@@ -196,16 +263,11 @@ abstract class ArchiveRehydrateCrashes {
   }
 
   /**
-   * A sweep step that failed is skipped for the next second of real time (the sweeper's back-off,
-   * on the system clock, not the store's), and a skipped step counts as failed.
+   * A sweep step that failed is skipped for the next second of the store's clock (the sweeper's
+   * back-off), and a skipped step counts as failed.
    */
-  static void waitOutSweepBackoff() {
-    try {
-      Thread.sleep(1_100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  void waitOutSweepBackoff() {
+    h.clock.advance(Duration.ofSeconds(2));
   }
 
   void crashReopenAndCheck() {

@@ -2,13 +2,17 @@ package io.tieredmemory.conformance;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.SweepResult;
+import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.testkit.ManualClock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -66,6 +70,7 @@ final class CrashHarness {
             .cold(cold)
             .clock(clock)
             .policy(POLICY)
+            .disableScheduledSweeps()
             .autoDiscover(false)
             .build();
   }
@@ -114,14 +119,22 @@ final class CrashHarness {
     return m;
   }
 
-  /** The version each tier's server holds for {@code key}, e.g. {@code hot=- warm=17 cold=17}. */
+  /**
+   * The version each tier's server holds for {@code key}, e.g. {@code hot=- warm=a17 cold=17}
+   * ({@code a17}: WARM's mark of a memory archived at version 17).
+   */
   String where(String key) {
+    Location l = location(key);
     return "hot="
         + version(hot.delegate().peek(key))
         + " warm="
-        + version(warm.delegate().peek(key))
+        + (l == null ? "-" : (l instanceof Location.Archived ? "a" : "") + l.version())
         + " cold="
         + version(cold.delegate().peek(key));
+  }
+
+  private Location location(String key) {
+    return warm.delegate().directory().orElseThrow().peekLocations(List.of(key)).get(key);
   }
 
   private static String version(StoredMemory sm) {
@@ -130,8 +143,9 @@ final class CrashHarness {
 
   /**
    * After a crash: every acknowledged memory reads back with its latest version, content and
-   * metadata; the next sweep succeeds; then no version is in two tiers (a HOT copy is a cache of
-   * WARM's current version, nothing more) and every memory still reads back.
+   * metadata; the next sweep succeeds; then every copy is one WARM points to (a HOT copy is a cache
+   * of WARM's current version, a COLD copy the version WARM's mark names), the journal is empty,
+   * and every memory still reads back.
    */
   void recoverAndCheck(SoftAssertions softly) {
     for (Memory m : acked.values()) {
@@ -145,22 +159,38 @@ final class CrashHarness {
     }
   }
 
-  /** No memory in WARM and COLD at once; a HOT copy only of WARM's current version. */
+  /**
+   * A COLD copy only of the version WARM's mark names, a mark only of a version COLD holds, a HOT
+   * copy only of WARM's current version, and no journal note left.
+   */
   void checkNoDuplicates(SoftAssertions softly) {
     for (String key : acked.keySet()) {
       StoredMemory h = hot.delegate().peek(key);
       StoredMemory w = warm.delegate().peek(key);
       StoredMemory c = cold.delegate().peek(key);
-      softly
-          .assertThat(w != null && c != null)
-          .as("%s is in WARM and COLD at once (%s)", key, where(key))
-          .isFalse();
+      Location l = location(key);
+      if (c != null) {
+        softly
+            .assertThat(l)
+            .as("%s: COLD holds a copy WARM does not point to (%s)", key, where(key))
+            .isEqualTo(new Location.Archived(c.version()));
+      }
+      if (l instanceof Location.Archived) {
+        softly
+            .assertThat(c == null ? null : c.version())
+            .as("%s: WARM's mark names a copy COLD lacks (%s)", key, where(key))
+            .isEqualTo(l.version());
+      }
       if (h != null) {
         softly
             .assertThat(w == null ? null : w.version())
             .as("%s: HOT copy is not WARM's version (%s)", key, where(key))
             .isEqualTo(h.version());
       }
+    }
+    ReconcileJournal journal = warm.delegate().journal().orElseThrow();
+    for (Tier t : List.of(Tier.HOT, Tier.COLD)) {
+      softly.assertThat(journal.notes(t, 100)).as("journal notes about %s left", t).isEmpty();
     }
   }
 

@@ -51,7 +51,26 @@ class CrashPointsTest extends ArchiveRehydrateCrashes {
     };
   }
 
-  // ---------------------------------------------------------------- put: WARM, then HOT
+  // ---------------------------------------------------------------- put: HOT out, WARM, HOT in
+
+  /**
+   * HOT cannot remove its old copy: with the in-process coordinator (one process) the put notes the
+   * key in WARM's journal, marks it, and goes on. The mark dies with the process; the note does
+   * not: the reopened store removes the stale HOT copy before reads use HOT.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(When.class)
+  void put_crashAfterHotRemovalFailed_staleHotCopyNeverServed(When when) {
+    h.put("p1", "version one");
+    Trigger t = h.hot.failNth(REMOVE, 1, when);
+    h.hot.failNth(COPY_IN, 1, When.BEFORE); // and HOT stays unreachable for the rest of the put
+
+    Memory v2 = h.put("p1", "version two");
+
+    assertThat(t.fired()).isEqualTo(1);
+    assertThat(h.store.get("p1")).as("before the crash").contains(v2);
+    crashReopenAndCheck();
+  }
 
   /** A new key: WARM stored it, HOT never got it. Reads find it in WARM. */
   @ParameterizedTest(name = "{0}")
@@ -121,12 +140,12 @@ class CrashPointsTest extends ArchiveRehydrateCrashes {
     crashReopenAndCheck();
   }
 
-  /** The HOT copy is made; the check that WARM still holds that version fails. */
+  /** Reading WARM's current version under the lock, the promotion's first step, fails. */
   @ParameterizedTest(name = "{0}")
   @EnumSource(When.class)
-  void promote_crashAfterHotCopyBeforeWarmVerification_readable(When when) {
+  void promote_crashAtWarmPeek_readable(When when) {
     h.putInWarm("pr1", "promoted fact");
-    Trigger t = h.warm.failNth(PEEK, 2, when); // 1: the copy's source, 2: the verification
+    Trigger t = h.warm.failNth(PEEK, 1, when);
 
     h.read("pr1", 3);
 
@@ -164,13 +183,13 @@ class CrashPointsTest extends ArchiveRehydrateCrashes {
   // ---------------------------------------------------------------- delete
 
   /**
-   * A delete removes WARM, then HOT, then COLD. HOT's removal fails; the delete is acknowledged all
-   * the same (HOT is "only a cache", its copy is listed for the next sweep). The list dies with the
-   * process: after the crash the deleted memory must not come back, neither from HOT nor (through a
-   * demotion that copies a HOT memory WARM lacks) into WARM.
+   * A delete removes HOT's copy, then WARM's row. HOT's removal fails; with the in-process
+   * coordinator the delete goes on (the key noted in WARM's journal and marked; reads skip HOT for
+   * it) and is acknowledged. The mark dies with the process, the note does not: after the crash the
+   * deleted memory must not come back, neither from HOT nor (through a demotion) into WARM.
    */
   @Test
-  void delete_crashAfterWarmRemovalBeforeHotRemoval_staysDeleted() {
+  void delete_crashAfterHotRemovalFailed_staysDeleted() {
     h.put("x1", "deleted fact");
     h.acked.remove("x1");
     Trigger t = h.hot.failNth(REMOVE, 1, When.BEFORE);

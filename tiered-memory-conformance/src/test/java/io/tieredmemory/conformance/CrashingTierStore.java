@@ -1,6 +1,8 @@
 package io.tieredmemory.conformance;
 
+import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.ForwardingTierStore;
+import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -11,6 +13,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -19,9 +22,10 @@ import java.util.function.Supplier;
  * A tier that stands for a server and fails on cue: each {@link Trigger} names an operation, which
  * call of it fails (the Nth, or every one from the Nth on), and when: {@link When#BEFORE} the call
  * reaches the backend (nothing happened), or {@link When#AFTER} the backend did the work and the
- * answer is lost (the worst case: the caller sees an error for something that happened). For {@link
- * Op#REMOVE_ALL_IF_OLDER} a trigger may instead fail one item of the batch: the items before it are
- * removed, that one and the rest are not, and the call throws.
+ * answer is lost (the worst case: the caller sees an error for something that happened). For a
+ * batch call ({@link Op#COPY_ALL_IN}, {@link Op#MARK_ARCHIVED}, the batch removals) a trigger may
+ * instead fail one item of the batch: the items before it are applied, that one and the rest are
+ * not, and the call throws. The WARM tier's directory and journal calls can fail the same way.
  *
  * <p>Unlike {@code io.tieredmemory.testkit.FaultyTierStore} (an on/off switch for every call), this
  * one injects one failure at one exact step of a move. It keeps counting calls, so a test can check
@@ -30,7 +34,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * CrashingTierStore warm = new CrashingTierStore("warm", InProcessTiers.warm(embedder));
- * warm.failNth(Op.REMOVE_IF_VERSION, 1, When.AFTER);   // the removal happens, the answer is lost
+ * warm.failNth(Op.MARK_ARCHIVED, 1, When.AFTER);   // the archive mark is written, the answer lost
  * }</pre>
  */
 final class CrashingTierStore extends ForwardingTierStore implements SearchableTierStore {
@@ -54,7 +58,17 @@ final class CrashingTierStore extends ForwardingTierStore implements SearchableT
     COUNT,
     BYTES,
     FLUSH,
-    SEARCH
+    SEARCH,
+    // the WARM tier's directory
+    LOCATE,
+    LOCATE_ALL,
+    PEEK_LOCATIONS,
+    MARK_ARCHIVED,
+    DELETE,
+    // the WARM tier's journal
+    NOTE,
+    NOTES,
+    FORGET
   }
 
   /** When an injected failure strikes relative to the backend doing the work. */
@@ -144,7 +158,10 @@ final class CrashingTierStore extends ForwardingTierStore implements SearchableT
    * then the call throws.
    */
   Trigger failBatchItem(Op op, int item, When when) {
-    if (op != Op.COPY_ALL_IN && op != Op.REMOVE_ALL_IF_VERSION && op != Op.REMOVE_ALL_IF_OLDER) {
+    if (op != Op.COPY_ALL_IN
+        && op != Op.REMOVE_ALL_IF_VERSION
+        && op != Op.REMOVE_ALL_IF_OLDER
+        && op != Op.MARK_ARCHIVED) {
       throw new IllegalArgumentException("op must be a batch call, was " + op);
     }
     return arm(new Trigger(op, calls(op) + 1, false, when, item));
@@ -190,14 +207,53 @@ final class CrashingTierStore extends ForwardingTierStore implements SearchableT
         m != null ? m : "injected fault in " + name + ": " + t + " (" + delegate.kind() + ")");
   }
 
-  /** Every forwarded call: the journal's go straight through, the SPI's may be made to fail. */
+  /** Every forwarded call, the directory's and the journal's included, may be made to fail. */
   @Override
   protected <T> T forward(String method, Supplier<T> body) {
-    if (method.equals("note") || method.equals("notes") || method.equals("forget")) {
-      return body.get();
-    }
     return run(
         Op.valueOf(method.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT)), body);
+  }
+
+  /** The delegate's directory, with {@code markArchived} failable item by item as well. */
+  @Override
+  public Optional<ArchiveDirectory> directory() {
+    Optional<ArchiveDirectory> forwarded = super.directory();
+    if (forwarded.isEmpty()) {
+      return forwarded;
+    }
+    ArchiveDirectory through = forwarded.get();
+    ArchiveDirectory backend = delegate.directory().orElseThrow();
+    return Optional.of(
+        new ArchiveDirectory() {
+          @Override
+          public Location locate(String key, long nowMillis) {
+            return through.locate(key, nowMillis);
+          }
+
+          @Override
+          public Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
+            return through.locateAll(keys, nowMillis);
+          }
+
+          @Override
+          public Map<String, Location> peekLocations(Collection<String> keys) {
+            return through.peekLocations(keys);
+          }
+
+          @Override
+          public Location delete(String key) {
+            return through.delete(key);
+          }
+
+          @Override
+          public List<String> markArchived(Map<String, Long> versions) {
+            return batch(
+                Op.MARK_ARCHIVED,
+                new java.util.TreeSet<>(versions.keySet()),
+                () -> backend.markArchived(versions),
+                key -> !backend.markArchived(Map.of(key, versions.get(key))).isEmpty());
+          }
+        });
   }
 
   private <T> T run(Op op, Supplier<T> body) {

@@ -108,11 +108,14 @@ final class RealBackends implements AutoCloseable {
     return jedis.zcard(prefix() + "lru");
   }
 
-  /** Rows of the WARM table: {@code SELECT COUNT(*)}. */
+  /**
+   * Memories the WARM table holds: {@code SELECT COUNT(*) ... WHERE NOT archived} (an archived
+   * memory leaves a row marked archived, the directory's entry for it in COLD).
+   */
   long postgresCount() {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"" + table() + "\"")) {
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"" + table() + "\" WHERE NOT archived")) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

@@ -72,10 +72,10 @@ final class CoarseClock {
     }
   }
 
-  /** Whether the refresh thread of the shared instance runs (for tests). */
-  static boolean active() {
+  /** How many open stores hold the shared instance (for tests). */
+  static int users() {
     synchronized (CoarseClock.class) {
-      return instance != null;
+      return users;
     }
   }
 

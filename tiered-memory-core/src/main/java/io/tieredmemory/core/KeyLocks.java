@@ -35,6 +35,11 @@ final class KeyLocks {
     return new Held(coordinator.lockAll(keys));
   }
 
+  @Override
+  public String toString() {
+    return coordinator.toString();
+  }
+
   /** A held lock, with the signals to send once it is released. */
   static final class Held implements AutoCloseable {
     private final KeyCoordinator.Lease lease;

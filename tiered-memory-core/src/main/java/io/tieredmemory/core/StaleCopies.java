@@ -46,6 +46,11 @@ final class StaleCopies {
     }
   }
 
+  /** The id of {@code key}'s mark, or null if it has none. */
+  Long markOf(String key) {
+    return upperBound.get() == 0 ? null : marks.get(key);
+  }
+
   int size() {
     return marks.size();
   }

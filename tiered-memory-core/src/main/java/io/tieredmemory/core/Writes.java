@@ -165,8 +165,13 @@ final class Writes {
           operation
               + " of key "
               + MemoryLimits.quote(key)
-              + " could not lock the key; nothing was written: "
-              + e.getMessage(),
+              + " failed: the key coordinator ("
+              + locks
+              + ") could not lock the key: "
+              + e.getMessage()
+              + "; "
+              + (operation.equals("put") ? "nothing was acknowledged" : "nothing was deleted")
+              + ", a retry is safe",
           e);
     }
   }
@@ -176,6 +181,7 @@ final class Writes {
     RuntimeException failure;
     try {
       hot.remove(key);
+      unmark(key);
       return;
     } catch (RuntimeException e) {
       failure = e;
@@ -206,6 +212,22 @@ final class Writes {
           e);
     }
     staleHot.mark(key, id);
+  }
+
+  /**
+   * HOT no longer holds a copy of {@code key} and, under its lock, nothing but this write adds one:
+   * an earlier mark is settled, so reads may use HOT again at once instead of after the next sweep.
+   */
+  private void unmark(String key) {
+    Long id = staleHot.markOf(key);
+    if (id != null) {
+      try {
+        warm.forget(Tier.HOT, Map.of(key, id));
+        staleHot.clear(key, id);
+      } catch (RuntimeException e) {
+        // The mark stays (reads skip HOT for the key) and the next sweep settles it.
+      }
+    }
   }
 
   /** Increasing ids for HOT marks: a note is forgotten only if no newer mark replaced it. */

@@ -192,8 +192,13 @@ class HungBackendIT {
     } finally {
       servers.resumeAll();
     }
-    // Afterwards: the failed puts stored nothing, and the store works again.
-    assertThat(store.get("k1").map(Memory::content)).contains("v1");
+    // Afterwards the store works again. A put that timed out was not acknowledged, but its
+    // statement reached PostgreSQL and may run once it resumes: either value may be read, and
+    // every read agrees, before and after a sweep (HOT's old copy went before WARM was asked).
+    Optional<String> k1 = store.get("k1").map(Memory::content);
+    assertThat(k1.orElseThrow()).isIn("v1", "lost");
+    store.sweep();
+    assertThat(store.get("k1").map(Memory::content)).isEqualTo(k1);
     assertThat(store.get("k4").map(Memory::content)).contains("v4");
     store.put("k1", "v1-new");
     assertThat(store.get("k1").map(Memory::content)).contains("v1-new");
@@ -211,9 +216,10 @@ class HungBackendIT {
       assertThat(search.error())
           .isInstanceOf(TieredMemoryException.class)
           .hasMessageContaining("Chroma");
-      Outcome<Optional<Memory>> miss = call(() -> store.get("nowhere")).tookAtMost(limit);
+      // WARM knows the key exists nowhere: Chroma is not asked.
+      Outcome<Optional<Memory>> miss = call(() -> store.get("nowhere")).tookAtMost(MARGIN);
       log("get of a key in no tier, Chroma hung", miss);
-      assertThat(miss.error()).isInstanceOf(TieredMemoryException.class);
+      assertThat(miss.value()).isEmpty();
       Outcome<Optional<Memory>> hit = call(() -> store.get("k")).tookAtMost(MARGIN);
       assertThat(hit.value()).isPresent();
       Outcome<Memory> put = call(() -> store.put("k2", "written")).tookAtMost(MARGIN);

@@ -111,14 +111,16 @@ class PostgresFaultIT {
 
     servers.stopPostgres();
     try {
-      // put: fails with TieredMemoryException within the pool's connectionTimeout (+ margin).
+      // put: fails with TieredMemoryException within the pool's connectionTimeout (+ margin); the
+      // key coordinator's lock, in the same database, is the first step to fail.
       for (String key : new String[] {"k0", "k7", "new-key"}) {
         Duration took =
             time(
                 () ->
                     assertThatThrownBy(() -> store.put(key, "v2-lost"))
                         .isInstanceOf(TieredMemoryException.class)
-                        .hasMessageContaining("WARM")
+                        .hasMessageContaining("put of key '" + key + "' failed")
+                        .hasMessageContaining("could not lock the key")
                         .hasMessageContaining("nothing was acknowledged"));
         System.out.println(
             "[PostgresFaultIT] put of " + key + " failed after " + took.toMillis() + " ms");
@@ -141,11 +143,12 @@ class PostgresFaultIT {
                         .hasMessageContaining("get of key '" + key + "' failed"));
         assertThat(took).isLessThan(FAIL_FAST);
       }
-      // The coordinator's own exception reaches the caller as is (see
-      // deleteThatCannotLockSaysSoAndIsCounted); the key is still there after the restart.
+      // The coordinator's failure is wrapped (see deleteThatCannotLockSaysSoAndIsCounted); the
+      // key is still there after the restart.
       assertThatThrownBy(() -> store.delete("k9"))
           .isInstanceOf(TieredMemoryException.class)
-          .hasMessageContaining("lock key");
+          .hasMessageContaining("could not lock the key")
+          .hasMessageContaining("nothing was deleted");
       assertThatThrownBy(() -> store.search("v1", 5)).isInstanceOf(TieredMemoryException.class);
 
       // Sweeps fail (each failed step backs off; see sweepBacksOffWhileDown), moving nothing.
@@ -186,6 +189,7 @@ class PostgresFaultIT {
     SweepResult sweep = store.sweep();
     while (!sweep.succeeded() && System.nanoTime() < deadline) {
       LocalServers.sleep(200);
+      clock.advance(Duration.ofSeconds(30)); // failed steps back off on the store's clock
       sweep = store.sweep();
     }
     assertThat(sweep.succeeded()).as("a sweep succeeds again after the restart: " + sweep).isTrue();
@@ -255,12 +259,8 @@ class PostgresFaultIT {
    * failure should count as a delete error ({@code
    * tiered_memory_requests_total{operation="delete",tier="none",result="error"}}).
    *
-   * <p>Fails today: {@code DefaultTieredMemory.delete} rethrows any {@code TieredMemoryException}
-   * as is ({@code if (e instanceof TieredMemoryException) throw e;}), meant for the ones it threw
-   * itself; the coordinator's lock failure is one too, so it reaches the caller without "nothing
-   * was deleted" and without {@code requestCompleted(DELETE, null, ERROR)}. Fix: take the lock in a
-   * try of its own and wrap its failure ("could not lock the key; nothing was deleted", counted as
-   * an error), then run the removals under {@code try (held)}.
+   * <p>The lock is the delete's first step; its failure is wrapped like any other ("could not lock
+   * the key; nothing was deleted") and counted.
    */
   @Test
   void deleteThatCannotLockSaysSoAndIsCounted() {

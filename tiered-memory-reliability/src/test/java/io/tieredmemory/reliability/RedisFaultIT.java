@@ -192,17 +192,10 @@ class RedisFaultIT {
   }
 
   /**
-   * A key written again once Redis is back is served by HOT at once.
-   *
-   * <p>Fails today: a put whose HOT copy failed marks the key "possibly stale in HOT", and reads
-   * skip HOT for it until the sweep's "drop stale hot copies" step runs again, which backs off
-   * after failing during the outage (1 s, 2 s, 4 s... up to 5 min: as long as the outage lasted,
-   * roughly). A later put whose HOT copy succeeds leaves the mark in place, although HOT then holds
-   * the latest version. Fix, in {@code DefaultTieredMemory.write}: after a successful {@code
-   * hot.copyIn(stored)}, clear the key's HOT mark if it is at most {@code stored.version()} (a new
-   * {@code StaleCopies.clearIfAtMost(key, version)}: {@code pending.computeIfPresent(key, (k, v) ->
-   * v <= version ? null : v)}); safe because {@code copyIn} stored exactly that version, under the
-   * key's lock.
+   * A key written again once Redis is back is served by HOT at once: the put that could not remove
+   * HOT's old copy marked the key (reads skip HOT for it), and the next put whose removal succeeds
+   * settles the mark under the key's lock, without waiting for a sweep that backs off after failing
+   * during the outage.
    */
   @Test
   void hotServesAKeyWrittenAgainAfterRedisReturns() {

@@ -3,7 +3,6 @@ package io.tieredmemory.testkit.history;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.testkit.history.CheckResult.Verdict;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,14 +11,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random histories of a simulated atomic register (8 processes, heavy overlap) are linearizable by
- * construction and must check fast; the same histories with one stale read must be caught, and the
- * counterexample must keep that read and no other. Seeds are fixed, so a failure replays.
+ * construction and must check in few search steps; the same histories with one stale read must be
+ * caught, and the counterexample must keep that read and no other. Seeds are fixed, so a failure
+ * replays. Cost is bounded in search steps, which do not depend on the machine's load; the times
+ * are printed for the notes, never asserted.
  */
 class CheckerPerformanceTest {
   private static final int PROCESSES = 8;
   private static final int OPS_PER_KEY = 200;
   private static final int SEEDS = 40;
-  private static final Duration LIMIT = Duration.ofSeconds(1);
+
+  /** Far above what any of these seeds needs (tens of thousands), far below the default budget. */
+  private static final long STEP_LIMIT = 500_000;
 
   @Test
   void check_randomAtomicRegisterHistories_areLinearizableAndFast() {
@@ -55,7 +58,7 @@ class CheckerPerformanceTest {
           .as(result.describe(seed))
           .filteredOn(op -> op.kind() == OpKind.GET)
           .containsExactly(staleGet);
-      assertThat(result.elapsed()).as(result.describe(seed)).isLessThan(LIMIT);
+      assertThat(result.steps()).as(result.describe(seed)).isLessThan(STEP_LIMIT);
     }
     assertThat(injected).isGreaterThan(SEEDS / 2);
     report("200 ops, one stale read, check and shrink", micros);
@@ -67,7 +70,7 @@ class CheckerPerformanceTest {
       List<Op> ops = new RegisterSimulator(seed, PROCESSES, failures).run("k", opsPerKey);
       CheckResult result = LinearizabilityChecker.withDefaults().check(History.of(ops));
       assertThat(result.verdict()).as(result.describe(seed)).isEqualTo(Verdict.LINEARIZABLE);
-      assertThat(result.elapsed()).as("seed %d", seed).isLessThan(LIMIT);
+      assertThat(result.steps()).as("seed %d", seed).isLessThan(STEP_LIMIT);
       micros.add(result.elapsed().toNanos() / 1_000);
     }
     report(name, micros);

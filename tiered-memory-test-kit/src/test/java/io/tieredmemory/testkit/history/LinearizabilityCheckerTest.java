@@ -256,7 +256,8 @@ class LinearizabilityCheckerTest {
           LinearizabilityChecker.withBudget(new Budget(Duration.ofMillis(50), Long.MAX_VALUE))
               .check(pathological());
       assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
-      assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(2));
+      // 50 ms of budget; the bound only has to tell "stopped" from "ran to the end" (minutes).
+      assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package io.tieredmemory.examples.biometric;
 
-import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A tier that fails a fraction of its single-key reads before they reach the backend, so that the
@@ -55,9 +55,9 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
   }
 
   @Override
-  public Memory read(String key, long nowMillis) {
-    faults.maybeFail();
-    return super.read(key, nowMillis);
+  protected <T> T forward(String method, Supplier<T> call) {
+    faults.maybeFail(method);
+    return call.get();
   }
 
   @Override
@@ -74,8 +74,10 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
       this.rate = rate;
     }
 
-    void maybeFail() {
-      if (ThreadLocalRandom.current().nextDouble() < rate) {
+    /** Fails single-key reads: {@code read}, and the directory's {@code locate} (WARM's). */
+    void maybeFail(String method) {
+      if ((method.equals("read") || method.equals("locate"))
+          && ThreadLocalRandom.current().nextDouble() < rate) {
         injected.increment();
         throw new InjectedFaultException(
             "read failed on purpose (the demo injects faults; --fault-rate 0 turns them off)");
@@ -100,9 +102,9 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
     }
 
     @Override
-    public Memory read(String key, long nowMillis) {
-      faults.maybeFail();
-      return super.read(key, nowMillis);
+    protected <T> T forward(String method, Supplier<T> call) {
+      faults.maybeFail(method);
+      return call.get();
     }
 
     @Override

@@ -43,6 +43,11 @@ class FaultInjectingTierStoreTest {
         .isInstanceOf(FaultInjectingTierStore.InjectedFaultException.class)
         .hasMessageContaining("--fault-rate 0");
     assertThat(FaultInjectingTierStore.injected(failing)).isEqualTo(1);
+    // The store reads WARM through its directory: that read fails the same way.
+    assertThatThrownBy(
+            () -> failing.directory().orElseThrow().locate("bio:u-1:hrv:1", T.toEpochMilli()))
+        .isInstanceOf(FaultInjectingTierStore.InjectedFaultException.class);
+    assertThat(FaultInjectingTierStore.injected(failing)).isEqualTo(2);
     assertThat(failing.peek("bio:u-1:hrv:1")).isNotNull();
     assertThat(failing.count()).isEqualTo(1);
     assertThat(warm.peek("bio:u-1:hrv:1").accessCount())
