@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,12 +55,16 @@ final class LocalServers implements AutoCloseable {
   }
 
   private static final long START_TIMEOUT_SECONDS = 120;
+  private static final Duration SUSPEND_TIMEOUT = Duration.ofSeconds(5);
 
   private final Path repo;
   private final Path faults;
   private final Path runDir;
   private final Set<Server> started;
-  private final Set<Long> suspended = new LinkedHashSet<>();
+
+  /** PID to /proc start time of every process {@link #suspend} stopped, in the order stopped. */
+  private final Map<Long, String> suspended = new LinkedHashMap<>();
+
   private final Thread shutdownHook;
   private boolean closed;
 
@@ -178,33 +188,72 @@ final class LocalServers implements AutoCloseable {
 
   /**
    * {@code kill -STOP} of the server and every process it started (PostgreSQL serves each
-   * connection from a child process; stopping only the postmaster would leave them answering).
+   * connection from a child process; stopping only the postmaster would leave them answering), and
+   * returns only once every thread of each of them is stopped.
+   *
+   * <p>{@code kill} returns as soon as the signal is queued: the process stops only when one of its
+   * threads next runs, and until that thread has told the others, they keep serving requests (a
+   * Chroma search answered in 38 ms "while suspended" on a loaded 2-core machine), and a postmaster
+   * that has not stopped yet keeps forking backends that a single listing of its children misses.
+   * So this stops the server, waits until all its threads are stopped, then lists its descendants
+   * in {@code /proc} and stops the new ones, until a listing taken after everything stopped so far
+   * was seen stopped finds nothing new. That converges: a stopped process cannot fork, so each
+   * round can only find children forked before their parent stopped, and those are finite. The
+   * listing has to come after the wait, not before: a process seen running, then stopped, may have
+   * forked in between. Fails, naming the processes, if that takes more than {@link
+   * #SUSPEND_TIMEOUT}; whatever it stopped is still resumed by {@link #resumeAll}.
    */
   void suspend(Server server) {
-    long pid = pid(server);
-    List<Long> all = new ArrayList<>();
-    all.add(pid);
-    ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> all.add(d.pid())));
-    for (long p : all) {
-      kill("STOP", p);
-      synchronized (suspended) {
-        suspended.add(p);
+    long root = pid(server);
+    long deadline = System.nanoTime() + SUSPEND_TIMEOUT.toNanos();
+    Map<Long, String> stopped = new LinkedHashMap<>();
+    stop(root, startTime(root), stopped);
+    if (!stopped.containsKey(root)) {
+      throw new IllegalStateException(server + " (pid " + root + ") exited before it was stopped");
+    }
+    while (true) {
+      awaitStopped(server, stopped, deadline);
+      Map<Long, ProcStat> tree = descendants(root);
+      List<ProcStat> fresh = new ArrayList<>();
+      for (ProcStat p : tree.values()) {
+        // Only children of a process already stopped: a running parent could reap a child and its
+        // PID be reused between this listing and the kill; a stopped one reaps nothing. Deeper
+        // ones come in the next round, once their parent is stopped.
+        if (!stopped.containsKey(p.pid()) && stopped.containsKey(p.ppid())) {
+          fresh.add(p);
+        }
+      }
+      if (fresh.isEmpty()) {
+        return;
+      }
+      for (ProcStat p : fresh) {
+        stop(p.pid(), p.start(), stopped);
       }
     }
   }
 
-  /** {@code kill -CONT} of everything {@link #suspend} stopped. Safe to call twice. */
+  /**
+   * {@code kill -CONT} of everything {@link #suspend} stopped, in the reverse order it stopped
+   * them, so the server itself last. Children first because while a parent is stopped it cannot
+   * reap a child that exited, so every PID continued still names the process that was stopped;
+   * continuing the parent first would let it reap, and the PID be reused, before its turn. Safe to
+   * call twice.
+   */
   void resumeAll() {
-    List<Long> all;
+    List<Map.Entry<Long, String>> all = new ArrayList<>();
     synchronized (suspended) {
-      all = new ArrayList<>(suspended);
+      suspended.forEach((pid, start) -> all.add(Map.entry(pid, start)));
       suspended.clear();
     }
-    for (long p : all) {
+    Collections.reverse(all);
+    for (Map.Entry<Long, String> p : all) {
+      if (!p.getValue().equals(startTime(p.getKey()))) {
+        continue; // gone, and the PID perhaps someone else's now
+      }
       try {
-        kill("CONT", p);
+        kill("CONT", p.getKey());
       } catch (RuntimeException e) {
-        // already gone
+        // exited since the check
       }
     }
   }
@@ -306,6 +355,130 @@ final class LocalServers implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGSTOP to {@code pid} if it is still the process started at {@code start}; records it in
+   * {@code stopped} and in {@link #suspended}. A process that exited meanwhile is skipped: it
+   * serves nothing.
+   */
+  private void stop(long pid, String start, Map<Long, String> stopped) {
+    if (start.isEmpty() || !start.equals(startTime(pid))) {
+      return;
+    }
+    synchronized (suspended) {
+      suspended.putIfAbsent(pid, start);
+    }
+    stopped.put(pid, start);
+    try {
+      kill("STOP", pid);
+    } catch (RuntimeException e) {
+      if (start.equals(startTime(pid)) && !zombie(pid)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Waits until every thread of every process in {@code stopped} is stopped, or it is gone. */
+  private static void awaitStopped(Server server, Map<Long, String> stopped, long deadline) {
+    while (true) {
+      List<String> running = new ArrayList<>();
+      for (Map.Entry<Long, String> p : stopped.entrySet()) {
+        String states = threadStates(p.getKey());
+        if (p.getValue().equals(startTime(p.getKey())) && !states.matches("[TtZX]*")) {
+          running.add(p.getKey() + " (" + comm(p.getKey()) + ", thread states " + states + ")");
+        }
+      }
+      if (running.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            server
+                + " not suspended: SIGSTOP sent, but after "
+                + SUSPEND_TIMEOUT.toSeconds()
+                + " s these still have threads not stopped (T): "
+                + String.join(", ", running));
+      }
+      sleep(1);
+    }
+  }
+
+  /** One line of /proc/PID/stat: what {@link #suspend} needs. */
+  private record ProcStat(long pid, long ppid, String start) {}
+
+  /**
+   * Every process whose parent chain leads to {@code root}, from one pass over /proc (children
+   * files under /proc/PID/task need CONFIG_PROC_CHILDREN; the parent field of stat is always
+   * there).
+   */
+  private static Map<Long, ProcStat> descendants(long root) {
+    Map<Long, List<ProcStat>> children = new HashMap<>();
+    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+      for (Path dir : proc) {
+        String[] f = statFields(dir.resolve("stat"));
+        if (f.length > 19) {
+          long pid = Long.parseLong(dir.getFileName().toString());
+          long ppid = Long.parseLong(f[1]);
+          children
+              .computeIfAbsent(ppid, k -> new ArrayList<>())
+              .add(new ProcStat(pid, ppid, f[19]));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<Long, ProcStat> out = new LinkedHashMap<>();
+    Deque<Long> todo = new ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      for (ProcStat c : children.getOrDefault(todo.poll(), List.of())) {
+        if (out.putIfAbsent(c.pid(), c) == null) {
+          todo.add(c.pid());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The state letter of each thread of {@code pid}, "" if it is gone. SIGSTOP stops a process one
+   * thread at a time, so the main thread's state alone says nothing about the others.
+   */
+  private static String threadStates(long pid) {
+    StringBuilder states = new StringBuilder();
+    try (DirectoryStream<Path> tasks =
+        Files.newDirectoryStream(Paths.get("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        String[] f = statFields(task.resolve("stat"));
+        if (f.length > 0) {
+          states.append(f[0]);
+        }
+      }
+    } catch (IOException e) {
+      return "";
+    }
+    return states.toString();
+  }
+
+  private static String comm(long pid) {
+    try {
+      return Files.readString(Paths.get("/proc/" + pid + "/comm")).trim();
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  /**
+   * The fields of a /proc stat file after the command name (which may hold spaces and parentheses):
+   * [0] is field 3, the state; [1] the parent PID; [19] the start time. Empty if it is gone.
+   */
+  private static String[] statFields(Path stat) {
+    try {
+      String s = Files.readString(stat);
+      return s.substring(s.lastIndexOf(')') + 2).split(" ");
+    } catch (IOException e) {
+      return new String[0];
+    }
+  }
+
   private static void kill(String signal, long pid) {
     try {
       Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
@@ -322,23 +495,13 @@ final class LocalServers implements AutoCloseable {
 
   /** Field 22 of /proc/PID/stat (start time in clock ticks), or "" if the process is gone. */
   static String startTime(long pid) {
-    try {
-      String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return f[19];
-    } catch (IOException e) {
-      return "";
-    }
+    String[] f = statFields(Paths.get("/proc/" + pid + "/stat"));
+    return f.length > 19 ? f[19] : "";
   }
 
   private static boolean zombie(long pid) {
-    try {
-      String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
-      char state = stat.charAt(stat.lastIndexOf(')') + 2);
-      return state == 'Z' || state == 'X';
-    } catch (IOException e) {
-      return true;
-    }
+    String[] f = statFields(Paths.get("/proc/" + pid + "/stat"));
+    return f.length == 0 || f[0].equals("Z") || f[0].equals("X");
   }
 
   private static String read(Path p) {
