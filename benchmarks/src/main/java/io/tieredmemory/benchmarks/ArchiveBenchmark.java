@@ -83,7 +83,8 @@ public class ArchiveBenchmark {
             .cold(cold)
             .clock(clock)
             .embedder(embedder)
-            .disableScheduledSweeps().autoDiscover(false)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
             .build();
   }
 

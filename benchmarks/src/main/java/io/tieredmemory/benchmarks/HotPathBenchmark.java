@@ -76,11 +76,13 @@ public class HotPathBenchmark {
     caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
     caffeineTimed =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofDays(1)).build();
-    plain = TieredMemory.builder("bench-plain").disableScheduledSweeps().autoDiscover(false).build();
+    plain =
+        TieredMemory.builder("bench-plain").disableScheduledSweeps().autoDiscover(false).build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metered =
         TieredMemory.builder("bench-metered")
-            .disableScheduledSweeps().autoDiscover(false)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
             .observerFactory(TieredMemoryMetrics.observers(registry))
             .build();
     for (int i = 0; i < KEYS; i++) {

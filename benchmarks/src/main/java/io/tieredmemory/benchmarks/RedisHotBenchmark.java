@@ -60,13 +60,19 @@ public class RedisHotBenchmark {
     jedis = Servers.redis();
     prefix = "tm:bench:" + Long.toHexString(System.nanoTime()) + ":";
     hot = RedisTierStore.builder(jedis).prefix(prefix).build();
-    store = TieredMemory.builder("bench-redis").hot(hot).disableScheduledSweeps().autoDiscover(false).build();
+    store =
+        TieredMemory.builder("bench-redis")
+            .hot(hot)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
+            .build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meteredHot = RedisTierStore.builder(jedis).prefix(prefix + "metered:").build();
     metered =
         TieredMemory.builder("bench-redis-metered")
             .hot(meteredHot)
-            .disableScheduledSweeps().autoDiscover(false)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
             .observerFactory(TieredMemoryMetrics.observers(registry))
             .build();
     for (int i = 0; i < KEYS; i++) {

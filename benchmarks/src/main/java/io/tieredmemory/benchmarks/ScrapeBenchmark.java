@@ -60,7 +60,8 @@ public class ScrapeBenchmark {
               .clock(clock)
               .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())
               .observerFactory(TieredMemoryMetrics.observers(registry))
-              .disableScheduledSweeps().autoDiscover(false)
+              .disableScheduledSweeps()
+              .autoDiscover(false)
               .build();
       stores.add(store);
       populate(store, clock);

@@ -103,7 +103,8 @@ public class SweepScalingBenchmark {
             .warm(warm)
             .cold(InProcessTiers.plain())
             .clock(new BenchClock(BenchClock.ORIGIN))
-            .disableScheduledSweeps().autoDiscover(false)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
             .build();
   }
 

@@ -76,7 +76,8 @@ public class WarmBenchmark {
         TieredMemory.builder("bench-warm")
             .warm(warm)
             .policy(TieringPolicy.custom().promoteAfter(2, Duration.ofMillis(1)).build())
-            .disableScheduledSweeps().autoDiscover(false)
+            .disableScheduledSweeps()
+            .autoDiscover(false)
             .build();
     Instant now = Instant.now();
     long version = now.toEpochMilli() * 1000;

@@ -115,7 +115,8 @@ final class RealBackends implements AutoCloseable {
   long postgresCount() {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"" + table() + "\" WHERE NOT archived")) {
+        ResultSet rs =
+            s.executeQuery("SELECT COUNT(*) FROM \"" + table() + "\" WHERE NOT archived")) {
       rs.next();
       return rs.getLong(1);
     } catch (SQLException e) {

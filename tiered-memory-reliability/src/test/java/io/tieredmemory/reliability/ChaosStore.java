@@ -67,12 +67,14 @@ final class ChaosStore implements AutoCloseable {
             .poolConfig(redisPool)
             .build();
     HikariConfig pg = new HikariConfig();
-    pg.setJdbcUrl(s.jdbcUrl() + "?connectTimeout=2&socketTimeout=5&loginTimeout=2");
+    pg.setJdbcUrl(s.jdbcUrl() + "?connectTimeout=2&socketTimeout=5&loginTimeout=5");
     pg.setUsername(s.pgUser());
     pg.setPassword(s.pgPassword());
     pg.setMaximumPoolSize(12);
     pg.setConnectionTimeout(2_000);
     pg.setValidationTimeout(1_000);
+    // A process started while PostgreSQL restarts, or on a loaded machine, retries at start.
+    pg.setInitializationFailTimeout(20_000);
     pg.setPoolName("chaos-" + name);
     pool = new HikariDataSource(pg);
     Embedder embedder = Embedder.hashing();

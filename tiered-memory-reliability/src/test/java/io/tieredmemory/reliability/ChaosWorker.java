@@ -121,7 +121,10 @@ public final class ChaosWorker {
       int written,
       AtomicLong failures) {
     int roll = random.nextInt(100);
-    String key = keys.get(random.nextInt(keys.size()));
+    // Most operations on a few busy keys; the rest spread thin, so those go idle and get archived.
+    int busy = Math.min(8, keys.size());
+    String key =
+        keys.get(random.nextInt(5) == 0 ? random.nextInt(keys.size()) : random.nextInt(busy));
     try {
       if (roll < 35) {
         String value = process + "-" + (written + 1) + " about " + key;
@@ -158,8 +161,9 @@ public final class ChaosWorker {
       }
       if (roll < 88) {
         Map<String, HistoryRecorder.Invocation> calls = new LinkedHashMap<>();
-        for (String k : keys) {
-          if (random.nextInt(3) == 0) {
+        for (int i = 0; i < 3; i++) {
+          String k = keys.get(random.nextInt(keys.size()));
+          if (!calls.containsKey(k)) {
             calls.put(k, recorder.invoke(process, k, OpKind.GET, null));
           }
         }

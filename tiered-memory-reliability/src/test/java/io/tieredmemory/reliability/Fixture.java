@@ -123,6 +123,9 @@ final class Fixture implements AutoCloseable {
     config.setMaximumPoolSize(8);
     config.setConnectionTimeout(PG_CONNECTION_TIMEOUT.toMillis());
     config.setValidationTimeout(1000);
+    // The first connection to a server started a moment ago, on a loaded machine, may take longer
+    // than the login timeout: the pool keeps trying for 10 s at start instead of failing the test.
+    config.setInitializationFailTimeout(10_000);
     config.setPoolName(poolName);
     return new HikariDataSource(config);
   }
