@@ -302,6 +302,9 @@ final class Schema {
           applied = m.version();
         }
         checkShape(c, table);
+        if (current >= 1 && current < ARCHIVE_MARKS && applied >= ARCHIVE_MARKS) {
+          warnUnmarkedArchives(table);
+        }
         if (applied != current) {
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -368,6 +371,27 @@ final class Schema {
   private static void checkShape(Connection c, TableName table) throws SQLException {
     checkMemoryTable(c, table, latest(), false);
     checkJournal(c, table, latest());
+  }
+
+  /** The migration that added archive marks. */
+  private static final int ARCHIVE_MARKS = 4;
+
+  private static final System.Logger LOG = System.getLogger(Schema.class.getName());
+
+  /**
+   * A table that existed before archive marks has none for the memories it archived: they are in
+   * COLD, and read as absent (docs/backends/postgres.md, "Upgrading from version 3 or older").
+   */
+  private static void warnUnmarkedArchives(TableName table) {
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "table '"
+            + table.name()
+            + "' was upgraded to schema version "
+            + ARCHIVE_MARKS
+            + " (archive marks): memories it archived before have no mark and read as absent;"
+            + " they are still in the COLD tier. See docs/backends/postgres.md, \"Upgrading from"
+            + " version 3 or older\"");
   }
 
   /** The migration that gave the journal its derived name; later ones may alter it. */
