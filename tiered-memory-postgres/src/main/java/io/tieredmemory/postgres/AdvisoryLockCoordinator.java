@@ -31,6 +31,9 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
 
   private static final String UNLOCK = "SELECT pg_advisory_unlock(?)";
 
+  /** One key, when free: one round trip, nothing to wait for, so no lock_timeout to set. */
+  private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(?)";
+
   private static final String UNLOCK_ALL =
       "SELECT pg_advisory_unlock(id) FROM unnest(?::bigint[]) AS t(id)";
 
@@ -107,6 +110,11 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
     }
     try {
       boolean autoCommit = c.getAutoCommit();
+      // Every put takes a key's lock, and another process rarely holds it: try first, in the
+      // connection's auto-commit mode (one round trip), and wait with lock_timeout only if taken.
+      if (ids.length == 1 && autoCommit && tryLock(c, ids[0])) {
+        return new AdvisoryLease(c, ids, autoCommit);
+      }
       acquire(c, ids);
       return new AdvisoryLease(c, ids, autoCommit);
     } catch (SQLException e) {
@@ -137,6 +145,16 @@ final class AdvisoryLockCoordinator implements PostgresKeyCoordinator {
     } catch (RuntimeException e) {
       discard(c, true);
       throw e;
+    }
+  }
+
+  private static boolean tryLock(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(TRY_LOCK)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
     }
   }
 
