@@ -30,6 +30,14 @@ class BenchmarkSmokeIT {
   }
 
   @Test
+  void requestPath_runsInJmh() throws RunnerException {
+    RealServers.redisUrl();
+    RealServers.postgresJdbcUrl();
+    RealServers.chromaUrl();
+    Smoke.runOnce(RequestPathBenchmark.class, 4, Map.of("coordinator", "postgres"));
+  }
+
+  @Test
   void sweepScaling_postgres_runsInJmh() throws RunnerException {
     RealServers.postgresJdbcUrl();
     Smoke.runOnce(SweepScalingBenchmark.class, 1, Map.of("backend", "postgres", "held", "10000"));
