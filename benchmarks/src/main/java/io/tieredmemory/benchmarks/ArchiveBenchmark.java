@@ -84,7 +84,7 @@ public class ArchiveBenchmark {
             .clock(clock)
             .embedder(embedder)
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
   }
 

@@ -77,13 +77,16 @@ public class HotPathBenchmark {
     caffeineTimed =
         Caffeine.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofDays(1)).build();
     plain =
-        TieredMemory.builder("bench-plain").disableScheduledSweeps().autoDiscover(false).build();
+        TieredMemory.builder("bench-plain")
+            .disableScheduledSweeps()
+            .discoverObservers(false)
+            .build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     metered =
         TieredMemory.builder("bench-metered")
             .disableScheduledSweeps()
-            .autoDiscover(false)
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .discoverObservers(false)
+            .observer(TieredMemoryMetrics.of(registry))
             .build();
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "memory:" + i;

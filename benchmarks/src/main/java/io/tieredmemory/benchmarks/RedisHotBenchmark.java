@@ -64,7 +64,7 @@ public class RedisHotBenchmark {
         TieredMemory.builder("bench-redis")
             .hot(hot)
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meteredHot = RedisTierStore.builder(jedis).prefix(prefix + "metered:").build();
@@ -72,8 +72,8 @@ public class RedisHotBenchmark {
         TieredMemory.builder("bench-redis-metered")
             .hot(meteredHot)
             .disableScheduledSweeps()
-            .autoDiscover(false)
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .discoverObservers(false)
+            .observer(TieredMemoryMetrics.of(registry))
             .build();
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "memory:" + i;

@@ -84,7 +84,7 @@ public class RequestPathBenchmark {
             // Never moves on its own: no sweeps, no promotion (two reads within 1 ms).
             .policy(TieringPolicy.custom().promoteAfter(2, Duration.ofMillis(1)).build())
             .sweepEvery(Duration.ofDays(365))
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
     for (int i = 0; i < KEYS; i++) {
       keys[i] = "req:" + i;

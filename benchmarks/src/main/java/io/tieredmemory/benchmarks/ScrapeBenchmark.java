@@ -59,9 +59,9 @@ public class ScrapeBenchmark {
               .embedder(embedder)
               .clock(clock)
               .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())
-              .observerFactory(TieredMemoryMetrics.observers(registry))
+              .observer(TieredMemoryMetrics.of(registry))
               .disableScheduledSweeps()
-              .autoDiscover(false)
+              .discoverObservers(false)
               .build();
       stores.add(store);
       populate(store, clock);

@@ -104,7 +104,7 @@ public class SweepScalingBenchmark {
             .cold(InProcessTiers.plain())
             .clock(new BenchClock(BenchClock.ORIGIN))
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
   }
 

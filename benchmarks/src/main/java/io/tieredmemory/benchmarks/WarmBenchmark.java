@@ -77,7 +77,7 @@ public class WarmBenchmark {
             .warm(warm)
             .policy(TieringPolicy.custom().promoteAfter(2, Duration.ofMillis(1)).build())
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
     Instant now = Instant.now();
     long version = now.toEpochMilli() * 1000;

@@ -1,24 +1,29 @@
 package io.tieredmemory.chroma;
 
+import io.tieredmemory.core.TieredMemoryException;
+
 /**
- * A Chroma call that failed: the server answered with an error status, did not answer in time, or
- * could not be reached. The message names the HTTP method and path, the status and the server's own
- * error message; it never contains a header value (credentials) or a request body (content).
+ * A Chroma call that failed: the server answered with an error status or an unreadable answer, did
+ * not answer in time, or could not be reached. The message names the HTTP method and path, the
+ * status and the server's own error type and message; it never contains a header value
+ * (credentials) or a body (contents).
+ *
+ * <p>Package-private: users catch {@link TieredMemoryException}, as for every backend, and read the
+ * message. The accessors are for this module's code and tests.
  *
  * <pre>{@code
  * try {
- *   cold.search(vector, query, 5);
- * } catch (ChromaException e) {
- *   e.status();          // 400
- *   e.serverMessage();   // "Collection expecting embedding with dimension of 256, got 3"
+ *   cold.vectorSearch().orElseThrow().search(vector, query, 5);
+ * } catch (TieredMemoryException e) {
+ *   e.getMessage(); // "Chroma POST /api/v2/.../query failed with HTTP 400 InvalidArgumentError: ..."
  * }
  * }</pre>
  */
-public final class ChromaException extends RuntimeException {
+final class ChromaException extends TieredMemoryException {
   private static final long serialVersionUID = 1L;
 
   /** The {@link #status()} of a call that got no HTTP response (timeout, refused connection). */
-  public static final int NO_RESPONSE = -1;
+  static final int NO_RESPONSE = -1;
 
   private final int status;
   private final String method;
@@ -68,27 +73,27 @@ public final class ChromaException extends RuntimeException {
   }
 
   /** The HTTP status, or {@link #NO_RESPONSE} when the server did not answer. */
-  public int status() {
+  int status() {
     return status;
   }
 
   /** The HTTP method of the failed call, e.g. {@code POST}. */
-  public String method() {
+  String method() {
     return method;
   }
 
   /** The path of the failed call, e.g. {@code /api/v2/tenants/t/databases/d/collections/ID/get}. */
-  public String path() {
+  String path() {
     return path;
   }
 
   /** The server's error type (e.g. {@code InvalidArgumentError}), or {@code null}. */
-  public String serverError() {
+  String serverError() {
     return serverError;
   }
 
   /** The server's error message, or {@code null} when there was none. */
-  public String serverMessage() {
+  String serverMessage() {
     return serverMessage;
   }
 }

@@ -1,6 +1,6 @@
 package io.tieredmemory.chroma;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
 import java.net.URI;
 import java.net.http.HttpRequest;

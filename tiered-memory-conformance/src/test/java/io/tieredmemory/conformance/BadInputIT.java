@@ -34,7 +34,7 @@ class BadInputIT {
             .embedder(real.embedder)
             .clock(clock)
             .policy(TierJourney.POLICY)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
   }
 

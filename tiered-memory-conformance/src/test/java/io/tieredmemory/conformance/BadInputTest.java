@@ -66,7 +66,7 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedInput")
   void input_refusedNamingFieldAndValue_nothingStored(BadInput.Refused c) {
-    try (TieredMemory store = TieredMemory.builder("bad").autoDiscover(false).build()) {
+    try (TieredMemory store = TieredMemory.builder("bad").discoverObservers(false).build()) {
       Throwable thrown = catchThrowable(() -> c.call().accept(store));
 
       assertThat(thrown).as(c.name()).isInstanceOf(IllegalArgumentException.class);
@@ -483,7 +483,7 @@ class BadInputTest {
         TieredMemory.builder("bad")
             .clock(clock)
             .policy(TierJourney.POLICY)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build()) {
       SoftAssertions softly = new SoftAssertions();
       TierJourney.run(store, clock, BadInput.accepted(), softly);

@@ -71,7 +71,7 @@ final class CrashHarness {
             .clock(clock)
             .policy(POLICY)
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
   }
 

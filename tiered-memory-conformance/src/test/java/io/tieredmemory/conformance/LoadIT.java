@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.SweepResult;
@@ -89,11 +90,9 @@ class LoadIT {
                         .archiveWhenIdle(Duration.ofSeconds(4))
                         .sweepBatchSize(100)
                         .build())
-                .observerFactory(
-                    TieredMemoryMetrics.observers(
-                        registry,
+                .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
                         MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(250))))
-                .autoDiscover(false)
+                .discoverObservers(false)
                 .build()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
       AtomicBoolean stop = new AtomicBoolean();

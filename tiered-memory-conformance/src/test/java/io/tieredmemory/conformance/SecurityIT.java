@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.chroma.ChromaTierStoreBuilder;
 import io.tieredmemory.conformance.CrashingTierStore.Op;
@@ -230,13 +231,11 @@ class SecurityIT {
                 .cold(cold)
                 .clock(clock)
                 .policy(CrashHarness.POLICY)
-                .observerFactory(
-                    TieredMemoryMetrics.observers(
-                        registry,
+                .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
                         MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(100))))
-                .listenerFactory(hashed)
-                .listenerFactory(revealing)
-                .autoDiscover(false)
+                .observer(hashed)
+                .observer(revealing)
+                .discoverObservers(false)
                 .build();
         TieredMemoryEndpoint endpoint =
             TieredMemoryEndpoint.builder()
@@ -394,9 +393,9 @@ class SecurityIT {
                 .warm(real.warm())
                 .cold(cold)
                 .embedder(real.embedder)
-                .observerFactory(TieredMemoryMetrics.observers(registry))
-                .listenerFactory(feed)
-                .autoDiscover(false);
+                .observer(TieredMemoryMetrics.of(registry))
+                .observer(feed)
+                .discoverObservers(false);
         seen.add(storeBuilder.toString());
         try (TieredMemory store = storeBuilder.build()) {
           seen.add(store.toString());

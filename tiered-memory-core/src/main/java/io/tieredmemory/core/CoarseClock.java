@@ -10,21 +10,17 @@ import java.util.concurrent.locks.LockSupport;
  * minutes, so a few milliseconds of lag change nothing. Used only when the store's clock is the
  * system clock; a test clock is always read directly.
  *
- * <p>One instance serves every open store of the JVM (one thread, however many stores): stores
- * {@link #acquire} it when built and {@link #release} it when closed, and the thread stops when the
- * last one is released.
+ * <p>Each store owns its own (one small thread), started when it is built and stopped when it
+ * closes: no state outlives a store.
  */
 final class CoarseClock {
   static final long TICK_MILLIS = 4;
-
-  private static CoarseClock instance; // guarded by CoarseClock.class
-  private static int users; // guarded by CoarseClock.class
 
   private volatile long millis = System.currentTimeMillis();
   private volatile boolean running = true;
   private final Thread thread;
 
-  private CoarseClock() {
+  private CoarseClock(String storeName) {
     thread =
         new Thread(
             () -> {
@@ -33,49 +29,21 @@ final class CoarseClock {
                 LockSupport.parkNanos(TICK_MILLIS * 1_000_000L);
               }
             },
-            "tiered-memory-coarse-clock");
+            "tiered-memory-clock-" + storeName);
     thread.setDaemon(true);
     thread.start();
   }
 
-  /**
-   * The shared instance if {@code clock} is the system clock (started if no store holds it), else
-   * null (read the clock directly). Each non-null result must be {@link #release}d once.
-   */
-  static CoarseClock acquire(Clock clock) {
-    if (clock.getClass() != Clock.systemUTC().getClass()) {
-      return null;
-    }
-    synchronized (CoarseClock.class) {
-      if (instance == null) {
-        instance = new CoarseClock();
-      }
-      users++;
-      return instance;
-    }
+  /** A running clock if {@code clock} is the system clock, else null (read the clock directly). */
+  static CoarseClock start(Clock clock, String storeName) {
+    return clock.getClass() == Clock.systemUTC().getClass() ? new CoarseClock(storeName) : null;
   }
 
-  /** Gives back what {@link #acquire} returned; the last release stops the thread. */
-  static void release(CoarseClock clock) {
-    if (clock == null) {
-      return;
-    }
-    synchronized (CoarseClock.class) {
-      if (clock != instance || users == 0) {
-        return;
-      }
-      if (--users == 0) {
-        instance = null;
-        clock.running = false;
-        LockSupport.unpark(clock.thread);
-      }
-    }
-  }
-
-  /** How many open stores hold the shared instance (for tests). */
-  static int users() {
-    synchronized (CoarseClock.class) {
-      return users;
+  /** Stops the thread of {@code clock}, if any. */
+  static void stop(CoarseClock clock) {
+    if (clock != null) {
+      clock.running = false;
+      LockSupport.unpark(clock.thread);
     }
   }
 

@@ -1,21 +1,21 @@
 package io.tieredmemory.core;
 
-import io.tieredmemory.core.event.TierEventListener;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.KeyCoordinator;
-import io.tieredmemory.core.spi.TierEventListenerFactory;
 import io.tieredmemory.core.spi.TierObserver;
-import io.tieredmemory.core.spi.TierObserverFactory;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +40,6 @@ final class DefaultTieredMemory implements TieredMemory {
   private final Reads reads;
   private final Writes writes;
   private final Searches searches;
-  private final List<Object> ownedOutlets = new ArrayList<>();
   private ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -51,7 +50,7 @@ final class DefaultTieredMemory implements TieredMemory {
     this.policy = b.policy;
     this.clock = b.clock;
     this.limits = b.limits;
-    this.coordinator = b.coordinator;
+    this.coordinator = b.coordinator != null ? b.coordinator : KeyCoordinator.inProcess();
     TierHandle hot = new TierHandle(Tier.HOT, hotStore, signals, name, clock);
     TierHandle warm = new TierHandle(Tier.WARM, warmStore, signals, name, clock);
     TierHandle cold = new TierHandle(Tier.COLD, coldStore, signals, name, clock);
@@ -61,7 +60,7 @@ final class DefaultTieredMemory implements TieredMemory {
     ReadWindows readWindows = new ReadWindows(policy.promotion(), 100_000);
     Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot);
     this.sweeper = new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals);
-    this.coarse = CoarseClock.acquire(clock);
+    this.coarse = CoarseClock.start(clock, name);
     this.reads =
         new Reads(
             name,
@@ -96,22 +95,30 @@ final class DefaultTieredMemory implements TieredMemory {
     }
     DefaultTieredMemory store = new DefaultTieredMemory(b, hotStore, warmStore, coldStore);
     List<TierObserver> observers = new ArrayList<>(b.observers);
-    List<TierEventListener> listeners = new ArrayList<>(b.listeners);
-    for (TierObserverFactory f : b.observerFactories) {
-      store.addObserver(observers, f.create(store));
-    }
-    for (TierEventListenerFactory f : b.listenerFactories) {
-      store.addListener(listeners, f.create(store));
-    }
-    if (b.autoDiscover) {
-      for (TierObserverFactory f : ServiceLoader.load(TierObserverFactory.class)) {
-        store.addObserver(observers, f.create(store));
-      }
-      for (TierEventListenerFactory f : ServiceLoader.load(TierEventListenerFactory.class)) {
-        store.addListener(listeners, f.create(store));
+    if (b.discoverObservers) {
+      Set<Class<?>> explicit = new HashSet<>();
+      b.observers.forEach(o -> explicit.add(o.getClass()));
+      for (TierObserver.Provider p : ServiceLoader.load(TierObserver.Provider.class)) {
+        TierObserver o = p.observerFor(b.name);
+        if (o != null && o != TierObserver.NOOP && !explicit.contains(o.getClass())) {
+          observers.add(o);
+        }
       }
     }
-    store.signals.attach(observers, listeners);
+    List<TierObserver> attached = new ArrayList<>();
+    try {
+      for (TierObserver o : observers) {
+        o.attached(store);
+        attached.add(o);
+      }
+    } catch (RuntimeException e) {
+      // A build that fails leaves nothing behind: no binding, no clock thread.
+      store.signals.attach(attached);
+      store.signals.detached(store);
+      CoarseClock.stop(store.coarse);
+      throw e;
+    }
+    store.signals.attach(observers);
     try {
       store.sweeper.trustHot();
     } catch (RuntimeException e) {
@@ -127,20 +134,6 @@ final class DefaultTieredMemory implements TieredMemory {
       store.startSweeps(b.sweepInterval);
     }
     return store;
-  }
-
-  private void addObserver(List<TierObserver> observers, TierObserver o) {
-    if (o != null && o != TierObserver.NOOP) {
-      observers.add(o);
-      ownedOutlets.add(o);
-    }
-  }
-
-  private void addListener(List<TierEventListener> listeners, TierEventListener l) {
-    if (l != null) {
-      listeners.add(l);
-      ownedOutlets.add(l);
-    }
   }
 
   private void startSweeps(Duration interval) {
@@ -178,8 +171,8 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
-  public TierStore tier(Tier tier) {
-    return all[tier.ordinal()].store;
+  public TierView tier(Tier tier) {
+    return all[tier.ordinal()];
   }
 
   @Override
@@ -310,16 +303,8 @@ final class DefaultTieredMemory implements TieredMemory {
     } catch (RuntimeException e) {
       warn("closing the coordinator failed", e);
     }
-    for (Object o : ownedOutlets) {
-      if (o instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          warn("closing " + o.getClass().getName() + " failed", e);
-        }
-      }
-    }
-    CoarseClock.release(coarse);
+    signals.detached(this);
+    CoarseClock.stop(coarse);
   }
 
   private void warn(String what, Exception e) {

@@ -1,5 +1,6 @@
 package io.tieredmemory.core;
 
+import io.tieredmemory.core.internal.Validation;
 import java.util.Map;
 
 /**

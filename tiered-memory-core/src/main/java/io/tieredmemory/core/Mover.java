@@ -358,20 +358,8 @@ final class Mover {
 
   private TierEvent movementEvent(
       Memory m, Tier from, Tier to, Decision decision, Duration took, Instant at) {
-    String key = m.key();
-    long version = m.version();
-    MoveReason reason = decision.reason();
-    String detail = decision.detail();
-    switch (to) {
-      case HOT:
-        return new TierEvent.Promoted(store, at, key, version, from, to, reason, detail, took);
-      case COLD:
-        return new TierEvent.Archived(store, at, key, version, from, to, reason, detail, took);
-      default:
-        return from == Tier.HOT
-            ? new TierEvent.Demoted(store, at, key, version, from, to, reason, detail, took)
-            : new TierEvent.Rehydrated(store, at, key, version, from, to, reason, detail, took);
-    }
+    return new TierEvent.Moved(
+        store, at, m.key(), m.version(), from, to, decision.reason(), decision.detail(), took);
   }
 
   private void evicted(KeyLocks.Held held, String key, long version, Tier tier, String detail) {

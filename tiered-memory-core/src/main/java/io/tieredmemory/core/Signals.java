@@ -1,28 +1,28 @@
 package io.tieredmemory.core;
 
 import io.tieredmemory.core.event.TierEvent;
-import io.tieredmemory.core.event.TierEventListener;
 import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
 /**
- * The store's outlets: every attached observer and listener, each call guarded so that user code
- * that throws is logged (once per outlet and method kind, then at DEBUG) and never reaches the
- * caller. With no listener attached, {@link #eventsWanted()} is false and no event is built.
+ * The store's observers, each call guarded so that user code that throws is logged (the first time
+ * at WARNING, then at DEBUG) and never reaches the caller. With no observer that wants events,
+ * {@link #eventsWanted()} is false and no event is built.
  */
 final class Signals implements TierObserver {
   private static final System.Logger LOG = System.getLogger(Signals.class.getName());
 
   // Set once by attach(), before the store is returned from build(); read-only afterwards.
   private TierObserver[] observers = new TierObserver[0];
-  private TierEventListener[] listeners = new TierEventListener[0];
+  private TierObserver[] listeners = new TierObserver[0];
   private volatile boolean warned;
 
-  void attach(List<TierObserver> observers, List<TierEventListener> listeners) {
-    this.observers = observers.toArray(new TierObserver[0]);
-    this.listeners = listeners.toArray(new TierEventListener[0]);
+  void attach(List<TierObserver> attached) {
+    this.observers = attached.toArray(new TierObserver[0]);
+    this.listeners =
+        attached.stream().filter(TierObserver::wantsEvents).toArray(TierObserver[]::new);
   }
 
   boolean eventsWanted() {
@@ -38,12 +38,8 @@ final class Signals implements TierObserver {
     return observers;
   }
 
-  TierEventListener[] listeners() {
-    return listeners;
-  }
-
   void publish(TierEvent event) {
-    for (TierEventListener l : listeners) {
+    for (TierObserver l : listeners) {
       try {
         l.onEvent(event);
       } catch (RuntimeException | LinkageError e) {
@@ -116,6 +112,18 @@ final class Signals implements TierObserver {
         o.searchCompleted(hits, topSimilarity);
       } catch (RuntimeException | LinkageError e) {
         failed(o, "searchCompleted", e);
+      }
+    }
+  }
+
+  /** Tells every observer the store closed. */
+  @Override
+  public void detached(TieredMemory store) {
+    for (TierObserver o : observers) {
+      try {
+        o.detached(store);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "detached", e);
       }
     }
   }

@@ -5,13 +5,14 @@ import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.core.spi.VectorSearch;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -19,23 +20,25 @@ import java.util.function.Supplier;
  * and reported to the observers, and on failure is reported as a {@link TierEvent.BackendFailed}
  * before the exception is rethrown for the caller to handle.
  */
-final class TierHandle {
+final class TierHandle implements TierView {
   final Tier tier;
   final TierStore store;
   private final boolean remote;
-  private final SearchableTierStore searchable;
+  private final VectorSearch searchable;
   // Views read once: a decorator may build a new view object on each call.
   private final ArchiveDirectory directory;
   private final ReconcileJournal journal;
   private final Signals signals;
   private final String storeName;
   private final Clock clock;
+  // Written only when it changes: a healthy tier costs its callers one volatile read per call.
+  private final AtomicInteger failuresInRow = new AtomicInteger();
 
   TierHandle(Tier tier, TierStore store, Signals signals, String storeName, Clock clock) {
     this.tier = tier;
     this.store = store;
     this.remote = store.isRemote();
-    this.searchable = store instanceof SearchableTierStore s ? s : null;
+    this.searchable = store.vectorSearch().orElse(null);
     this.directory = store.directory().orElse(null);
     this.journal = store.journal().orElse(null);
     this.signals = signals;
@@ -43,7 +46,18 @@ final class TierHandle {
     this.clock = clock;
   }
 
-  boolean remote() {
+  @Override
+  public Tier tier() {
+    return tier;
+  }
+
+  @Override
+  public String kind() {
+    return store.kind();
+  }
+
+  @Override
+  public boolean remote() {
     return remote;
   }
 
@@ -52,15 +66,29 @@ final class TierHandle {
     return "the " + tier.name() + " tier (" + store.kind() + ")";
   }
 
-  boolean searchable() {
+  @Override
+  public boolean searchable() {
     return searchable != null;
+  }
+
+  @Override
+  public int failuresInRow() {
+    return failuresInRow.get();
+  }
+
+  private void succeeded() {
+    if (failuresInRow.get() != 0) {
+      failuresInRow.set(0);
+    }
   }
 
   /** The hot path: no lambda, no allocation beyond what the backend does. */
   Memory read(String key, long nowMillis) {
     if (!remote) {
       try {
-        return store.read(key, nowMillis);
+        Memory m = store.read(key, nowMillis);
+        succeeded();
+        return m;
       } catch (RuntimeException e) {
         failed(BackendOperation.READ, e);
         throw e;
@@ -70,6 +98,7 @@ final class TierHandle {
     long start = timed ? System.nanoTime() : 0;
     try {
       Memory m = store.read(key, nowMillis);
+      succeeded();
       if (timed) {
         signals.backendCallCompleted(tier, BackendOperation.READ, true, System.nanoTime() - start);
       }
@@ -127,7 +156,8 @@ final class TierHandle {
     return call(BackendOperation.CANDIDATES, () -> store.oldestAccessed(beforeMillis, limit));
   }
 
-  long count() {
+  @Override
+  public long count() {
     return call(BackendOperation.COUNT, store::count);
   }
 
@@ -153,6 +183,7 @@ final class TierHandle {
     long start = timed ? System.nanoTime() : 0;
     try {
       T result = body.get();
+      succeeded();
       if (timed) {
         signals.backendCallCompleted(tier, op, true, System.nanoTime() - start);
       }
@@ -167,6 +198,7 @@ final class TierHandle {
   }
 
   private void failed(BackendOperation op, RuntimeException e) {
+    failuresInRow.incrementAndGet();
     if (signals.eventsWanted()) {
       signals.publish(
           new TierEvent.BackendFailed(

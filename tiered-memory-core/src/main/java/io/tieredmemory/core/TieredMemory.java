@@ -1,13 +1,11 @@
 package io.tieredmemory.core;
 
-import io.tieredmemory.core.event.TierEventListener;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
-import io.tieredmemory.core.spi.TierEventListenerFactory;
 import io.tieredmemory.core.spi.TierObserver;
-import io.tieredmemory.core.spi.TierObserverFactory;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,8 +48,8 @@ public interface TieredMemory extends AutoCloseable {
   /** The policy in force. */
   TieringPolicy policy();
 
-  /** The backend of one tier. */
-  TierStore tier(Tier tier);
+  /** What the store shows of one tier: its kind, whether it is remote or searchable, its count. */
+  TierView tier(Tier tier);
 
   /** The clock the store and its policy read. */
   Clock clock();
@@ -146,12 +144,9 @@ public interface TieredMemory extends AutoCloseable {
     Embedder embedder = Embedder.hashing();
     MemoryLimits limits = MemoryLimits.defaults();
     Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
-    KeyCoordinator coordinator = KeyCoordinator.inProcess();
-    boolean autoDiscover = true;
+    KeyCoordinator coordinator;
+    boolean discoverObservers = true;
     final List<TierObserver> observers = new ArrayList<>();
-    final List<TierEventListener> listeners = new ArrayList<>();
-    final List<TierObserverFactory> observerFactories = new ArrayList<>();
-    final List<TierEventListenerFactory> listenerFactories = new ArrayList<>();
 
     Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -232,50 +227,32 @@ public interface TieredMemory extends AutoCloseable {
     }
 
     /**
-     * What serialises moves and deletes of a key across processes sharing the tiers (default:
-     * {@link KeyCoordinator#inProcess()}, enough for one process). Closed with the store.
+     * What serialises every write and move of a key, across processes sharing the tiers (default: a
+     * new {@link KeyCoordinator#inProcess()}, enough for one process). Closed with the store.
      */
     public Builder coordinator(KeyCoordinator coordinator) {
       this.coordinator = Validation.requireNonNull("coordinator", coordinator);
       return this;
     }
 
-    /** Attaches an observer (in addition to those discovered). */
+    /**
+     * Attaches an observer: metrics ({@code TieredMemoryMetrics.of(registry)}), a decision feed,
+     * {@code TierObserver.events(consumer)}, your own. May be called several times; see {@link
+     * TierObserver} for what each is told.
+     */
     public Builder observer(TierObserver observer) {
       observers.add(Validation.requireNonNull("observer", observer));
       return this;
     }
 
-    /** Attaches an event listener (in addition to those discovered). */
-    public Builder listener(TierEventListener listener) {
-      listeners.add(Validation.requireNonNull("listener", listener));
-      return this;
-    }
-
     /**
-     * Attaches the observer {@code factory} makes for this store once it is built (before any
-     * discovered one), e.g. {@code TieredMemoryMetrics.observers(registry)}.
+     * Whether to attach the observers that {@link TierObserver.Provider}s found with {@link
+     * java.util.ServiceLoader} make (default: true; how adding {@code tiered-memory-metrics} is
+     * enough to get metrics). A discovered observer of the same class as one given to {@link
+     * #observer} is left out.
      */
-    public Builder observerFactory(TierObserverFactory factory) {
-      observerFactories.add(Validation.requireNonNull("observerFactory", factory));
-      return this;
-    }
-
-    /**
-     * Attaches the listener {@code factory} makes for this store once it is built (before any
-     * discovered one), e.g. a decision feed.
-     */
-    public Builder listenerFactory(TierEventListenerFactory factory) {
-      listenerFactories.add(Validation.requireNonNull("listenerFactory", factory));
-      return this;
-    }
-
-    /**
-     * Whether to attach the observers and listeners found with {@link java.util.ServiceLoader}
-     * (default: true).
-     */
-    public Builder autoDiscover(boolean enabled) {
-      this.autoDiscover = enabled;
+    public Builder discoverObservers(boolean enabled) {
+      this.discoverObservers = enabled;
       return this;
     }
 

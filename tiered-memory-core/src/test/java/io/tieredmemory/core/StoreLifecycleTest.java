@@ -29,7 +29,7 @@ class StoreLifecycleTest {
   void defaultBuilder_schedulesSweeps_andCloseStopsThem() throws Exception {
     // Write-through puts fill HOT; only sweeps bring it back under its capacity.
     assertThat(TieredMemory.Builder.DEFAULT_SWEEP_INTERVAL).isEqualTo(Duration.ofMinutes(1));
-    TieredMemory store = TieredMemory.builder("lifecycle-default").autoDiscover(false).build();
+    TieredMemory store = TieredMemory.builder("lifecycle-default").discoverObservers(false).build();
     assertThat(threadAlive("tiered-memory-sweeper-lifecycle-default")).isTrue();
     store.close();
     awaitGone("tiered-memory-sweeper-lifecycle-default");
@@ -40,7 +40,7 @@ class StoreLifecycleTest {
     try (TieredMemory store =
         TieredMemory.builder("lifecycle-manual")
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build()) {
       store.put("k", "v");
       assertThat(threadAlive("tiered-memory-sweeper-lifecycle-manual")).isFalse();
@@ -54,7 +54,7 @@ class StoreLifecycleTest {
             .clock(Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC))
             .sweepEvery(Duration.ofMillis(5))
             .policy(io.tieredmemory.core.policy.TieringPolicy.custom().hotCapacity(1).build())
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build()) {
       for (int i = 0; i < 10; i++) {
         store.put("k" + i, "v");
@@ -68,30 +68,22 @@ class StoreLifecycleTest {
   }
 
   @Test
-  void coarseClock_isReleasedByEveryStoreOnClose_andStopsWithTheLast() throws Exception {
-    int before = CoarseClock.users(); // stores other tests left open, if any
+  void coarseClock_isAThreadOfEachStoreOnTheSystemClock_stoppedByItsClose() throws Exception {
     TieredMemory one =
-        TieredMemory.builder("clock-one").disableScheduledSweeps().autoDiscover(false).build();
-    TieredMemory two =
-        TieredMemory.builder("clock-two").disableScheduledSweeps().autoDiscover(false).build();
+        TieredMemory.builder("clock-one").disableScheduledSweeps().discoverObservers(false).build();
     TieredMemory manual =
         TieredMemory.builder("clock-manual")
             .clock(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC))
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
-    assertThat(CoarseClock.users())
-        .as("only stores on the system clock use it")
-        .isEqualTo(before + 2);
-    assertThat(threadAlive("tiered-memory-coarse-clock")).isTrue();
+    assertThat(threadAlive("tiered-memory-clock-clock-one")).isTrue();
+    assertThat(threadAlive("tiered-memory-clock-clock-manual"))
+        .as("a test clock is read directly")
+        .isFalse();
     one.close();
     one.close();
-    assertThat(CoarseClock.users()).as("a second close releases nothing").isEqualTo(before + 1);
-    two.close();
     manual.close();
-    assertThat(CoarseClock.users()).isEqualTo(before);
-    if (before == 0) {
-      awaitGone("tiered-memory-coarse-clock");
-    }
+    awaitGone("tiered-memory-clock-clock-one");
   }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TieredMemoryBuilderTest {
 
   private static TieredMemory.Builder builder() {
-    return TieredMemory.builder("test").autoDiscover(false);
+    return TieredMemory.builder("test").discoverObservers(false);
   }
 
   static Stream<Arguments> badNames() {
@@ -52,7 +52,7 @@ class TieredMemoryBuilderTest {
   @ParameterizedTest
   @ValueSource(strings = {"a", "agent", "agent-1.prod_EU", "0"})
   void builder_validName(String name) {
-    try (TieredMemory store = TieredMemory.builder(name).autoDiscover(false).build()) {
+    try (TieredMemory store = TieredMemory.builder(name).discoverObservers(false).build()) {
       assertThat(store.name()).isEqualTo(name);
     }
   }
@@ -61,7 +61,7 @@ class TieredMemoryBuilderTest {
   void builder_nameOf64Chars() {
     String name = "n".repeat(64);
 
-    try (TieredMemory store = TieredMemory.builder(name).autoDiscover(false).build()) {
+    try (TieredMemory store = TieredMemory.builder(name).discoverObservers(false).build()) {
       assertThat(store.name()).isEqualTo(name);
     }
   }
@@ -76,7 +76,7 @@ class TieredMemoryBuilderTest {
         arguments("embedder", setter(b -> b.embedder(null))),
         arguments("limits", setter(b -> b.limits(null))),
         arguments("observer", setter(b -> b.observer(null))),
-        arguments("listener", setter(b -> b.listener(null))),
+        arguments("coordinator", setter(b -> b.coordinator(null))),
         arguments("sweepEvery", setter(b -> b.sweepEvery(null))));
   }
 
@@ -184,23 +184,78 @@ class TieredMemoryBuilderTest {
 
     try (TieredMemory store =
         builder().hot(hot).warm(warm).cold(cold).policy(policy).clock(clock).build()) {
-      assertThat(store.tier(Tier.HOT)).isSameAs(hot);
-      assertThat(store.tier(Tier.WARM)).isSameAs(warm);
-      assertThat(store.tier(Tier.COLD)).isSameAs(cold);
+      store.put("k", "v");
+      assertThat(hot.peek("k")).as("the given HOT tier holds the write").isNotNull();
+      assertThat(warm.peek("k")).as("the given WARM tier holds the write").isNotNull();
+      assertThat(store.tier(Tier.HOT).searchable()).isFalse();
+      assertThat(store.tier(Tier.COLD).searchable()).isTrue();
+      assertThat(store.tier(Tier.WARM).count()).isEqualTo(1);
       assertThat(store.policy()).isSameAs(policy);
       assertThat(store.clock()).isSameAs(clock);
     }
   }
 
   @Test
+  void build_warmWithoutADirectory_isRefusedNamingIt() {
+    assertThatThrownBy(() -> builder().warm(InProcessTiers.plain()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("warm must keep an archive directory and a reconcile journal");
+  }
+
+  @Test
+  void build_observers_areAttachedOnceAndDetachedOnClose() {
+    java.util.List<String> calls = new java.util.ArrayList<>();
+    io.tieredmemory.core.spi.TierObserver o =
+        new io.tieredmemory.core.spi.TierObserver() {
+          @Override
+          public void attached(TieredMemory store) {
+            calls.add("attached " + store.name());
+          }
+
+          @Override
+          public void detached(TieredMemory store) {
+            calls.add("detached " + store.name());
+          }
+        };
+    TieredMemory store = TieredMemory.builder("obs").observer(o).disableScheduledSweeps().build();
+    assertThat(calls).containsExactly("attached obs");
+    store.close();
+    store.close();
+    assertThat(calls).containsExactly("attached obs", "detached obs");
+  }
+
+  @Test
+  void build_anObserverThatRefusesToAttach_failsTheBuildAndDetachesTheOthers() {
+    java.util.List<String> calls = new java.util.ArrayList<>();
+    io.tieredmemory.core.spi.TierObserver first =
+        new io.tieredmemory.core.spi.TierObserver() {
+          @Override
+          public void detached(TieredMemory store) {
+            calls.add("first detached");
+          }
+        };
+    io.tieredmemory.core.spi.TierObserver refusing =
+        new io.tieredmemory.core.spi.TierObserver() {
+          @Override
+          public void attached(TieredMemory store) {
+            throw new IllegalStateException("bound to another store already");
+          }
+        };
+    assertThatThrownBy(() -> builder().observer(first).observer(refusing).build())
+        .hasMessage("bound to another store already");
+    assertThat(calls).containsExactly("first detached");
+  }
+
+  @Test
   void build_defaults() {
     try (TieredMemory store = builder().build()) {
       assertThat(store.policy()).isEqualTo(TieringPolicy.defaults());
-      assertThat(store.tier(Tier.HOT))
-          .isNotSameAs(store.tier(Tier.WARM))
-          .isNotSameAs(store.tier(Tier.COLD));
-      assertThat(store.tier(Tier.WARM)).isNotSameAs(store.tier(Tier.COLD));
-      assertThat(store.tier(Tier.HOT).isRemote()).isFalse();
+      for (Tier t : Tier.values()) {
+        assertThat(store.tier(t).tier()).isEqualTo(t);
+        assertThat(store.tier(t).kind()).isEqualTo("in-process");
+        assertThat(store.tier(t).remote()).isFalse();
+      }
+      assertThat(store.tier(Tier.WARM).searchable()).isTrue();
     }
   }
 

@@ -25,7 +25,7 @@ class TieredMemorySearchTest {
 
   @BeforeEach
   void fill() {
-    store = TieredMemory.builder("search-test").autoDiscover(false).build();
+    store = TieredMemory.builder("search-test").discoverObservers(false).build();
     MEMORIES.forEach(store::put);
   }
 
@@ -115,7 +115,7 @@ class TieredMemorySearchTest {
 
   @Test
   void search_emptyStore() {
-    try (TieredMemory empty = TieredMemory.builder("empty").autoDiscover(false).build()) {
+    try (TieredMemory empty = TieredMemory.builder("empty").discoverObservers(false).build()) {
       assertThat(empty.search("anything", 3)).isEmpty();
     }
   }

@@ -34,7 +34,7 @@ class TieredMemoryStoreTest {
 
   private final MutableClock clock = new MutableClock(T0);
   private final TieredMemory store =
-      TieredMemory.builder("store-test").autoDiscover(false).clock(clock).build();
+      TieredMemory.builder("store-test").discoverObservers(false).clock(clock).build();
 
   @AfterEach
   void closeStore() {
@@ -83,7 +83,7 @@ class TieredMemoryStoreTest {
   void put_oversizedContent() {
     try (TieredMemory small =
         TieredMemory.builder("small")
-            .autoDiscover(false)
+            .discoverObservers(false)
             .limits(MemoryLimits.defaults().withMaxContentLength(16))
             .build()) {
       assertThatThrownBy(() -> small.put("k", "x".repeat(17)))

@@ -211,12 +211,11 @@ class MultiInstanceIT {
       RealTiers real, TieringPolicy policy, RecordingObserver rec) {
     return TieredMemory.builder("shared")
         .policy(policy)
-        .autoDiscover(false)
+        .discoverObservers(false)
         .hot(real.hot())
         .warm(real.warm())
         .cold(real.cold())
         .coordinator(real.coordinator())
-        .listener(rec)
         .observer(rec)
         .build();
   }

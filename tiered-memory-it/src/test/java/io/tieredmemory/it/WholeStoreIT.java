@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
@@ -63,7 +64,7 @@ class WholeStoreIT {
       TieredMemory.Builder builder, ManualClock clock, MeterRegistry registry)
       throws InterruptedException {
     RecordingObserver rec = new RecordingObserver();
-    try (TieredMemory store = builder.clock(clock).observer(rec).listener(rec).build()) {
+    try (TieredMemory store = builder.clock(clock).observer(rec).build()) {
       ScriptedWorkload.Outcome out = ScriptedWorkload.run(store, clock);
       lastItems.clear();
       if (registry != null) {
@@ -114,7 +115,9 @@ class WholeStoreIT {
   void scriptedWorkload_onRealTiers_matchesInProcessTiersExactly() throws Exception {
     Map<String, Long> inProcess =
         run(
-            TieredMemory.builder("scripted").policy(ScriptedWorkload.policy()).autoDiscover(false),
+            TieredMemory.builder("scripted")
+                .policy(ScriptedWorkload.policy())
+                .discoverObservers(false),
             new ManualClock(),
             null);
 
@@ -128,14 +131,12 @@ class WholeStoreIT {
           run(
               TieredMemory.builder("scripted")
                   .policy(ScriptedWorkload.policy())
-                  .autoDiscover(false)
+                  .discoverObservers(false)
                   .hot(hot)
                   .warm(warm)
                   .cold(cold)
                   .coordinator(real.coordinator())
-                  .observerFactory(
-                      TieredMemoryMetrics.observers(
-                          registry,
+                  .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
                           MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(100))))
                   .observer(backend),
               new ManualClock(),

@@ -3,11 +3,9 @@ package io.tieredmemory.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
-import io.tieredmemory.core.TieredMemory;
-import io.tieredmemory.core.Validation;
 import io.tieredmemory.core.event.TierEvent;
-import io.tieredmemory.core.event.TierEventListener;
-import io.tieredmemory.core.spi.TierEventListenerFactory;
+import io.tieredmemory.core.internal.Validation;
+import io.tieredmemory.core.spi.TierObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,16 +31,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * revealKeys} is set; content is never included; backend error messages are left out unless {@code
  * errorMessages} is set, because a driver's message may quote a key or a stored value (content).
  *
+ * <p>A feed is an observer: attach it to each store whose decisions it should carry (one feed can
+ * serve several stores), and give it to {@link TieredMemoryEndpoint.Builder#feed} to serve it.
+ *
  * <pre>{@code
  * DecisionFeed feed = DecisionFeed.builder().history(500).build();
- * TieredMemory store = TieredMemory.builder("agent").listenerFactory(feed).build();
+ * TieredMemory store = TieredMemory.builder("agent").observer(feed).build();
  * try (DecisionFeed.Subscription s = feed.subscribe()) {
  *   DecisionFeed.Entry e = s.poll(Duration.ofSeconds(1));   // {"seq":1,"kind":"promoted",...}
  * }
  * }</pre>
  */
-public final class DecisionFeed implements TierEventListenerFactory {
-  private static final DecisionFeed GLOBAL = builder().build();
+public final class DecisionFeed implements TierObserver {
 
   private final int history;
   private final int subscriberBuffer;
@@ -71,14 +71,6 @@ public final class DecisionFeed implements TierEventListenerFactory {
             .register(registry);
   }
 
-  /**
-   * The feed shared by every store built with auto-discovery on; {@link TieredMemoryEndpoint}
-   * serves it by default.
-   */
-  public static DecisionFeed global() {
-    return GLOBAL;
-  }
-
   /** A builder with the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -93,15 +85,15 @@ public final class DecisionFeed implements TierEventListenerFactory {
    */
   public record Entry(long sequence, String kind, String json) {}
 
+  /** Yes: a feed is made of events. */
   @Override
-  public TierEventListener create(TieredMemory store) {
-    return this::accept;
+  public boolean wantsEvents() {
+    return true;
   }
 
-  /**
-   * Records one event (also usable as a listener directly: {@code builder.listener(feed::accept)}).
-   */
-  public void accept(TierEvent event) {
+  /** Records one event (the store calls it; a test or a bridge may too). */
+  @Override
+  public void onEvent(TierEvent event) {
     if (event instanceof TierEvent.Put && !includePuts) {
       return;
     }
@@ -282,20 +274,6 @@ public final class DecisionFeed implements TierEventListenerFactory {
     /** Builds the feed. */
     public DecisionFeed build() {
       return new DecisionFeed(this);
-    }
-  }
-
-  /** The {@link java.util.ServiceLoader} entry attaching {@link #global()} to every store. */
-  public static final class GlobalFeedBinding implements TierEventListenerFactory {
-    /** Called by {@link java.util.ServiceLoader}. */
-    public GlobalFeedBinding() {}
-
-    @Override
-    public TierEventListener create(TieredMemory store) {
-      if ("false".equalsIgnoreCase(System.getProperty("tiered.memory.metrics.autobind"))) {
-        return null;
-      }
-      return GLOBAL.create(store);
     }
   }
 }

@@ -14,7 +14,7 @@ final class EventJson {
     Json.field(b, "kind", e.kind()).append(',');
     Json.field(b, "store", e.store()).append(',');
     Json.field(b, "at", e.at().toString());
-    if (e instanceof TierEvent.Movement m) {
+    if (e instanceof TierEvent.Moved m) {
       b.append(',');
       Json.field(b, "key", keyLabel.apply(m.key())).append(',');
       Json.field(b, "version", m.version()).append(',');

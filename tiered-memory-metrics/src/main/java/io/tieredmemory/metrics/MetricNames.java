@@ -5,7 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * The names of every meter, renamable as a whole by prefix. Micrometer names use dots; the
- * Prometheus registry turns them into underscores and adds {@code _total} / {@code _seconds}.
+ * Prometheus registry turns them into underscores and adds {@code _total} / {@code _seconds}. Each
+ * method's documentation gives the series it exports under the default prefix, so a name seen in
+ * Prometheus or Grafana leads here by grep.
  *
  * <pre>{@code
  * MetricNames names = MetricNames.withPrefix("agent.memory");  // agent_memory_requests_total ...
@@ -35,57 +37,57 @@ public record MetricNames(String prefix) {
     return new MetricNames(prefix);
   }
 
-  /** Counter: requests by operation, serving tier and result. */
+  /** Counter {@code tiered_memory_requests_total}: requests by operation, serving tier, result. */
   public String requests() {
     return prefix + ".requests";
   }
 
-  /** Timer: request latency by operation. */
+  /** Timer {@code tiered_memory_request_duration_seconds}: request latency by operation. */
   public String requestDuration() {
     return prefix + ".request.duration";
   }
 
-  /** Timer: latency of calls to remote tier backends. */
+  /** Timer {@code tiered_memory_backend_duration_seconds}: calls to remote tier backends. */
   public String backendDuration() {
     return prefix + ".backend.duration";
   }
 
-  /** Counter: movements between tiers by from, to and reason. */
+  /** Counter {@code tiered_memory_movements_total}: movements by from, to and reason. */
   public String movements() {
     return prefix + ".movements";
   }
 
-  /** Timer: movement latency by from and to. */
+  /** Timer {@code tiered_memory_movement_duration_seconds}: movement latency by from, to. */
   public String movementDuration() {
     return prefix + ".movement.duration";
   }
 
-  /** Counter: stale copies dropped, by tier and reason. */
+  /** Counter {@code tiered_memory_evictions_total}: stale copies dropped, by tier and reason. */
   public String evictions() {
     return prefix + ".evictions";
   }
 
-  /** Gauge: memories held per tier. */
+  /** Gauge {@code tiered_memory_items}: memories held per tier. */
   public String items() {
     return prefix + ".items";
   }
 
-  /** Gauge: bytes held per tier. */
+  /** Gauge {@code tiered_memory_bytes}: bytes held per tier. */
   public String bytes() {
     return prefix + ".bytes";
   }
 
-  /** Timer: sweep duration by outcome. */
+  /** Timer {@code tiered_memory_sweep_duration_seconds}: sweep duration by outcome. */
   public String sweepDuration() {
     return prefix + ".sweep.duration";
   }
 
-  /** Distribution summary: the best result's similarity per search. */
+  /** Summary {@code tiered_memory_search_top_similarity_percent}: best similarity per search. */
   public String searchTopSimilarity() {
     return prefix + ".search.top.similarity";
   }
 
-  /** Counter: decisions dropped by the event feed because a client was too slow. */
+  /** Counter {@code tiered_memory_events_dropped_total}: decisions a feed dropped (slow client). */
   public String eventsDropped() {
     return prefix + ".events.dropped";
   }

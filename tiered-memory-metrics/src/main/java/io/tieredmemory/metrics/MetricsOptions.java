@@ -1,6 +1,6 @@
 package io.tieredmemory.metrics;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,99 +1,285 @@
 package io.tieredmemory.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.tieredmemory.core.BackendOperation;
+import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.RequestResult;
+import io.tieredmemory.core.StoreStats;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.TierStats;
 import io.tieredmemory.core.TieredMemory;
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
+import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
-import io.tieredmemory.core.spi.TierObserverFactory;
-import java.util.ArrayList;
+import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Binds stores to Micrometer.
- *
- * <p>Zero-config: with this module on the classpath, every store built with auto-discovery on (the
- * default) is bound to {@link Metrics#globalRegistry} through {@link java.util.ServiceLoader}. Add
- * a Prometheus registry to the global registry (or let {@link TieredMemoryEndpoint} do it) and the
- * {@code tiered_memory_*} series appear; no instrumentation code.
- *
- * <p>Explicit: bind to a registry of your own; a store bound explicitly is not bound again to the
- * global registry.
+ * Records one store into a Micrometer registry: the binding of a {@link TieredMemory} to
+ * Micrometer, as {@code CaffeineStatsCounter} is Caffeine's. Every series carries the tag {@code
+ * store} (the store's name) plus the extra tags given here; label values come from enums, never
+ * from keys or content. The names are in {@link MetricNames}; {@code docs/metrics.md} lists every
+ * series.
  *
  * <pre>{@code
- * PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
  * TieredMemory store = TieredMemory.builder("agent")
- *     .observerFactory(TieredMemoryMetrics.observers(prometheus))
+ *     .observer(TieredMemoryMetrics.of(registry, Tags.of("service", "support-bot")))
  *     .build();
  * }</pre>
  *
- * <p>Set the system property {@code tiered.memory.metrics.autobind=false} to turn the zero-config
- * binding off.
+ * <p>An instance binds the one store it is attached to: its meters are registered when the store is
+ * built and removed when it closes, and the per-tier item and byte gauges are refreshed on a daemon
+ * thread of this binding ({@code tiered-memory-metrics-<store>}, every {@link
+ * MetricsOptions#statsRefresh()}), so a scrape never calls a tier. The thread stops when the store
+ * closes.
+ *
+ * <p><b>Zero-config.</b> With this module on the class path, every store built with observer
+ * discovery on (the default) is bound to Micrometer's global registry ({@link
+ * Metrics#globalRegistry}) through {@link Provider}: the one deliberate JVM-wide default, the
+ * registry Spring Boot and most frameworks feed. A store given a {@code TieredMemoryMetrics}
+ * explicitly is not bound again. The system property {@code tiered.memory.metrics.autobind=false}
+ * turns the zero-config binding off.
  */
-public final class TieredMemoryMetrics {
-  private static final List<MicrometerTierObserver> BOUND = new CopyOnWriteArrayList<>();
+public final class TieredMemoryMetrics implements TierObserver {
+  private static final System.Logger LOG = System.getLogger(TieredMemoryMetrics.class.getName());
 
-  private TieredMemoryMetrics() {}
+  /** The system property that turns the zero-config binding off when {@code false}. */
+  public static final String AUTOBIND_PROPERTY = "tiered.memory.metrics.autobind";
 
-  /** Binds each store built with it to {@code registry}, with the default options. */
-  public static TierObserverFactory observers(MeterRegistry registry) {
-    return observers(registry, MetricsOptions.defaults());
+  private final MeterRegistry registry;
+  private final Tags tags;
+  private final MetricsOptions options;
+  private final Object lock = new Object();
+  private TieredMemory store; // guarded by lock
+  private volatile StoreMeters meters;
+  private ScheduledExecutorService refresher; // guarded by lock
+
+  private TieredMemoryMetrics(MeterRegistry registry, Tags tags, MetricsOptions options) {
+    this.registry = registry;
+    this.tags = tags;
+    this.options = options;
   }
 
-  /** Binds each store built with it to {@code registry}. */
-  public static TierObserverFactory observers(MeterRegistry registry, MetricsOptions options) {
-    Validation.requireNonNull("registry", registry);
-    Validation.requireNonNull("options", options);
-    return store -> bind(store, registry, options);
+  /** A binding to {@code registry}, with no extra tags and the default options. */
+  public static TieredMemoryMetrics of(MeterRegistry registry) {
+    return of(registry, Tags.empty(), MetricsOptions.defaults());
   }
 
-  private static TierObserver bind(TieredMemory store, MeterRegistry registry, MetricsOptions o) {
-    MicrometerTierObserver observer = new MicrometerTierObserver(store, registry, o);
-    BOUND.add(observer);
-    return observer;
-  }
-
-  /** The stores currently bound (built with metrics and not yet closed), in binding order. */
-  public static List<TieredMemory> boundStores() {
-    List<TieredMemory> stores = new ArrayList<>();
-    for (MicrometerTierObserver o : BOUND) {
-      if (!stores.contains(o.store())) {
-        stores.add(o.store());
-      }
-    }
-    return stores;
-  }
-
-  static Optional<MicrometerTierObserver> observerOf(TieredMemory store) {
-    for (MicrometerTierObserver o : BOUND) {
-      if (o.store() == store) {
-        return Optional.of(o);
-      }
-    }
-    return Optional.empty();
-  }
-
-  static void unbound(MicrometerTierObserver observer) {
-    BOUND.remove(observer);
+  /** A binding to {@code registry} adding {@code tags} to every series. */
+  public static TieredMemoryMetrics of(MeterRegistry registry, Iterable<Tag> tags) {
+    return of(registry, tags, MetricsOptions.defaults());
   }
 
   /**
-   * The {@link java.util.ServiceLoader} entry that binds every store to Micrometer's global
-   * registry. Not meant to be called directly.
+   * A binding to {@code registry} adding {@code tags} to every series, with {@code options}.
+   *
+   * @throws IllegalArgumentException if an argument is null, or a tag is named {@code store} (the
+   *     binding sets it)
    */
-  public static final class GlobalRegistryBinding implements TierObserverFactory {
+  public static TieredMemoryMetrics of(
+      MeterRegistry registry, Iterable<Tag> tags, MetricsOptions options) {
+    Validation.requireNonNull("registry", registry);
+    Validation.requireNonNull("tags", tags);
+    Validation.requireNonNull("options", options);
+    Tags all = Tags.of(tags);
+    for (Tag t : all) {
+      if (t.getKey().equals("store")) {
+        throw new IllegalArgumentException(
+            "tags must not include 'store' (set from the store's name), was " + all);
+      }
+    }
+    return new TieredMemoryMetrics(registry, all, options);
+  }
+
+  /**
+   * Registers the store's meters and starts refreshing its gauges.
+   *
+   * @throws IllegalStateException if this binding is already attached to a store, or a store of the
+   *     same name is bound to the registry with the same tags (their series would merge)
+   */
+  @Override
+  public void attached(TieredMemory store) {
+    synchronized (lock) {
+      if (this.store != null) {
+        throw new IllegalStateException(
+            "a TieredMemoryMetrics binds one store; this one is bound to '"
+                + this.store.name()
+                + "', cannot bind '"
+                + store.name()
+                + "' too: create one per store");
+      }
+      if (boundAlready(registry, options.names(), tags, store.name())) {
+        throw new IllegalStateException(
+            "a store named '"
+                + store.name()
+                + "' is already bound to this registry with tags "
+                + tags
+                + ": their series would merge; give the stores distinct names or distinct tags");
+      }
+      this.store = store;
+      StoreMeters m = new StoreMeters(store, registry, tags, options);
+      this.meters = m;
+      refresh();
+      String thread = "tiered-memory-metrics-" + store.name();
+      refresher =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, thread);
+                t.setDaemon(true);
+                return t;
+              });
+      long every = options.statsRefresh().toMillis();
+      refresher.scheduleWithFixedDelay(this::refresh, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static boolean boundAlready(
+      MeterRegistry registry, MetricNames names, Tags tags, String storeName) {
+    return registry.find(names.requests()).tags(tags).tag("store", storeName).counter() != null;
+  }
+
+  /** Stops the refresh and removes every meter of the store from the registry. */
+  @Override
+  public void detached(TieredMemory store) {
+    synchronized (lock) {
+      if (this.store != store) {
+        return;
+      }
+      refresher.shutdownNow();
+      meters.remove();
+    }
+  }
+
+  /**
+   * Refreshes the item and byte gauges from {@link TieredMemory#stats()} now (the binding's thread
+   * does it every {@link MetricsOptions#statsRefresh()}). A tier whose count fails keeps its last
+   * value.
+   */
+  public void refresh() {
+    StoreMeters m = meters;
+    TieredMemory s;
+    synchronized (lock) {
+      s = store;
+    }
+    if (m == null || s == null) {
+      return;
+    }
+    try {
+      StoreStats stats = s.stats();
+      for (Tier t : Tier.values()) {
+        TierStats ts = stats.tier(t);
+        m.tierHolds(t, ts.items(), ts.bytes());
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.DEBUG, "stats refresh of store '" + s.name() + "' failed", e);
+    }
+  }
+
+  @Override
+  public void requestCompleted(
+      Operation operation, Tier tier, RequestResult result, long durationNanos) {
+    StoreMeters m = meters;
+    Counter c = m.request(operation, tier, result);
+    if (c != null) {
+      c.increment();
+    }
+    StoreMeters.record(m.requestDuration(operation), durationNanos);
+  }
+
+  @Override
+  public void backendCallCompleted(
+      Tier tier, BackendOperation operation, boolean success, long durationNanos) {
+    StoreMeters.record(meters.backend(tier, operation, success), durationNanos);
+  }
+
+  @Override
+  public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
+    StoreMeters m = meters;
+    Counter c = m.movement(from, to, reason);
+    if (c != null) {
+      c.increment();
+    }
+    StoreMeters.record(m.movementDuration(from, to), durationNanos);
+  }
+
+  @Override
+  public void evicted(Tier tier, MoveReason reason) {
+    meters.evictions(tier).increment();
+  }
+
+  @Override
+  public void sweepCompleted(boolean success, long durationNanos) {
+    StoreMeters.record(meters.sweep(success), durationNanos);
+  }
+
+  @Override
+  public void searchCompleted(int hits, double topSimilarity) {
+    if (hits > 0) {
+      meters.searchTopSimilarity().record(topSimilarity);
+    }
+  }
+
+  /** The registry this binding records into. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The tags added to every series, besides {@code store}. */
+  public List<Tag> tags() {
+    return tags.stream().toList();
+  }
+
+  /** The options this binding records with. */
+  public MetricsOptions options() {
+    return options;
+  }
+
+  @Override
+  public String toString() {
+    TieredMemory s;
+    synchronized (lock) {
+      s = store;
+    }
+    return "TieredMemoryMetrics[store="
+        + (s == null ? "(not bound)" : s.name())
+        + ", tags="
+        + tags
+        + ", registry="
+        + registry.getClass().getSimpleName()
+        + "]";
+  }
+
+  /**
+   * The {@link java.util.ServiceLoader} entry behind zero-config: binds each store built with
+   * discovery on to {@link Metrics#globalRegistry} with the default options, unless the system
+   * property {@value #AUTOBIND_PROPERTY} is {@code false}. Not meant to be called directly.
+   */
+  public static final class Provider implements TierObserver.Provider {
     /** Called by {@link java.util.ServiceLoader}. */
-    public GlobalRegistryBinding() {}
+    public Provider() {}
 
     @Override
-    public TierObserver create(TieredMemory store) {
-      if ("false".equalsIgnoreCase(System.getProperty("tiered.memory.metrics.autobind"))
-          || observerOf(store).isPresent()) {
-        return TierObserver.NOOP;
+    public TierObserver observerFor(String storeName) {
+      if ("false".equalsIgnoreCase(System.getProperty(AUTOBIND_PROPERTY))) {
+        return null;
       }
-      return bind(store, Metrics.globalRegistry, MetricsOptions.defaults());
+      if (boundAlready(Metrics.globalRegistry, MetricNames.defaults(), Tags.empty(), storeName)) {
+        LOG.log(
+            Level.WARNING,
+            "store '"
+                + storeName
+                + "' is not bound to Micrometer's global registry: an open store of that name"
+                + " already is (store names must be unique for their series not to merge)");
+        return null;
+      }
+      return of(Metrics.globalRegistry);
     }
   }
 }

@@ -21,7 +21,7 @@ class CardinalityTest {
     try (TieredMemory store =
         TieredMemory.builder("cardinality")
             .clock(clock)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .policy(
                 TieringPolicy.custom()
                     .promoteAfter(1, Duration.ofMinutes(1))
@@ -30,7 +30,7 @@ class CardinalityTest {
                     .hotCapacity(5)
                     .maxMovesPerSweep(1_000_000)
                     .build())
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .observer(TieredMemoryMetrics.of(registry))
             .build()) {
       for (int i = 0; i < keys; i++) {
         store.put("user:" + i + ":fact", "fact " + i);

@@ -26,10 +26,10 @@ class DecisionFeedTest {
 
   private static TieredMemory store(PrometheusMeterRegistry registry, DecisionFeed feed) {
     return TieredMemory.builder("feed")
-        .autoDiscover(false)
+        .discoverObservers(false)
         .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-        .observerFactory(TieredMemoryMetrics.observers(registry))
-        .listenerFactory(feed)
+        .observer(TieredMemoryMetrics.of(registry))
+        .observer(feed)
         .build();
   }
 
@@ -140,11 +140,11 @@ class DecisionFeedTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (TieredMemory store =
         TieredMemory.builder("keys")
-            .autoDiscover(false)
+            .discoverObservers(false)
             .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-            .listenerFactory(hashed)
-            .listenerFactory(revealed)
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .observer(hashed)
+            .observer(revealed)
+            .observer(TieredMemoryMetrics.of(registry))
             .build()) {
       promote(store, 1, "user:42:");
     }

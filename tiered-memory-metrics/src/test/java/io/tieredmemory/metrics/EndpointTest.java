@@ -30,9 +30,9 @@ class EndpointTest {
     feed = DecisionFeed.builder().registry(registry).build();
     store =
         TieredMemory.builder("endpoint")
-            .autoDiscover(false)
-            .observerFactory(TieredMemoryMetrics.observers(registry))
-            .listenerFactory(feed)
+            .discoverObservers(false)
+            .observer(TieredMemoryMetrics.of(registry))
+            .observer(feed)
             .build();
     store.put("secret-key", "secret content");
     store.get("secret-key");

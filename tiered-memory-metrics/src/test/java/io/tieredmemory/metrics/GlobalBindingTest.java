@@ -41,7 +41,7 @@ class GlobalBindingTest {
     Metrics.addRegistry(prometheus);
     try (TieredMemory store =
         TieredMemory.builder("explicit")
-            .observerFactory(TieredMemoryMetrics.observers(prometheus))
+            .observer(TieredMemoryMetrics.of(prometheus))
             .build()) {
       store.put("k", "v");
       store.get("k");

@@ -46,9 +46,9 @@ class MetricsDocTest {
     DecisionFeed.builder().registry(registry).build();
     try (TieredMemory store =
         TieredMemory.builder("doc")
-            .autoDiscover(false)
+            .discoverObservers(false)
             .hot(new FaultyTierStore(InProcessTiers.hot()))
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .observer(TieredMemoryMetrics.of(registry))
             .build()) {
       Map<String, Doc> found = new TreeMap<>();
       for (Meter m : registry.getMeters()) {

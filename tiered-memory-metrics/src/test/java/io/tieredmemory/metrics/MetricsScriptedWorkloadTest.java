@@ -31,8 +31,8 @@ class MetricsScriptedWorkloadTest {
         TieredMemory.builder("scripted")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
-            .autoDiscover(false)
-            .observerFactory(TieredMemoryMetrics.observers(registry))
+            .discoverObservers(false)
+            .observer(TieredMemoryMetrics.of(registry))
             .build()) {
       ScriptedWorkload.Outcome out = ScriptedWorkload.run(store, clock);
       assertThat(out.problems()).isEmpty();

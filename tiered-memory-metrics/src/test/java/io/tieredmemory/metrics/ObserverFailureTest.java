@@ -104,14 +104,14 @@ class ObserverFailureTest {
     try (TieredMemory store =
         TieredMemory.builder("broken")
             .clock(clock)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .policy(
                 TieringPolicy.custom()
                     .promoteAfter(1, Duration.ofMinutes(1))
                     .demoteWhenIdle(Duration.ofMinutes(1))
                     .archiveWhenIdle(Duration.ofMinutes(2))
                     .build())
-            .observerFactory(TieredMemoryMetrics.observers(new BrokenRegistry()))
+            .observer(TieredMemoryMetrics.of(new BrokenRegistry()))
             .build()) {
       store.put("a", "x");
       assertThat(store.get("a")).isPresent();

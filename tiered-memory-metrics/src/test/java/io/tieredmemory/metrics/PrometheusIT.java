@@ -47,11 +47,11 @@ class PrometheusIT {
         TieredMemory.builder("prom-it")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
-            .autoDiscover(false)
+            .discoverObservers(false)
             // A tier that reports itself remote, so backend latency series exist too.
             .cold(new FaultyTierStore(InProcessTiers.cold(Embedder.hashing())))
-            .observerFactory(TieredMemoryMetrics.observers(registry))
-            .listenerFactory(DecisionFeed.builder().registry(registry).build())
+            .observer(TieredMemoryMetrics.of(registry))
+            .observer(DecisionFeed.builder().registry(registry).build())
             .build();
     ScriptedWorkload.run(store, clock);
     TieredMemoryMetrics.observerOf(store).orElseThrow().refreshStats();

@@ -1,7 +1,7 @@
 package io.tieredmemory.postgres;
 
 import io.tieredmemory.core.TieredMemoryException;
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.tieredmemory.postgres;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import java.time.Duration;
 import javax.sql.DataSource;

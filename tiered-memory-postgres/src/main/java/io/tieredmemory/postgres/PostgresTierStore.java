@@ -1,8 +1,7 @@
 package io.tieredmemory.postgres;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -22,8 +21,9 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>{@link Builder#build()} creates or migrates the table (see {@code docs/backends/postgres.md}).
- * Built with an embedder, the store also implements {@link SearchableTierStore} (the {@code
- * TieredMemory} then searches WARM too); {@link Builder#buildSearchable()} returns it typed so.
+ * The store always offers the views a WARM tier needs, {@link #directory()} and {@link #journal()};
+ * built with an embedder it also offers {@link #vectorSearch()}, and the {@code TieredMemory} then
+ * searches WARM too.
  *
  * <p>A {@code read} is one round trip (a primary-key {@code SELECT}); the access it records is
  * buffered in process and written for many keys at once, every {@link
@@ -77,8 +77,9 @@ public interface PostgresTierStore extends TierStore {
     }
 
     /**
-     * Makes the store searchable: full-text candidates re-ranked by this embedder's cosine
-     * similarity (default: none, not searchable). Use the {@code TieredMemory}'s embedder.
+     * Makes the store searchable ({@link #vectorSearch()} present): full-text candidates re-ranked
+     * by this embedder's cosine similarity (default: none, not searchable). Use the {@code
+     * TieredMemory}'s embedder.
      */
     public Builder embedder(Embedder embedder) {
       this.embedder = Validation.requireNonNull("embedder", embedder);
@@ -102,7 +103,7 @@ public interface PostgresTierStore extends TierStore {
     }
 
     /**
-     * Creates or checks the table and returns the store; it implements {@link SearchableTierStore}
+     * Creates or checks the table and returns the store; its {@link #vectorSearch()} is present
      * exactly when an embedder was set.
      *
      * @throws io.tieredmemory.core.TieredMemoryException if the database cannot be reached
@@ -116,24 +117,7 @@ public interface PostgresTierStore extends TierStore {
       } else {
         Schema.verify(dataSource, table);
       }
-      return embedder == null
-          ? new JdbcTierStore(dataSource, table, accessFlushInterval)
-          : new SearchableJdbcTierStore(dataSource, table, accessFlushInterval, embedder);
-    }
-
-    /**
-     * Like {@link #build()}, typed as searchable.
-     *
-     * @throws IllegalStateException if no embedder was set
-     */
-    public SearchableTierStore buildSearchable() {
-      if (embedder == null) {
-        throw new IllegalStateException(
-            "embedder must be set to build a searchable store, was not set (table '"
-                + table.name()
-                + "')");
-      }
-      return (SearchableTierStore) build();
+      return new DefaultPostgresTierStore(dataSource, table, accessFlushInterval, embedder);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tieredmemory.redis;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
@@ -28,9 +29,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
   private final Duration accessFlushInterval;
   private final Duration ttl;
   private final String ttlArg;
-  private final AccessBuffer accesses = new AccessBuffer();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AccessFlusher flusher;
+  private final AccessBuffer accesses;
 
   DefaultRedisTierStore(UnifiedJedis jedis, String prefix, Duration interval, Duration ttl) {
     this.jedis = Objects.requireNonNull(jedis, "jedis");
@@ -39,7 +39,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
     this.accessFlushInterval = interval;
     this.ttl = ttl;
     this.ttlArg = ttl == null ? "0" : Long.toString(ttl.toMillis());
-    this.flusher = new AccessFlusher(jedis, keys, ttlArg, accesses, interval, toString());
+    this.accesses =
+        AccessBuffer.start(toString(), interval, BATCH, new AccessWriter(jedis, keys, ttlArg));
   }
 
   @Override
@@ -59,7 +60,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
     checkMillis("nowMillis", nowMillis);
     Memory m = Codec.memory(key, jedis.hmget(keys.memory(key), Codec.READ_FIELDS));
     if (m != null) {
-      accesses.record(key, nowMillis);
+      accesses.recordRead(key, nowMillis);
     }
     return m;
   }
@@ -71,7 +72,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
     for (Map.Entry<String, List<String>> e : fetch(keyList, Codec.READ_FIELDS).entrySet()) {
       Memory m = Codec.memory(e.getKey(), e.getValue());
       found.put(e.getKey(), m);
-      accesses.record(e.getKey(), nowMillis);
+      accesses.recordRead(e.getKey(), nowMillis);
     }
     return found;
   }
@@ -220,7 +221,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
     // key and only raises, so the score stays at most the hash's last access.
     try (AbstractPipeline p = jedis.pipelined()) {
       present = Scripts.ACCESS.queue(p, hash, args);
-      scored = p.zadd(keys.index(), lastAccessMillis, key, AccessFlusher.RAISE_EXISTING);
+      scored = p.zadd(keys.index(), lastAccessMillis, key, AccessWriter.RAISE_EXISTING);
       p.sync();
     }
     scored.get();
@@ -312,17 +313,17 @@ final class DefaultRedisTierStore implements RedisTierStore {
 
   @Override
   public void flush() {
-    flusher.flush();
+    accesses.flush();
   }
 
   /**
-   * Stops the flusher, waiting for a flush in progress, then flushes what is left. The {@code
-   * UnifiedJedis} stays open: it belongs to the caller.
+   * Stops the access buffer's thread, waiting for a flush in progress, then writes what is left (a
+   * failure is logged). The {@code UnifiedJedis} stays open: it belongs to the caller.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      flusher.close();
+      accesses.close();
     }
   }
 

@@ -1,6 +1,6 @@
 package io.tieredmemory.redis;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import redis.clients.jedis.UnifiedJedis;

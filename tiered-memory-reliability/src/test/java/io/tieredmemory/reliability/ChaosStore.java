@@ -120,7 +120,7 @@ final class ChaosStore implements AutoCloseable {
                     .build())
             .policy(policy())
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .build();
   }
 

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
@@ -138,13 +139,10 @@ final class Fixture implements AutoCloseable {
             .warm(warm)
             .cold(cold)
             .embedder(embedder)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .observer(rec)
-            .listener(rec)
-            .observerFactory(
-                TieredMemoryMetrics.observers(
-                    registry, MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(200))))
-            .listenerFactory(feed);
+            .observer(TieredMemoryMetrics.of(registry, Tags.empty(), MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(200))))
+            .observer(feed);
     store = customize.apply(b).build();
     return store;
   }

@@ -3,9 +3,8 @@ package io.tieredmemory.testkit;
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.ReconcileJournal;
-import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.core.spi.VectorSearch;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ import java.util.function.Supplier;
  * <p>Switches also name the methods of the capabilities the delegate has ({@code locate}, {@code
  * markArchived}, {@code note}, {@code forget}...), which it forwards through the same checks.
  */
-public final class FaultyTierStore extends ForwardingTierStore implements SearchableTierStore {
+public final class FaultyTierStore extends ForwardingTierStore {
   /** The SPI methods a switch can name. */
   private static final Set<String> METHODS = spiMethods();
 
@@ -58,8 +57,8 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * Set to make every call of the SPI method {@code method} (e.g. {@code "removeAllIfVersion"})
    * fail before it reaches the tier; clear to let them through.
    *
-   * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore} or of a capability
+   * @throws IllegalArgumentException if {@code method} is not a method of {@link TierStore} or of a
+   *     capability
    */
   public AtomicBoolean failing(String method) {
     return failingMethods.computeIfAbsent(known(method), m -> new AtomicBoolean());
@@ -69,8 +68,8 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * Set to make every call of {@code method} reach the tier and then throw, as when a server
    * applied a change and its answer was lost (a timeout, a dropped connection).
    *
-   * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore} or of a capability
+   * @throws IllegalArgumentException if {@code method} is not a method of {@link TierStore} or of a
+   *     capability
    */
   public AtomicBoolean answerLost(String method) {
     return lostAnswers.computeIfAbsent(known(method), m -> new AtomicBoolean());
@@ -79,8 +78,8 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
   /**
    * How many times {@code method} was called, failed calls included.
    *
-   * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore} or of a capability
+   * @throws IllegalArgumentException if {@code method} is not a method of {@link TierStore} or of a
+   *     capability
    */
   public long calls(String method) {
     AtomicLong n = calls.get(known(method));
@@ -91,8 +90,8 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
    * Runs {@code action} before each call of {@code method} reaches the tier (after the failure
    * switches), e.g. a write by "another process" between a store's steps; {@code null} removes it.
    *
-   * @throws IllegalArgumentException if {@code method} is not a method of {@link
-   *     SearchableTierStore} or of a capability
+   * @throws IllegalArgumentException if {@code method} is not a method of {@link TierStore} or of a
+   *     capability
    */
   public void before(String method, Runnable action) {
     if (action == null) {
@@ -113,7 +112,8 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
   private static Set<String> spiMethods() {
     Set<String> names = new TreeSet<>();
     for (Class<?> c :
-        List.of(SearchableTierStore.class, ArchiveDirectory.class, ReconcileJournal.class)) {
+        List.of(
+            TierStore.class, VectorSearch.class, ArchiveDirectory.class, ReconcileJournal.class)) {
       for (Method m : c.getMethods()) {
         names.add(m.getName());
       }
@@ -156,18 +156,5 @@ public final class FaultyTierStore extends ForwardingTierStore implements Search
   @Override
   public boolean isRemote() {
     return true;
-  }
-
-  /**
-   * Always searchable, so it can stand for any tier; a delegate that cannot search finds nothing.
-   */
-  @Override
-  public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    return forward(
-        "search",
-        () ->
-            delegate() instanceof SearchableTierStore s
-                ? s.search(queryVector, queryText, k)
-                : List.of());
   }
 }

@@ -5,7 +5,6 @@ import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.event.TierEvent;
-import io.tieredmemory.core.event.TierEventListener;
 import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
 import java.util.ArrayList;
@@ -20,12 +19,12 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>{@code
  * RecordingObserver rec = new RecordingObserver();
- * TieredMemory store = TieredMemory.builder("t").observer(rec).listener(rec).build();
+ * TieredMemory store = TieredMemory.builder("t").observer(rec).build();
  * store.get("k");
  * rec.requests(Operation.GET, null, RequestResult.MISS); // 1
  * }</pre>
  */
-public final class RecordingObserver implements TierObserver, TierEventListener {
+public final class RecordingObserver implements TierObserver {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final List<String> log = new ArrayList<>();
   private final List<TierEvent> events = new ArrayList<>();
@@ -124,6 +123,11 @@ public final class RecordingObserver implements TierObserver, TierEventListener 
   @Override
   public void searchCompleted(int hits, double topSimilarity) {
     record("search " + hits);
+  }
+
+  @Override
+  public boolean wantsEvents() {
+    return true;
   }
 
   @Override

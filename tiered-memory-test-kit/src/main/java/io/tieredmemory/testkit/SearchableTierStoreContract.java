@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.core.spi.VectorSearch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +22,10 @@ public abstract class SearchableTierStoreContract extends TierStoreContract {
   }
 
   @Override
-  protected abstract SearchableTierStore createStore();
+  protected abstract TierStore createStore();
 
-  private SearchableTierStore searchable() {
-    return (SearchableTierStore) store;
+  private VectorSearch searchable() {
+    return store.vectorSearch().orElseThrow();
   }
 
   @Test

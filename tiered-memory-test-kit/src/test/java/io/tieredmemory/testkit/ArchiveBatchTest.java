@@ -33,6 +33,7 @@ class ArchiveBatchTest {
   private final RecordingObserver rec = new RecordingObserver();
   private final FaultyTierStore warm = new FaultyTierStore(InProcessTiers.warm(Embedder.hashing()));
   private final FaultyTierStore cold = new FaultyTierStore(InProcessTiers.cold(Embedder.hashing()));
+  private final LocalTiers tiers = new LocalTiers(InProcessTiers.hot(), warm, cold);
   private TieredMemory store;
 
   @AfterEach
@@ -47,6 +48,7 @@ class ArchiveBatchTest {
     store =
         TieredMemory.builder("batch")
             .clock(clock)
+            .hot(tiers.hot)
             .warm(warm)
             .cold(cold)
             .policy(
@@ -56,9 +58,8 @@ class ArchiveBatchTest {
                     .sweepBatchSize(BATCH)
                     .build())
             .disableScheduledSweeps()
-            .autoDiscover(false)
+            .discoverObservers(false)
             .observer(rec)
-            .listener(rec)
             .build();
     return store;
   }
@@ -69,7 +70,7 @@ class ArchiveBatchTest {
     for (int i = 0; i < MEMORIES; i++) {
       String key = String.format("m%02d", i);
       store.put(key, "content of " + key);
-      store.tier(Tier.HOT).remove(key);
+      tiers.hot.remove(key);
       keys.add(key);
     }
     clock.advance(Duration.ofHours(2));
@@ -77,7 +78,7 @@ class ArchiveBatchTest {
   }
 
   private boolean inTier(Tier tier, String key) {
-    return store.tier(tier).peek(key) != null;
+    return tiers.of(tier).peek(key) != null;
   }
 
   /**
@@ -151,8 +152,8 @@ class ArchiveBatchTest {
     assertThat(warm.journal().orElseThrow().notes(Tier.COLD, 100)).isEmpty();
     assertThat(rec.events("archived")).isEqualTo(MEMORIES);
     assertThat(rec.events())
-        .filteredOn(e -> e instanceof TierEvent.Archived)
-        .extracting(e -> ((TierEvent.Archived) e).detail())
+        .filteredOn(e -> e.kind().equals("archived"))
+        .extracting(e -> ((TierEvent.Moved) e).detail())
         .containsOnly("idle 2h");
   }
 

@@ -62,12 +62,14 @@ class ConcurrencyTest {
     AtomicLong ops = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     RecordingObserver rec = new RecordingObserver();
+    LocalTiers tiers = new LocalTiers();
 
     try (TieredMemory store =
-        TieredMemory.builder("race")
+        tiers
+            .on(TieredMemory.builder("race"))
             .clock(Clock.systemUTC())
             .policy(policy)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .observer(rec)
             .build()) {
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS + 1);
@@ -180,9 +182,9 @@ class ConcurrencyTest {
 
       assertThat(violations).isEmpty();
       for (int i = 0; i < KEYS; i++) {
-        StoredMemory warm = store.tier(Tier.WARM).peek(key(i));
-        StoredMemory cold = store.tier(Tier.COLD).peek(key(i));
-        StoredMemory hot = store.tier(Tier.HOT).peek(key(i));
+        StoredMemory warm = tiers.warm.peek(key(i));
+        StoredMemory cold = tiers.cold.peek(key(i));
+        StoredMemory hot = tiers.hot.peek(key(i));
         assertThat(warm != null && cold != null)
             .as("%s held in both WARM (%s) and COLD (%s)", key(i), warm, cold)
             .isFalse();

@@ -9,30 +9,48 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.TierObserver;
 import org.junit.jupiter.api.Test;
 
-/** ServiceLoader attaches observers and listeners; ones that throw never break the store. */
+/**
+ * ServiceLoader attaches observers; one of the class of an explicit observer is left out; ones that
+ * throw never break the store.
+ */
 class DiscoveryAndGuardTest {
 
   @Test
   void build_withAutoDiscovery_attachesServiceLoaderObserversAndListeners() {
-    TestObserverFactory.created.clear();
+    TestObserverProvider.created.clear();
     try (TieredMemory store = TieredMemory.builder("discovered").build()) {
       store.put("a", "x");
       store.get("a");
-      assertThat(TestObserverFactory.created).containsKey("discovered");
-      RecordingObserver rec = TestObserverFactory.created.get("discovered");
+      assertThat(TestObserverProvider.created).containsKey("discovered");
+      RecordingObserver rec = TestObserverProvider.created.get("discovered");
       assertThat(rec.requests(Operation.GET, Tier.HOT, RequestResult.HIT)).isEqualTo(1);
       assertThat(rec.events("put")).isEqualTo(1);
     }
-    assertThat(TestObserverFactory.closed).contains("discovered");
+    assertThat(TestObserverProvider.detached).contains("discovered");
   }
 
   @Test
   void build_withoutAutoDiscovery_attachesNothingDiscovered() {
-    TestObserverFactory.created.clear();
-    try (TieredMemory store = TieredMemory.builder("plain").autoDiscover(false).build()) {
+    TestObserverProvider.created.clear();
+    try (TieredMemory store = TieredMemory.builder("plain").discoverObservers(false).build()) {
       store.put("a", "x");
     }
-    assertThat(TestObserverFactory.created).doesNotContainKey("plain");
+    assertThat(TestObserverProvider.created).doesNotContainKey("plain");
+  }
+
+  @Test
+  void build_discoveredObserverOfAnExplicitOnesClass_isLeftOut() {
+    TestObserverProvider.created.clear();
+    TestObserverProvider.Detaching explicit =
+        new TestObserverProvider.Detaching(new RecordingObserver());
+    try (TieredMemory store = TieredMemory.builder("explicit").observer(explicit).build()) {
+      store.put("a", "x");
+    }
+    // The provider was asked, but its observer (same class as the explicit one) was not attached.
+    RecordingObserver discovered = TestObserverProvider.created.get("explicit");
+    assertThat(discovered.events()).isEmpty();
+    assertThat(discovered.requests(Operation.PUT, Tier.WARM, RequestResult.SUCCESS)).isZero();
+    assertThat(explicit.rec.requests(Operation.PUT, Tier.WARM, RequestResult.SUCCESS)).isEqualTo(1);
   }
 
   @Test
@@ -53,12 +71,13 @@ class DiscoveryAndGuardTest {
     RecordingObserver after = new RecordingObserver();
     try (TieredMemory store =
         TieredMemory.builder("guarded")
-            .autoDiscover(false)
+            .discoverObservers(false)
             .observer(boom)
-            .listener(
-                e -> {
-                  throw new IllegalStateException("listener bug");
-                })
+            .observer(
+                TierObserver.events(
+                    e -> {
+                      throw new IllegalStateException("listener bug");
+                    }))
             .observer(after)
             .build()) {
       store.put("a", "x");

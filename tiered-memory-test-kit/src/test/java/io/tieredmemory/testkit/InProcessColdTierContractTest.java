@@ -1,11 +1,11 @@
 package io.tieredmemory.testkit;
 
 import io.tieredmemory.core.local.InProcessTiers;
-import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.TierStore;
 
 class InProcessColdTierContractTest extends SearchableTierStoreContract {
   @Override
-  protected SearchableTierStore createStore() {
+  protected TierStore createStore() {
     return InProcessTiers.cold(embedder());
   }
 }

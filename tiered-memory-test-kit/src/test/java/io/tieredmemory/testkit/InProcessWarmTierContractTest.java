@@ -1,11 +1,11 @@
 package io.tieredmemory.testkit;
 
 import io.tieredmemory.core.local.InProcessTiers;
-import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.TierStore;
 
 class InProcessWarmTierContractTest extends SearchableTierStoreContract {
   @Override
-  protected SearchableTierStore createStore() {
+  protected TierStore createStore() {
     return InProcessTiers.warm(embedder());
   }
 }

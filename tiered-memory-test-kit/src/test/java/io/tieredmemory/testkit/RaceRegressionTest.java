@@ -14,6 +14,7 @@ import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.core.spi.TierObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ class RaceRegressionTest {
         .clock(clock)
         .policy(policy())
         .disableScheduledSweeps()
-        .autoDiscover(false);
+        .discoverObservers(false);
   }
 
   /** Runs {@code action} in another thread and waits up to {@code millis} for it to finish. */
@@ -340,17 +341,18 @@ class RaceRegressionTest {
       CountDownLatch release = new CountDownLatch(1);
       try (TieredMemory store =
           instance("l", KeyCoordinator.inProcess())
-              .listener(
-                  e -> {
-                    if (e instanceof TierEvent.Promoted) {
-                      listening.countDown();
-                      try {
-                        release.await(10, TimeUnit.SECONDS);
-                      } catch (InterruptedException x) {
-                        Thread.currentThread().interrupt();
-                      }
-                    }
-                  })
+              .observer(
+                  TierObserver.events(
+                      e -> {
+                        if (e instanceof TierEvent.Moved m && m.kind().equals("promoted")) {
+                          listening.countDown();
+                          try {
+                            release.await(10, TimeUnit.SECONDS);
+                          } catch (InterruptedException x) {
+                            Thread.currentThread().interrupt();
+                          }
+                        }
+                      }))
               .build()) {
         store.put("k", "v");
         sharedHot.remove("k");

@@ -17,16 +17,17 @@ import org.junit.jupiter.api.Test;
 class TieringPolicyBehaviourTest {
   private final ManualClock clock = new ManualClock();
   private final RecordingObserver rec = new RecordingObserver();
+  private final LocalTiers tiers = new LocalTiers();
   private TieredMemory store;
 
   private TieredMemory store(TieringPolicy policy) {
     store =
-        TieredMemory.builder("policy")
+        tiers
+            .on(TieredMemory.builder("policy"))
             .clock(clock)
             .policy(policy)
-            .autoDiscover(false)
+            .discoverObservers(false)
             .observer(rec)
-            .listener(rec)
             .build();
     return store;
   }
@@ -39,7 +40,7 @@ class TieringPolicyBehaviourTest {
   }
 
   private boolean inTier(Tier tier, String key) {
-    return store.tier(tier).peek(key) != null;
+    return tiers.of(tier).peek(key) != null;
   }
 
   /** A policy that archives after 1h idle (and demotes after 1m). */
@@ -59,7 +60,7 @@ class TieringPolicyBehaviourTest {
   /** Puts a memory and drops the HOT copy, so it lives in WARM only. */
   private void putWarmOnly(String key) {
     store.put(key, "content of " + key);
-    store.tier(Tier.HOT).remove(key);
+    tiers.hot.remove(key);
   }
 
   @Test
@@ -84,10 +85,8 @@ class TieringPolicyBehaviourTest {
     store.get("a");
 
     assertThat(inTier(Tier.HOT, "a")).isTrue();
-    assertThat(rec.events()).filteredOn(e -> e instanceof TierEvent.Promoted).hasSize(1);
-    TierEvent.Promoted p =
-        (TierEvent.Promoted)
-            rec.events().stream().filter(e -> e instanceof TierEvent.Promoted).findFirst().get();
+    assertThat(rec.events()).filteredOn(e -> e.kind().equals("promoted")).hasSize(1);
+    TierEvent.Moved p = lastMove("promoted");
     assertThat(p.reason()).isEqualTo(MoveReason.READ_FREQUENCY);
     assertThat(p.detail()).isEqualTo("3 reads in 10m");
     assertThat(p.key()).isEqualTo("a");
@@ -155,7 +154,7 @@ class TieringPolicyBehaviourTest {
     assertThat(r.demoted()).isEqualTo(1);
     assertThat(inTier(Tier.HOT, "a")).isFalse();
     assertThat(inTier(Tier.WARM, "a")).isTrue();
-    TierEvent.Demoted d = (TierEvent.Demoted) lastOf(TierEvent.Demoted.class);
+    TierEvent.Moved d = lastMove("demoted");
     assertThat(d.reason()).isEqualTo(MoveReason.HOT_IDLE);
     assertThat(d.detail()).isEqualTo("idle 30m");
   }
@@ -189,8 +188,8 @@ class TieringPolicyBehaviourTest {
     assertThat(inTier(Tier.HOT, "c")).isFalse();
     assertThat(inTier(Tier.HOT, "a")).isTrue();
     assertThat(rec.events())
-        .filteredOn(e -> e instanceof TierEvent.Demoted)
-        .extracting(e -> ((TierEvent.Demoted) e).detail())
+        .filteredOn(e -> e.kind().equals("demoted"))
+        .extracting(e -> ((TierEvent.Moved) e).detail())
         .containsOnly("hot over capacity 3 (held 5)");
     assertThat(rec.movements(Tier.HOT, Tier.WARM, MoveReason.HOT_CAPACITY)).isEqualTo(2);
   }
@@ -210,7 +209,7 @@ class TieringPolicyBehaviourTest {
     assertThat(store.sweep().archived()).isEqualTo(1);
     assertThat(inTier(Tier.WARM, "a")).isFalse();
     assertThat(inTier(Tier.COLD, "a")).isTrue();
-    TierEvent.Archived a = (TierEvent.Archived) lastOf(TierEvent.Archived.class);
+    TierEvent.Moved a = lastMove("archived");
     assertThat(a.reason()).isEqualTo(MoveReason.WARM_IDLE);
     assertThat(a.detail()).isEqualTo("idle 1d");
   }
@@ -248,7 +247,7 @@ class TieringPolicyBehaviourTest {
     assertThat(inTier(Tier.HOT, "a")).isFalse();
     List<String> log = rec.log();
     assertThat(log.indexOf("request get cold hit")).isLessThan(log.indexOf("event rehydrated"));
-    TierEvent.Rehydrated r = (TierEvent.Rehydrated) lastOf(TierEvent.Rehydrated.class);
+    TierEvent.Moved r = lastMove("rehydrated");
     assertThat(r.reason()).isEqualTo(MoveReason.COLD_READ);
     assertThat(r.detail()).isEqualTo("read from cold");
   }
@@ -286,7 +285,7 @@ class TieringPolicyBehaviourTest {
 
     assertThat(r.reconciled()).isEqualTo(1);
     assertThat(inTier(Tier.COLD, "a")).isFalse();
-    assertThat(store.tier(Tier.WARM).peek("a").memory().content()).isEqualTo("rewritten");
+    assertThat(tiers.warm.peek("a").memory().content()).isEqualTo("rewritten");
     assertThat(rec.events("evicted")).isEqualTo(1);
   }
 
@@ -302,13 +301,14 @@ class TieringPolicyBehaviourTest {
     assertThat(hits.get(0).memory().content()).isEqualTo("content of a, rewritten");
   }
 
-  private TierEvent lastOf(Class<? extends TierEvent> type) {
+  /** The last movement of {@code kind} ({@code "promoted"}, {@code "archived"}...). */
+  private TierEvent.Moved lastMove(String kind) {
     List<TierEvent> events = rec.events();
     for (int i = events.size() - 1; i >= 0; i--) {
-      if (type.isInstance(events.get(i))) {
-        return events.get(i);
+      if (events.get(i) instanceof TierEvent.Moved m && m.kind().equals(kind)) {
+        return m;
       }
     }
-    throw new AssertionError("no " + type.getSimpleName() + " in " + events);
+    throw new AssertionError("no " + kind + " move in " + events);
   }
 }

@@ -7,16 +7,18 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Something a {@code TieredMemory} did, published to every {@link TierEventListener} in the thread
- * that did it. Events carry keys but never content; anything served over HTTP hashes the keys
- * unless configured otherwise.
+ * Something a {@code TieredMemory} did, given to every {@link
+ * io.tieredmemory.core.spi.TierObserver} that {@linkplain
+ * io.tieredmemory.core.spi.TierObserver#wantsEvents() wants events}, in the thread that did it
+ * (after any key lock it held is released). Events carry keys but never content; anything served
+ * over HTTP hashes the keys unless configured otherwise.
  *
  * <pre>{@code
- * TierEventListener log = event -> {
- *   if (event instanceof TierEvent.Movement m) {
+ * TierObserver log = TierObserver.events(event -> {
+ *   if (event instanceof TierEvent.Moved m) {
  *     System.out.println(m.kind() + " " + m.from().label() + "->" + m.to().label() + ": " + m.detail());
  *   }
- * };
+ * });
  * }</pre>
  */
 public sealed interface TierEvent {
@@ -30,30 +32,6 @@ public sealed interface TierEvent {
   /** The kind of event, a stable lower-case word (e.g. {@code promoted}). */
   String kind();
 
-  /** A movement of one memory between tiers, with the decision behind it. */
-  sealed interface Movement extends TierEvent {
-    /** The memory's key. */
-    String key();
-
-    /** The version that moved. */
-    long version();
-
-    /** The tier it left (or was copied from). */
-    Tier from();
-
-    /** The tier it reached. */
-    Tier to();
-
-    /** Why. */
-    MoveReason reason();
-
-    /** A short human explanation, e.g. {@code "3 reads in 10m"}. */
-    String detail();
-
-    /** How long the move took. */
-    Duration took();
-  }
-
   /** A {@code put} stored a new version (in WARM, then HOT). */
   record Put(String store, Instant at, String key, long version, Duration took)
       implements TierEvent {
@@ -63,8 +41,25 @@ public sealed interface TierEvent {
     }
   }
 
-  /** WARM to HOT: a copy was placed in HOT; WARM keeps the memory. */
-  record Promoted(
+  /**
+   * A memory moved between tiers, with the decision behind it. {@link #kind()} names the move:
+   *
+   * <ul>
+   *   <li>{@code promoted}: WARM to HOT, a copy placed in HOT; WARM keeps the memory;
+   *   <li>{@code demoted}: HOT to WARM, the HOT copy dropped after WARM learned its last access;
+   *   <li>{@code archived}: WARM to COLD, copied to the archive, then marked archived in WARM;
+   *   <li>{@code rehydrated}: COLD to WARM, copied back over WARM's mark, then removed from COLD.
+   * </ul>
+   *
+   * @param key the memory's key
+   * @param version the version that moved
+   * @param from the tier it left (or was copied from)
+   * @param to the tier it reached
+   * @param reason why
+   * @param detail a short human explanation, e.g. {@code "3 reads in 10m"}
+   * @param took how long the move took
+   */
+  record Moved(
       String store,
       Instant at,
       String key,
@@ -74,64 +69,21 @@ public sealed interface TierEvent {
       MoveReason reason,
       String detail,
       Duration took)
-      implements Movement {
+      implements TierEvent {
     @Override
     public String kind() {
-      return "promoted";
+      return kindOf(from, to);
     }
-  }
 
-  /** HOT to WARM: the HOT copy was dropped after WARM was brought up to date. */
-  record Demoted(
-      String store,
-      Instant at,
-      String key,
-      long version,
-      Tier from,
-      Tier to,
-      MoveReason reason,
-      String detail,
-      Duration took)
-      implements Movement {
-    @Override
-    public String kind() {
-      return "demoted";
-    }
-  }
-
-  /** WARM to COLD: copied to the archive, then removed from WARM. */
-  record Archived(
-      String store,
-      Instant at,
-      String key,
-      long version,
-      Tier from,
-      Tier to,
-      MoveReason reason,
-      String detail,
-      Duration took)
-      implements Movement {
-    @Override
-    public String kind() {
-      return "archived";
-    }
-  }
-
-  /** COLD to WARM: copied back from the archive, then removed from COLD. */
-  record Rehydrated(
-      String store,
-      Instant at,
-      String key,
-      long version,
-      Tier from,
-      Tier to,
-      MoveReason reason,
-      String detail,
-      Duration took)
-      implements Movement {
-    @Override
-    public String kind() {
-      return "rehydrated";
+    /** {@code promoted}, {@code demoted}, {@code archived} or {@code rehydrated}. */
+    public static String kindOf(Tier from, Tier to) {
+      if (to == Tier.HOT) {
+        return "promoted";
+      }
+      if (to == Tier.COLD) {
+        return "archived";
+      }
+      return from == Tier.HOT ? "demoted" : "rehydrated";
     }
   }
 

@@ -1,8 +1,7 @@
 package io.tieredmemory.core.local;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 
 /**
@@ -34,12 +33,12 @@ public final class InProcessTiers {
    * An in-process WARM tier, searchable with {@code embedder}, with the archive directory and the
    * reconcile journal a WARM tier keeps.
    */
-  public static SearchableTierStore warm(Embedder embedder) {
+  public static TierStore warm(Embedder embedder) {
     return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder), true);
   }
 
   /** An in-process COLD tier, searchable with {@code embedder}. */
-  public static SearchableTierStore cold(Embedder embedder) {
+  public static TierStore cold(Embedder embedder) {
     return new SearchableInProcessTierStore(Validation.requireNonNull("embedder", embedder), false);
   }
 

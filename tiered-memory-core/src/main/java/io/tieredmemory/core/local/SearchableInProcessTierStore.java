@@ -3,14 +3,15 @@ package io.tieredmemory.core.local;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.VectorSearch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 
 /** An in-process tier that keeps each memory's vector and answers exact cosine searches. */
-final class SearchableInProcessTierStore extends InProcessTierStore implements SearchableTierStore {
+final class SearchableInProcessTierStore extends InProcessTierStore {
   private final Embedder embedder;
 
   SearchableInProcessTierStore(Embedder embedder, boolean warm) {
@@ -23,8 +24,14 @@ final class SearchableInProcessTierStore extends InProcessTierStore implements S
     return embedder.embed(memory.content());
   }
 
+  private final Optional<VectorSearch> vectorSearch = Optional.of(this::search);
+
   @Override
-  public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
+  public Optional<VectorSearch> vectorSearch() {
+    return vectorSearch;
+  }
+
+  private List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, was " + k);
     }

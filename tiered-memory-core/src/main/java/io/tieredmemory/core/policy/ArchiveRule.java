@@ -1,6 +1,7 @@
 package io.tieredmemory.core.policy;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Durations;
+import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
 
 /**

@@ -1,6 +1,7 @@
 package io.tieredmemory.core.policy;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Durations;
+import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
 
 /**
@@ -52,6 +53,27 @@ public record TieringPolicy(
    */
   public static TieringPolicy defaults() {
     return custom().build();
+  }
+
+  /**
+   * The policy in words, for logs and status pages: {@code "promote after 3 reads in 10m | demote
+   * when hot idle 30m or over 10000 | archive when warm idle 7d | rehydrate on read"}.
+   */
+  public String describe() {
+    return (promotion.enabled()
+            ? "promote after "
+                + promotion.reads()
+                + " reads in "
+                + Durations.human(promotion.window())
+            : "never promote")
+        + " | demote when hot idle "
+        + Durations.human(demotion.idle())
+        + " or over "
+        + demotion.capacity()
+        + " | archive when warm idle "
+        + Durations.human(archive.idle())
+        + " | "
+        + (rehydration.enabled() ? "rehydrate on read" : "no rehydration");
   }
 
   /** A builder starting from the defaults. */

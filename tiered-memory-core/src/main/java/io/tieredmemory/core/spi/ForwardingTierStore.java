@@ -24,13 +24,14 @@ import java.util.function.Supplier;
  *
  * <p>It forwards the optional capabilities too, each call through {@link #forward} (named after the
  * capability's method, e.g. {@code "markArchived"}, {@code "note"}): the {@link #directory()} and
- * {@link #journal()} views are present exactly when the delegate's are; extend {@link Searchable}
- * to wrap a searchable tier.
+ * {@link #journal()} views and {@link #vectorSearch()} (forwarded as {@code "search"}) are present
+ * exactly when the delegate's are.
  */
 public abstract class ForwardingTierStore implements TierStore {
   private final TierStore delegate;
   private final Optional<ArchiveDirectory> directory;
   private final Optional<ReconcileJournal> journal;
+  private final Optional<VectorSearch> vectorSearch;
 
   /** Forwards to {@code delegate}. */
   protected ForwardingTierStore(TierStore delegate) {
@@ -40,6 +41,13 @@ public abstract class ForwardingTierStore implements TierStore {
     this.delegate = delegate;
     this.directory = delegate.directory().map(ForwardingDirectory::new);
     this.journal = delegate.journal().map(ForwardingJournal::new);
+    this.vectorSearch =
+        delegate
+            .vectorSearch()
+            .map(
+                d ->
+                    (VectorSearch)
+                        (vector, text, k) -> forward("search", () -> d.search(vector, text, k)));
   }
 
   /** The tier calls go to. */
@@ -156,6 +164,11 @@ public abstract class ForwardingTierStore implements TierStore {
   }
 
   @Override
+  public Optional<VectorSearch> vectorSearch() {
+    return vectorSearch;
+  }
+
+  @Override
   public Optional<ArchiveDirectory> directory() {
     return directory;
   }
@@ -233,23 +246,6 @@ public abstract class ForwardingTierStore implements TierStore {
             j.forget(tier, versions);
             return null;
           });
-    }
-  }
-
-  /** A forwarding tier that is searchable: wraps a {@link SearchableTierStore}. */
-  public abstract static class Searchable extends ForwardingTierStore
-      implements SearchableTierStore {
-    private final SearchableTierStore searchable;
-
-    /** Forwards to {@code delegate}, searches included. */
-    protected Searchable(SearchableTierStore delegate) {
-      super(delegate);
-      this.searchable = delegate;
-    }
-
-    @Override
-    public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-      return forward("search", () -> searchable.search(queryVector, queryText, k));
     }
   }
 }

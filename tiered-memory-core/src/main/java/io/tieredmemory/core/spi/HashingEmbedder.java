@@ -1,6 +1,6 @@
 package io.tieredmemory.core.spi;
 
-import io.tieredmemory.core.Validation;
+import io.tieredmemory.core.internal.Validation;
 import java.util.Locale;
 
 /**

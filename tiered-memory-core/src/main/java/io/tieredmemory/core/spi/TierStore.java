@@ -35,7 +35,8 @@ import java.util.Set;
  * no allocation.
  *
  * <p>Optional capabilities are views, empty unless the backend has them (as Caffeine's {@code
- * Policy.eviction()}): {@link #directory()} and {@link #journal()}, which the WARM tier must have.
+ * Policy.eviction()}): {@link #vectorSearch()}, and {@link #directory()} and {@link #journal()},
+ * which the WARM tier must have.
  */
 public interface TierStore extends AutoCloseable {
 
@@ -233,6 +234,11 @@ public interface TierStore extends AutoCloseable {
 
   /** Writes buffered access statistics out; a no-op where nothing is buffered. */
   default void flush() {}
+
+  /** Similarity search, if this tier answers it (COLD must, to be searched). Empty by default. */
+  default Optional<VectorSearch> vectorSearch() {
+    return Optional.empty();
+  }
 
   /**
    * The record of where archived memories live, if this tier keeps one. A tier used as WARM must

@@ -113,7 +113,7 @@ final class Execution {
               .clock(clock)
               .policy(policy)
               .disableScheduledSweeps()
-              .autoDiscover(false)
+              .discoverObservers(false)
               .observer(recorded)
               .build());
     }

@@ -1,7 +1,6 @@
 package io.tieredmemory.testkit.interleavings;
 
 import io.tieredmemory.core.spi.ForwardingTierStore;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -15,23 +14,10 @@ import java.util.function.Supplier;
 final class ScheduledTier {
   private ScheduledTier() {}
 
-  /** Wraps {@code delegate}, searchable if it is. */
+  /** Wraps {@code delegate}, with the same capabilities. */
   static TierStore wrap(
       Scheduler scheduler, String name, TierStore delegate, double failBefore, double failAfter) {
     Faults faults = new Faults(scheduler, name, failBefore, failAfter);
-    if (delegate instanceof SearchableTierStore s) {
-      return new ForwardingTierStore.Searchable(s) {
-        @Override
-        protected <T> T forward(String method, Supplier<T> call) {
-          return faults.call(method, call);
-        }
-
-        @Override
-        public String kind() {
-          return name;
-        }
-      };
-    }
     return new ForwardingTierStore(delegate) {
       @Override
       protected <T> T forward(String method, Supplier<T> call) {

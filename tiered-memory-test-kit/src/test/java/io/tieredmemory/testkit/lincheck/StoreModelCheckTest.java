@@ -54,7 +54,7 @@ public class StoreModelCheckTest {
                   .sweepBatchSize(2)
                   .build())
           .disableScheduledSweeps()
-          .autoDiscover(false)
+          .discoverObservers(false)
           .build();
 
   @Operation

@@ -1,6 +1,5 @@
 package io.tieredmemory.examples.simulator;
 
-import io.tieredmemory.core.policy.Durations;
 import io.tieredmemory.core.policy.TieringPolicy;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -85,18 +84,12 @@ public final class AgentSimulator {
   static String header(TieringPolicy policy, SimulatorOptions options) {
     return String.format(
         Locale.ROOT,
-        "%s (seed %d, %s): promote after %d reads in %s | demote when hot idle %s or over %d"
-            + " | archive when warm idle %s | %s | sweep every %s",
+        "%s (seed %d, %s): %s | sweep every %ds",
         PROGRAM,
         options.seed(),
-        options.duration().map(d -> "for " + Durations.human(d)).orElse("until Ctrl-C"),
-        policy.promotion().reads(),
-        Durations.human(policy.promotion().window()),
-        Durations.human(policy.demotion().idle()),
-        policy.demotion().capacity(),
-        Durations.human(policy.archive().idle()),
-        policy.rehydration().enabled() ? "rehydrate on read" : "no rehydration",
-        Durations.human(Simulation.SWEEP_INTERVAL));
+        options.duration().map(d -> "for " + d.toSeconds() + "s").orElse("until Ctrl-C"),
+        policy.describe(),
+        Simulation.SWEEP_INTERVAL.toSeconds());
   }
 
   /** The once-a-second line. */

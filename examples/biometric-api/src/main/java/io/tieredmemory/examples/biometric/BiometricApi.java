@@ -1,6 +1,5 @@
 package io.tieredmemory.examples.biometric;
 
-import io.tieredmemory.core.policy.Durations;
 import io.tieredmemory.core.policy.TieringPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -236,16 +235,6 @@ public final class BiometricApi {
   }
 
   static String describe(TieringPolicy p, Duration sweepEvery) {
-    return String.format(
-        Locale.ROOT,
-        "promote after %d reads in %s | demote when hot idle %s or over %d | archive when warm"
-            + " idle %s | %s | sweep every %s",
-        p.promotion().reads(),
-        Durations.human(p.promotion().window()),
-        Durations.human(p.demotion().idle()),
-        p.demotion().capacity(),
-        Durations.human(p.archive().idle()),
-        p.rehydration().enabled() ? "rehydrate on read" : "no rehydration",
-        Durations.human(sweepEvery));
+    return p.describe() + " | sweep every " + sweepEvery.toMillis() + "ms";
   }
 }

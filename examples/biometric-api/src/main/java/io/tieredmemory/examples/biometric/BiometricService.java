@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
@@ -136,11 +137,9 @@ final class BiometricService implements AutoCloseable {
             .sweepEvery(s.sweepEvery())
             .clock(s.clock())
             .embedder(embedder)
-            .autoDiscover(false)
-            .observerFactory(
-                TieredMemoryMetrics.observers(
-                    registry, MetricsOptions.defaults().withStatsRefresh(s.statsRefresh())))
-            .listenerFactory(feed);
+            .discoverObservers(false)
+            .observer(TieredMemoryMetrics.of(registry, Tags.empty(), MetricsOptions.defaults().withStatsRefresh(s.statsRefresh())))
+            .observer(feed);
     this.tiers =
         Tiers.configure(
             config,

@@ -3,20 +3,18 @@ package io.tieredmemory.postgres;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.VectorSearch;
 import java.sql.PreparedStatement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
- * The WARM tier with search: full-text candidates from the GIN index, re-ranked by the cosine
+ * Search over the WARM table: full-text candidates from the GIN index, re-ranked by the cosine
  * similarity of the embedder's vectors so scores are on the same scale as the COLD tier's.
  */
-final class SearchableJdbcTierStore extends JdbcTierStore implements SearchableTierStore {
+final class PostgresSearch implements VectorSearch {
   /** Full-text candidates fetched per result asked for. */
   static final int CANDIDATES_PER_RESULT = 4;
 
@@ -28,11 +26,11 @@ final class SearchableJdbcTierStore extends JdbcTierStore implements SearchableT
           .reversed()
           .thenComparing(s -> s.memory().key());
 
+  private final Jdbc jdbc;
   private final Embedder embedder;
 
-  SearchableJdbcTierStore(
-      DataSource dataSource, TableName table, Duration flushInterval, Embedder embedder) {
-    super(dataSource, table, flushInterval);
+  PostgresSearch(Jdbc jdbc, Embedder embedder) {
+    this.jdbc = jdbc;
     this.embedder = embedder;
   }
 
@@ -53,14 +51,14 @@ final class SearchableJdbcTierStore extends JdbcTierStore implements SearchableT
     }
     int candidates = (int) Math.min(MAX_CANDIDATES, (long) k * CANDIDATES_PER_RESULT);
     List<StoredMemory> found =
-        call(
+        jdbc.call(
             "search",
             c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql.search)) {
+              try (PreparedStatement ps = c.prepareStatement(jdbc.sql.search)) {
                 // PostgreSQL text cannot hold U+0000; as a separator it changes no word.
                 ps.setString(1, queryText.replace('\0', ' '));
                 ps.setInt(2, Math.max(candidates, k));
-                return list(ps);
+                return Jdbc.list(ps);
               }
             });
     List<ScoredMemory> scored = new ArrayList<>(found.size());
@@ -74,6 +72,6 @@ final class SearchableJdbcTierStore extends JdbcTierStore implements SearchableT
 
   @Override
   public String toString() {
-    return "PostgresTierStore[table=" + table.name() + ", searchable, embedder=" + embedder + "]";
+    return "PostgresSearch[table=" + jdbc.table.name() + ", embedder=" + embedder + "]";
   }
 }

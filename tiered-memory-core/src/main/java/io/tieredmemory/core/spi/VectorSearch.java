@@ -3,10 +3,15 @@ package io.tieredmemory.core.spi;
 import java.util.List;
 
 /**
- * A tier that can answer similarity searches. A {@code TieredMemory} queries every searchable tier
- * it has and merges the results.
+ * Similarity search, a capability of a {@link TierStore} ({@link TierStore#vectorSearch()}). A
+ * {@code TieredMemory} queries every tier that has it and merges the results.
+ *
+ * <pre>{@code
+ * tier.vectorSearch().ifPresent(s -> s.search(embedder.embed("french"), "french", 5));
+ * }</pre>
  */
-public interface SearchableTierStore extends TierStore {
+@FunctionalInterface
+public interface VectorSearch {
   /**
    * The {@code k} memories most similar to the query, most similar first.
    *

@@ -1,4 +1,4 @@
-package io.tieredmemory.core;
+package io.tieredmemory.core.internal;
 
 import java.time.Duration;
 

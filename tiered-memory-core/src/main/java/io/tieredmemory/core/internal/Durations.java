@@ -1,4 +1,4 @@
-package io.tieredmemory.core.policy;
+package io.tieredmemory.core.internal;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.tieredmemory.core.policy;
+package io.tieredmemory.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;

@@ -1,0 +1,53 @@
+package io.tieredmemory.metrics;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** What every handler of the endpoint shares: sending a body, and the GET/HEAD-only filter. */
+final class Http {
+  static final String TEXT = "text/plain; charset=utf-8";
+  static final String JSON = "application/json; charset=utf-8";
+
+  private Http() {}
+
+  /** Sends {@code body} with {@code status}; a HEAD request gets the headers only. */
+  static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+    send(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean head = "HEAD".equals(ex.getRequestMethod());
+    ex.sendResponseHeaders(status, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** Answers anything but GET and HEAD with 405, and closes every exchange when done. */
+  static final Filter GET_ONLY =
+      new Filter() {
+        @Override
+        public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+          try (ex) {
+            String method = ex.getRequestMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+              ex.getResponseHeaders().set("Allow", "GET, HEAD");
+              send(ex, 405, TEXT, "only GET is supported\n");
+              return;
+            }
+            chain.doFilter(ex);
+          }
+        }
+
+        @Override
+        public String description() {
+          return "GET and HEAD only";
+        }
+      };
+}

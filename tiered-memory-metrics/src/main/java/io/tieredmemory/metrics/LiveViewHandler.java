@@ -1,0 +1,35 @@
+package io.tieredmemory.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** {@code /memory/}: the live view, a static page reading {@code stats} and {@code events}. */
+final class LiveViewHandler implements HttpHandler {
+  private final byte[] page;
+
+  LiveViewHandler() {
+    try (InputStream in = LiveViewHandler.class.getResourceAsStream("live/index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("the live view is missing from the jar (live/index.html)");
+      }
+      this.page = in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("could not read the live view from the jar", e);
+    }
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    if (path.equals("/memory")) {
+      ex.getResponseHeaders().set("Location", "/memory/");
+      Http.send(ex, 308, Http.TEXT, "see /memory/\n");
+    } else if (path.equals("/memory/") || path.equals("/memory/index.html")) {
+      Http.send(ex, 200, "text/html; charset=utf-8", page);
+    } else {
+      Http.send(ex, 404, Http.TEXT, "not found\n");
+    }
+  }
+}

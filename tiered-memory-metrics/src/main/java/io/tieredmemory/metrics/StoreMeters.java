@@ -1,0 +1,301 @@
+package io.tieredmemory.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.tieredmemory.core.BackendOperation;
+import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.RequestResult;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.policy.MoveReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every meter of one store, registered up front and held in {@link EnumMap}s keyed by the enums
+ * that are their labels: recording is a few map lookups and an increment, no name or tag lookup, no
+ * allocation. Only label combinations that can happen are registered (a put is served by WARM only;
+ * only remote tiers have backend timers), so a lookup may find none.
+ */
+final class StoreMeters {
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final EnumMap<Operation, EnumMap<Tier, EnumMap<RequestResult, Counter>>> served =
+      new EnumMap<>(Operation.class);
+  private final EnumMap<Operation, EnumMap<RequestResult, Counter>> unserved =
+      new EnumMap<>(Operation.class);
+  private final EnumMap<Operation, Timer> requestDuration = new EnumMap<>(Operation.class);
+  private final EnumMap<Tier, EnumMap<BackendOperation, Timer>> backendSucceeded =
+      new EnumMap<>(Tier.class);
+  private final EnumMap<Tier, EnumMap<BackendOperation, Timer>> backendFailed =
+      new EnumMap<>(Tier.class);
+  private final EnumMap<Tier, EnumMap<Tier, EnumMap<MoveReason, Counter>>> movements =
+      new EnumMap<>(Tier.class);
+  private final EnumMap<Tier, EnumMap<Tier, Timer>> movementDuration = new EnumMap<>(Tier.class);
+  private final EnumMap<Tier, Counter> evictions = new EnumMap<>(Tier.class);
+  private final Timer sweepSucceeded;
+  private final Timer sweepFailed;
+  private final DistributionSummary searchTopSimilarity;
+  // Strong references: Micrometer gauges hold their state object weakly. -1: not known yet.
+  private final EnumMap<Tier, AtomicLong> items = new EnumMap<>(Tier.class);
+  private final EnumMap<Tier, AtomicLong> bytes = new EnumMap<>(Tier.class);
+
+  StoreMeters(TieredMemory store, MeterRegistry registry, Tags extraTags, MetricsOptions options) {
+    this.registry = registry;
+    MetricNames n = options.names();
+    Tags tags = extraTags.and("store", store.name());
+    Duration[] requestSlo = options.requestBuckets().toArray(new Duration[0]);
+    Duration[] backendSlo = options.backendBuckets().toArray(new Duration[0]);
+
+    for (Operation op : Operation.values()) {
+      RequestResult ok = hitOrSuccess(op);
+      EnumMap<Tier, EnumMap<RequestResult, Counter>> byTier = new EnumMap<>(Tier.class);
+      for (Tier t : servedBy(op)) {
+        EnumMap<RequestResult, Counter> byResult = new EnumMap<>(RequestResult.class);
+        byResult.put(ok, request(n, tags, op, t.label(), ok));
+        byTier.put(t, byResult);
+      }
+      served.put(op, byTier);
+      EnumMap<RequestResult, Counter> none = new EnumMap<>(RequestResult.class);
+      if (op == Operation.GET || op == Operation.SEARCH) {
+        none.put(RequestResult.MISS, request(n, tags, op, "none", RequestResult.MISS));
+      }
+      none.put(RequestResult.ERROR, request(n, tags, op, "none", RequestResult.ERROR));
+      unserved.put(op, none);
+      requestDuration.put(
+          op,
+          keep(
+              Timer.builder(n.requestDuration())
+                  .description("Time from a call to its result (moves it causes excluded)")
+                  .tags(tags)
+                  .tag("operation", op.label())
+                  .serviceLevelObjectives(requestSlo)
+                  .register(registry)));
+    }
+
+    for (Tier t : Tier.values()) {
+      if (!store.tier(t).remote()) {
+        continue; // in-process tiers are never timed separately
+      }
+      backendSucceeded.put(t, backendTimers(n, tags, t, "success", backendSlo));
+      backendFailed.put(t, backendTimers(n, tags, t, "error", backendSlo));
+    }
+
+    move(n, tags, Tier.WARM, Tier.HOT, MoveReason.READ_FREQUENCY, requestSlo);
+    move(n, tags, Tier.WARM, Tier.HOT, MoveReason.COLD_READ, requestSlo);
+    move(n, tags, Tier.HOT, Tier.WARM, MoveReason.HOT_IDLE, requestSlo);
+    move(n, tags, Tier.HOT, Tier.WARM, MoveReason.HOT_CAPACITY, requestSlo);
+    move(n, tags, Tier.WARM, Tier.COLD, MoveReason.WARM_IDLE, requestSlo);
+    move(n, tags, Tier.COLD, Tier.WARM, MoveReason.COLD_READ, requestSlo);
+
+    for (Tier t : Tier.values()) {
+      evictions.put(
+          t,
+          keep(
+              Counter.builder(n.evictions())
+                  .description("Stale copies dropped from a tier (older than the latest version)")
+                  .tags(tags)
+                  .tags("tier", t.label(), "reason", MoveReason.STALE_COPY.label())
+                  .register(registry)));
+    }
+
+    sweepSucceeded = sweepTimer(n, tags, "success", requestSlo);
+    sweepFailed = sweepTimer(n, tags, "error", requestSlo);
+
+    searchTopSimilarity =
+        keep(
+            // Micrometer's histogram buckets count whole numbers (it rounds each value up), so
+            // a 0..1 similarity would land in the top bucket every time: record it in percent.
+            DistributionSummary.builder(n.searchTopSimilarity())
+                .description(
+                    "Cosine similarity, in percent, of the best result of each search that found one")
+                .baseUnit("percent")
+                .scale(100)
+                .tags(tags)
+                .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100)
+                .register(registry));
+
+    for (Tier t : Tier.values()) {
+      AtomicLong i = new AtomicLong(-1);
+      AtomicLong b = new AtomicLong(-1);
+      items.put(t, i);
+      bytes.put(t, b);
+      keep(
+          Gauge.builder(n.items(), i, StoreMeters::known)
+              .description(
+                  "Memories held by a tier (HOT is a cache of WARM: HOT items are in WARM too)")
+              .tags(tags)
+              .tag("tier", t.label())
+              .register(registry));
+      keep(
+          Gauge.builder(n.bytes(), b, StoreMeters::known)
+              .description("Approximate UTF-8 bytes of keys, content and metadata held by a tier")
+              .baseUnit("bytes")
+              .tags(tags)
+              .tag("tier", t.label())
+              .register(registry));
+    }
+  }
+
+  private static double known(AtomicLong v) {
+    long x = v.get();
+    return x < 0 ? Double.NaN : x;
+  }
+
+  /** The tiers a successful request of {@code op} can be attributed to. */
+  private static List<Tier> servedBy(Operation op) {
+    return switch (op) {
+      case GET, SEARCH -> List.of(Tier.HOT, Tier.WARM, Tier.COLD);
+      case PUT, DELETE -> List.of(Tier.WARM);
+    };
+  }
+
+  private static RequestResult hitOrSuccess(Operation op) {
+    return op == Operation.GET || op == Operation.SEARCH
+        ? RequestResult.HIT
+        : RequestResult.SUCCESS;
+  }
+
+  private Counter request(MetricNames n, Tags tags, Operation op, String tier, RequestResult r) {
+    return keep(
+        Counter.builder(n.requests())
+            .description("Requests by operation, the tier that served them, and result")
+            .tags(tags)
+            .tags("operation", op.label(), "tier", tier, "result", r.label())
+            .register(registry));
+  }
+
+  private EnumMap<BackendOperation, Timer> backendTimers(
+      MetricNames n, Tags tags, Tier t, String outcome, Duration[] slo) {
+    EnumMap<BackendOperation, Timer> timers = new EnumMap<>(BackendOperation.class);
+    for (BackendOperation op : BackendOperation.values()) {
+      timers.put(
+          op,
+          keep(
+              Timer.builder(n.backendDuration())
+                  .description("Time of one call to a remote tier backend")
+                  .tags(tags)
+                  .tags("tier", t.label(), "operation", op.label(), "outcome", outcome)
+                  .serviceLevelObjectives(slo)
+                  .register(registry)));
+    }
+    return timers;
+  }
+
+  private Timer sweepTimer(MetricNames n, Tags tags, String outcome, Duration[] slo) {
+    return keep(
+        Timer.builder(n.sweepDuration())
+            .description("Time of one sweep (demotions, archival, stale copies)")
+            .tags(tags)
+            .tag("outcome", outcome)
+            .serviceLevelObjectives(slo)
+            .register(registry));
+  }
+
+  private void move(
+      MetricNames n, Tags tags, Tier from, Tier to, MoveReason reason, Duration[] slo) {
+    movements
+        .computeIfAbsent(from, f -> new EnumMap<>(Tier.class))
+        .computeIfAbsent(to, t -> new EnumMap<>(MoveReason.class))
+        .put(
+            reason,
+            keep(
+                Counter.builder(n.movements())
+                    .description("Memories moved (or copied, for promotions) between tiers")
+                    .tags(tags)
+                    .tags("from", from.label(), "to", to.label(), "reason", reason.label())
+                    .register(registry)));
+    movementDuration
+        .computeIfAbsent(from, f -> new EnumMap<>(Tier.class))
+        .computeIfAbsent(
+            to,
+            t ->
+                keep(
+                    Timer.builder(n.movementDuration())
+                        .description("Time of one movement, copy and removal included")
+                        .tags(tags)
+                        .tags("from", from.label(), "to", to.label())
+                        .serviceLevelObjectives(slo)
+                        .register(registry)));
+  }
+
+  private <M extends Meter> M keep(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+
+  /** The request counter, or null if the combination cannot happen (and is not a series). */
+  Counter request(Operation operation, Tier tier, RequestResult result) {
+    if (tier == null) {
+      return unserved.get(operation).get(result);
+    }
+    EnumMap<RequestResult, Counter> byResult = served.get(operation).get(tier);
+    return byResult == null ? null : byResult.get(result);
+  }
+
+  Timer requestDuration(Operation operation) {
+    return requestDuration.get(operation);
+  }
+
+  /** The backend timer of a remote tier, or null for an in-process one. */
+  Timer backend(Tier tier, BackendOperation operation, boolean success) {
+    EnumMap<BackendOperation, Timer> timers =
+        (success ? backendSucceeded : backendFailed).get(tier);
+    return timers == null ? null : timers.get(operation);
+  }
+
+  /** The movement counter, or null if the store never moves that way for that reason. */
+  Counter movement(Tier from, Tier to, MoveReason reason) {
+    EnumMap<Tier, EnumMap<MoveReason, Counter>> byTo = movements.get(from);
+    EnumMap<MoveReason, Counter> byReason = byTo == null ? null : byTo.get(to);
+    return byReason == null ? null : byReason.get(reason);
+  }
+
+  Timer movementDuration(Tier from, Tier to) {
+    EnumMap<Tier, Timer> byTo = movementDuration.get(from);
+    return byTo == null ? null : byTo.get(to);
+  }
+
+  Counter evictions(Tier tier) {
+    return evictions.get(tier);
+  }
+
+  Timer sweep(boolean success) {
+    return success ? sweepSucceeded : sweepFailed;
+  }
+
+  DistributionSummary searchTopSimilarity() {
+    return searchTopSimilarity;
+  }
+
+  /** Sets a tier's item and byte gauges (a negative count: the count failed, keep the last). */
+  void tierHolds(Tier tier, long itemCount, long byteCount) {
+    if (itemCount >= 0) {
+      items.get(tier).set(itemCount);
+      bytes.get(tier).set(byteCount);
+    }
+  }
+
+  /** Removes every meter of the store from the registry. */
+  void remove() {
+    for (Meter m : meters) {
+      registry.remove(m);
+    }
+  }
+
+  /** Records a request's duration ({@code durationNanos < 0}: not timed). */
+  static void record(Timer timer, long durationNanos) {
+    if (timer != null && durationNanos >= 0) {
+      timer.record(durationNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+}

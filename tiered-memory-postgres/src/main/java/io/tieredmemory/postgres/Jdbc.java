@@ -1,0 +1,118 @@
+package io.tieredmemory.postgres;
+
+import io.tieredmemory.core.TieredMemoryException;
+import io.tieredmemory.core.spi.StoredMemory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * One table's connection plumbing, shared by the store and its directory, journal and search views:
+ * runs a statement on a pooled connection, commits when the pool does not auto-commit, and turns an
+ * {@link SQLException} into a {@link TieredMemoryException} naming the table, the operation and the
+ * SQLState.
+ */
+final class Jdbc {
+  final DataSource dataSource;
+  final TableName table;
+  final Sql sql;
+
+  @FunctionalInterface
+  interface SqlCall<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  Jdbc(DataSource dataSource, TableName table) {
+    this.dataSource = dataSource;
+    this.table = table;
+    this.sql = new Sql(table);
+  }
+
+  /** Runs {@code body} on a pooled connection, committing when the pool does not auto-commit. */
+  <T> T call(String operation, SqlCall<T> body) {
+    try (Connection c = dataSource.getConnection()) {
+      T result = body.run(c);
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+      return result;
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /**
+   * Runs a batch statement taking a key array and a version array (its first two parameters);
+   * returns the keys of the rows it returns.
+   */
+  List<String> keyVersionBatch(String operation, String statement, Map<String, Long> versions) {
+    if (versions.isEmpty()) {
+      return List.of();
+    }
+    KeyVersions kv = KeyVersions.of(versions);
+    return call(
+        operation,
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            ps.setArray(1, c.createArrayOf("text", kv.keys()));
+            ps.setArray(2, c.createArrayOf("bigint", kv.versions()));
+            return keys(ps);
+          }
+        });
+  }
+
+  /** A key-to-version map as the two parallel arrays batch statements take. */
+  record KeyVersions(String[] keys, Long[] versions) {
+    static KeyVersions of(Map<String, Long> map) {
+      String[] keys = new String[map.size()];
+      Long[] versions = new Long[map.size()];
+      int i = 0;
+      for (Map.Entry<String, Long> e : map.entrySet()) {
+        keys[i] = e.getKey();
+        versions[i++] = e.getValue();
+      }
+      return new KeyVersions(keys, versions);
+    }
+  }
+
+  /** Every row {@code ps} returns, as stored memories ({@code Rows.COLUMNS}). */
+  static List<StoredMemory> list(PreparedStatement ps) throws SQLException {
+    List<StoredMemory> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(Rows.stored(rs));
+      }
+    }
+    return out;
+  }
+
+  /** The first column of every row {@code ps} returns, as keys. */
+  static List<String> keys(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  TieredMemoryException failure(String operation, SQLException e) {
+    return new TieredMemoryException(
+        "postgres tier (table '"
+            + table.name()
+            + "'): "
+            + operation
+            + " failed: "
+            + e.getMessage()
+            + " (SQLState "
+            + e.getSQLState()
+            + ")",
+        e);
+  }
+}
