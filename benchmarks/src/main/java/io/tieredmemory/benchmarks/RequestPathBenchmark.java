@@ -6,6 +6,7 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresKeyCoordinator;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
@@ -53,6 +54,7 @@ public class RequestPathBenchmark {
   private RedisClient jedis;
   private HikariDataSource pool;
   private TieredMemory store;
+  private TierStore hot;
   private String run;
   private int next;
   private int nextDelete;
@@ -67,9 +69,10 @@ public class RequestPathBenchmark {
         coordinator.equals("postgres")
             ? PostgresKeyCoordinator.builder(pool).namespace("bench-" + run).build()
             : KeyCoordinator.inProcess();
+    hot = RedisTierStore.builder(jedis).prefix("tm:bench-req:" + run + ":").build();
     store =
         TieredMemory.builder("bench-requests")
-            .hot(RedisTierStore.builder(jedis).prefix("tm:bench-req:" + run + ":").build())
+            .hot(hot)
             .warm(
                 PostgresTierStore.builder(pool)
                     .table("bench_req_" + run)
@@ -137,7 +140,7 @@ public class RequestPathBenchmark {
     @Setup(Level.Invocation)
     public void evictFromHot(RequestPathBenchmark b) {
       key = b.nextKey();
-      b.store.tier(io.tieredmemory.core.Tier.HOT).remove(key);
+      b.hot.remove(key);
     }
   }
 

@@ -54,8 +54,8 @@ public class ScrapeBenchmark {
       TieredMemory store =
           TieredMemory.builder("agent-" + s)
               .hot(new RemoteLike(InProcessTiers.hot()))
-              .warm(new RemoteLike.Searchable(InProcessTiers.warm(embedder)))
-              .cold(new RemoteLike.Searchable(InProcessTiers.cold(embedder)))
+              .warm(new RemoteLike(InProcessTiers.warm(embedder)))
+              .cold(new RemoteLike(InProcessTiers.cold(embedder)))
               .embedder(embedder)
               .clock(clock)
               .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())

@@ -1,32 +1,19 @@
 package io.tieredmemory.chroma;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A small client for the parts of Chroma's v2 REST API the COLD tier needs. Package-private on
- * purpose: it is an implementation detail of {@link ChromaTierStore}, not a general Chroma client.
+ * A small client for the parts of Chroma's v2 REST API the COLD tier needs, on a {@link ChromaHttp}
+ * transport (which sends the requests and turns every failure into a {@link ChromaException}).
+ * Package-private on purpose: it is an implementation detail of {@link DefaultChromaTierStore}, not
+ * a general Chroma client.
  *
  * <p>Record calls take a collection UUID (Chroma's v2 paths need it, not the name). Batches larger
  * than the server's {@code max_batch_size} are split here, because the server does not enforce the
@@ -66,52 +53,35 @@ final class ChromaClient {
   /** A collection as the server describes it; {@code dimension} is null until the first add. */
   record CollectionInfo(String id, String name, String space, Integer dimension) {}
 
-  private final HttpClient http;
-  private final String base;
+  private final ChromaHttp http;
   private final String databasePath;
-  private final Duration requestTimeout;
-  private final Map<String, String> headers;
   private final int batchCap;
-
-  private final AtomicLong requests = new AtomicLong();
   private volatile int maxBatchSize;
 
-  ChromaClient(
-      URI baseUrl,
-      String tenant,
-      String database,
-      Duration connectTimeout,
-      Duration requestTimeout,
-      Map<String, String> headers,
-      int batchCap) {
-    String b = baseUrl.toString();
-    this.base = b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+  /**
+   * A client of {@code tenant}'s {@code database} through {@code http}, sending at most {@code
+   * batchCap} records per request (fewer if the server advertises a smaller {@code
+   * max_batch_size}).
+   */
+  ChromaClient(ChromaHttp http, String tenant, String database, int batchCap) {
+    this.http = http;
     this.databasePath =
         "/api/v2/tenants/"
             + ChromaJson.segment(tenant)
             + "/databases/"
             + ChromaJson.segment(database)
             + "/collections";
-    this.requestTimeout = requestTimeout;
-    this.headers = Map.copyOf(headers);
     this.batchCap = batchCap;
-    // HTTP/1.1: the default would try an h2c upgrade on every plain-http connection.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
   }
 
   /** HTTP requests sent so far (for tests and diagnostics). */
   long requestCount() {
-    return requests.get();
+    return http.requestCount();
   }
 
   /** {@code GET /api/v2/heartbeat}. */
   JsonNode heartbeat() {
-    return send("GET", "/api/v2/heartbeat", null);
+    return http.send("GET", "/api/v2/heartbeat", null);
   }
 
   /** The largest batch per call: the server's pre-flight {@code max_batch_size}, fetched once. */
@@ -120,7 +90,7 @@ final class ChromaClient {
     if (cached > 0) {
       return cached;
     }
-    JsonNode checks = send("GET", "/api/v2/pre-flight-checks", null);
+    JsonNode checks = http.send("GET", "/api/v2/pre-flight-checks", null);
     int server = checks.path("max_batch_size").asInt(0);
     if (server < 1) {
       throw new IllegalStateException(
@@ -137,7 +107,7 @@ final class ChromaClient {
     body.put("name", name);
     body.put("get_or_create", true);
     body.putObject("configuration").putObject("hnsw").put("space", space);
-    JsonNode c = send("POST", databasePath, body);
+    JsonNode c = http.send("POST", databasePath, body);
     JsonNode config = c.path("configuration_json");
     String actual = config.path("hnsw").path("space").asText(null);
     if (actual == null) {
@@ -153,7 +123,7 @@ final class ChromaClient {
 
   /** Deletes a collection by name. */
   void deleteCollection(String name) {
-    send("DELETE", databasePath + "/" + ChromaJson.segment(name), null);
+    http.send("DELETE", databasePath + "/" + ChromaJson.segment(name), null);
   }
 
   /** Adds records; ids that exist are ignored by the server. */
@@ -201,7 +171,7 @@ final class ChromaClient {
         ArrayNode metas = body.putArray("metadatas");
         batch.forEach(w -> metas.add(w.metadata()));
       }
-      send("POST", recordPath(collectionId, op), body);
+      http.send("POST", recordPath(collectionId, op), body);
     }
   }
 
@@ -213,7 +183,7 @@ final class ChromaClient {
       ArrayNode idArray = body.putArray("ids");
       batch.forEach(idArray::add);
       includes(body, include);
-      rows.addAll(ChromaJson.rows(send("POST", recordPath(collectionId, "get"), body)));
+      rows.addAll(ChromaJson.rows(http.send("POST", recordPath(collectionId, "get"), body)));
     }
     return rows;
   }
@@ -228,7 +198,7 @@ final class ChromaClient {
     body.put("limit", limit);
     body.put("offset", offset);
     includes(body, include);
-    return ChromaJson.rows(send("POST", recordPath(collectionId, "get"), body));
+    return ChromaJson.rows(http.send("POST", recordPath(collectionId, "get"), body));
   }
 
   /** The {@code n} nearest records to {@code embedding}, nearest first. */
@@ -240,7 +210,7 @@ final class ChromaClient {
     }
     body.put("n_results", n);
     includes(body, include);
-    JsonNode r = send("POST", recordPath(collectionId, "query"), body);
+    JsonNode r = http.send("POST", recordPath(collectionId, "query"), body);
     List<Row> rows = ChromaJson.rows(ChromaJson.flatten(r));
     JsonNode distances = r.path("distances").path(0);
     List<Hit> hits = new ArrayList<>(rows.size());
@@ -253,7 +223,7 @@ final class ChromaClient {
   /** Deletes the given ids that match {@code where} (all of them when null), in batches. */
   void delete(String collectionId, List<String> ids, ObjectNode where) {
     for (List<String> batch : batches(ids)) {
-      send("POST", recordPath(collectionId, "delete"), deleteBody(batch, where));
+      http.send("POST", recordPath(collectionId, "delete"), deleteBody(batch, where));
     }
   }
 
@@ -269,53 +239,15 @@ final class ChromaClient {
    *     suppressed in it); the deletions that succeeded stay applied
    */
   void deleteEach(String collectionId, List<Deletion> deletions) {
-    List<Deletion> all = new ArrayList<>();
+    List<ObjectNode> bodies = new ArrayList<>();
     for (Deletion d : deletions) {
       for (List<String> ids : batches(d.ids())) {
-        all.add(new Deletion(ids, d.where()));
+        bodies.add(deleteBody(ids, d.where()));
       }
     }
     String path = recordPath(collectionId, "delete");
-    for (int from = 0; from < all.size(); from += MAX_IN_FLIGHT) {
-      List<Deletion> wave = all.subList(from, Math.min(all.size(), from + MAX_IN_FLIGHT));
-      List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>(wave.size());
-      for (Deletion d : wave) {
-        HttpRequest request = request("POST", path, deleteBody(d.ids(), d.where()));
-        requests.incrementAndGet();
-        sent.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
-      }
-      ChromaException first = null;
-      for (CompletableFuture<HttpResponse<byte[]>> pending : sent) {
-        try {
-          answer("POST", path, await("POST", path, pending));
-        } catch (ChromaException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
-    }
-  }
-
-  private HttpResponse<byte[]> await(
-      String method, String path, CompletableFuture<HttpResponse<byte[]>> pending) {
-    try {
-      return pending.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      pending.cancel(true);
-      throw noResponse(method, path, "interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw transportFailure(method, path, io);
-      }
-      throw noResponse(method, path, String.valueOf(cause), e);
+    for (int from = 0; from < bodies.size(); from += MAX_IN_FLIGHT) {
+      http.postAll(path, bodies.subList(from, Math.min(bodies.size(), from + MAX_IN_FLIGHT)));
     }
   }
 
@@ -331,7 +263,7 @@ final class ChromaClient {
 
   /** How many records the collection holds. */
   long count(String collectionId) {
-    return send("GET", recordPath(collectionId, "count"), null).asLong();
+    return http.send("GET", recordPath(collectionId, "count"), null).asLong();
   }
 
   /** {@code {"field": {"op": value}}}. */
@@ -362,94 +294,5 @@ final class ChromaClient {
     for (Include i : include) {
       array.add(i.wire);
     }
-  }
-
-  private JsonNode send(String method, String path, JsonNode body) {
-    HttpRequest request = request(method, path, body);
-    requests.incrementAndGet();
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      throw transportFailure(method, path, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw noResponse(method, path, "interrupted", e);
-    }
-    return answer(method, path, response);
-  }
-
-  private HttpRequest request(String method, String path, JsonNode body) {
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json");
-    headers.forEach(rb::header);
-    if (body == null) {
-      rb.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      rb.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofByteArray(ChromaJson.bytes(body)));
-    }
-    return rb.build();
-  }
-
-  private ChromaException transportFailure(String method, String path, IOException e) {
-    if (e instanceof HttpConnectTimeoutException) {
-      return noResponse(method, path, "could not connect within the connect timeout", e);
-    }
-    if (e instanceof HttpTimeoutException) {
-      return noResponse(method, path, "no answer within " + requestTimeout, e);
-    }
-    return noResponse(method, path, e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-  }
-
-  private static JsonNode answer(String method, String path, HttpResponse<byte[]> response) {
-    int status = response.statusCode();
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    if (status / 100 != 2) {
-      throw httpError(method, path, status, text);
-    }
-    if (text.isBlank()) {
-      return NullNode.getInstance();
-    }
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new ChromaException(
-          status, method, path, null, null, "unreadable JSON: " + ChromaJson.abbreviate(text), e);
-    }
-  }
-
-  private static ChromaException httpError(String method, String path, int status, String text) {
-    try {
-      JsonNode error = JSON.readTree(text);
-      if (error != null && error.isObject()) {
-        String type = error.path("error").asText(null);
-        String message = error.path("message").asText(null);
-        if (message == null) {
-          message = error.path("detail").asText(null); // FastAPI-style errors
-        }
-        if (type != null || message != null) {
-          return new ChromaException(status, method, path, type, message, null, null);
-        }
-      }
-    } catch (JsonProcessingException e) {
-      // not JSON: fall through and show the text itself
-    }
-    return new ChromaException(
-        status,
-        method,
-        path,
-        null,
-        text.isBlank() ? null : ChromaJson.abbreviate(text),
-        null,
-        null);
-  }
-
-  private static ChromaException noResponse(
-      String method, String path, String detail, Exception cause) {
-    return new ChromaException(
-        ChromaException.NO_RESPONSE, method, path, null, null, detail, cause);
   }
 }

@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The HTTP transport under {@link ChromaClient}: one JDK {@link HttpClient} (HTTP/1.1, no
  * redirects), the configured headers and per-request timeout, and the translation of every failure
- * into a {@link ChromaException} naming the method, the path, the status and the server's own error.
- * A message never holds a header value (credentials) nor a body, sent or received (contents); only
- * a server's error message, or the start of a non-JSON error page, is shown.
+ * into a {@link ChromaException} naming the method, the path, the status and the server's own
+ * error. A message never holds a header value (credentials) nor a body, sent or received
+ * (contents); only a server's error message, or the start of a non-JSON error page, is shown.
  */
 final class ChromaHttp {
   private final HttpClient http;

@@ -1,458 +1,311 @@
 package io.tieredmemory.chroma;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tieredmemory.chroma.AccessBuffer.Pending;
-import io.tieredmemory.chroma.ChromaClient.Hit;
-import io.tieredmemory.chroma.ChromaClient.Include;
-import io.tieredmemory.chroma.ChromaClient.Row;
-import io.tieredmemory.chroma.ChromaClient.Write;
-import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
-import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
-import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The COLD tier on a Chroma 1.0.x server, through its v2 REST API: one record per memory (id = key,
  * document = content, embedding of the content, reserved {@code tm_} metadata), searched by cosine
- * similarity.
+ * similarity. The store talks to the server with the JDK's HTTP client and creates no other
+ * resource than its flusher thread.
  *
  * <pre>{@code
- * SearchableTierStore cold =
- *     ChromaTierStore.builder(URI.create("http://127.0.0.1:8000"), Embedder.hashing())
+ * Embedder embedder = Embedder.hashing();   // the SAME embedder writes and queries
+ * ChromaTierStore cold =
+ *     ChromaTierStore.builder(URI.create("http://127.0.0.1:8000"), embedder)
  *         .collection("tiered_memory_agent")
  *         .build();
+ * TieredMemory store = TieredMemory.builder("agent").cold(cold).embedder(embedder).build();
  * }</pre>
  *
- * <p>{@link #read} is one HTTP call; its access statistics are buffered and written in batches
- * every {@code accessFlushInterval}, on {@link #flush()} and on {@link #close()}. Chroma has no
- * transactions: every read-check-write of a key runs under a per-key lock of this process, and the
- * store's {@code KeyCoordinator} must serialise moves and deletes across processes (conditional
- * removals are still applied server-side with a {@code where} on the version, so a newer version is
- * never removed). See {@code docs/backends/chroma.md} for the round trips of every operation.
+ * <p>The store is always searchable: {@link #vectorSearch()} is present and answers with one {@code
+ * /query} (similarity = 1 - cosine distance).
+ *
+ * <p>A {@code read} is one HTTP call; the access it records is buffered in process and written for
+ * many keys at once, every {@link Builder#accessFlushInterval(Duration)}, on {@link #flush()} and
+ * on {@link #close()}. {@link #peek} adds this process's unwritten reads to what the server holds.
+ *
+ * <p>Chroma has no transactions: every read-check-write of a key runs under a per-key lock of this
+ * process, and the {@code TieredMemory}'s {@code KeyCoordinator} must serialise moves and deletes
+ * across processes (conditional removals are still applied server-side with a {@code where} on the
+ * version, so a newer version is never removed). Failed calls throw a {@link
+ * io.tieredmemory.core.TieredMemoryException} naming the HTTP method, the path, the status and the
+ * server's own error; header values and contents never appear in messages. See {@code
+ * docs/backends/chroma.md} for the round trips of every operation.
  */
-public final class ChromaTierStore implements SearchableTierStore {
-  private static final System.Logger LOG = System.getLogger(ChromaTierStore.class.getName());
-  private static final Set<Include> NOTHING = EnumSet.noneOf(Include.class);
-  private static final Set<Include> METADATAS = EnumSet.of(Include.METADATAS);
-  private static final Set<Include> RECORDS = EnumSet.of(Include.DOCUMENTS, Include.METADATAS);
-  private static final Set<Include> HITS =
-      EnumSet.of(Include.DOCUMENTS, Include.METADATAS, Include.DISTANCES);
+public interface ChromaTierStore extends TierStore {
 
-  private final ChromaClient client;
-  private final String collectionId;
-  private final String description;
-  private final Embedder embedder;
-  private final StripedLocks locks = new StripedLocks(64);
-  private final AccessBuffer buffer = new AccessBuffer();
-  private final CollectionScans scans;
-  private final Removals removals;
-  private final long bytesCacheNanos;
-  private final AtomicLong writes = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final ScheduledExecutorService flusher;
-  private volatile BytesSnapshot bytesCache;
-  private volatile boolean flushFailing; // only the flusher thread writes it
-
-  private record BytesSnapshot(long bytes, long atNanos, long writes) {}
-
-  ChromaTierStore(
-      ChromaClient client,
-      String collectionId,
-      String description,
-      Embedder embedder,
-      long flushIntervalMillis,
-      long bytesCacheNanos) {
-    this.client = client;
-    this.collectionId = collectionId;
-    this.description = description;
-    this.embedder = embedder;
-    this.bytesCacheNanos = bytesCacheNanos;
-    this.scans = new CollectionScans(client, collectionId);
-    this.removals = new Removals(client, collectionId, locks, buffer, writes::incrementAndGet);
-    this.flusher =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tiered-memory-chroma-flush");
-              t.setDaemon(true);
-              return t;
-            });
-    flusher.scheduleWithFixedDelay(
-        this::flushQuietly, flushIntervalMillis, flushIntervalMillis, TimeUnit.MILLISECONDS);
-  }
+  /** The name of the Chroma collection this store keeps its memories in. */
+  String collection();
 
   /**
    * A builder for a store on the Chroma server at {@code baseUrl}, embedding content with {@code
    * embedder} (the same embedder must be used to query).
+   *
+   * @throws IllegalArgumentException if either is null, or if {@code baseUrl} is not an http(s) URL
+   *     with a host and without user info, query or fragment
    */
-  public static ChromaTierStoreBuilder builder(URI baseUrl, Embedder embedder) {
-    return new ChromaTierStoreBuilder(baseUrl, embedder);
-  }
-
-  @Override
-  public String kind() {
-    return "chroma";
-  }
-
-  /** One {@code /get} by id; the access is buffered. */
-  @Override
-  public Memory read(String key, long nowMillis) {
-    StoredMemory s = getOne(key);
-    if (s == null) {
-      return null;
-    }
-    buffer.recordRead(key, nowMillis);
-    return s.memory();
-  }
-
-  @Override
-  public Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
-    Map<String, Memory> found = new HashMap<>();
-    for (StoredMemory s : getMany(keys)) {
-      buffer.recordRead(s.key(), nowMillis);
-      found.put(s.key(), s.memory());
-    }
-    return found;
-  }
-
-  @Override
-  public StoredMemory peek(String key) {
-    return buffer.withPending(getOne(key));
-  }
-
-  @Override
-  public Map<String, StoredMemory> peekAll(Collection<String> keys) {
-    Map<String, StoredMemory> found = new HashMap<>();
-    for (StoredMemory s : getMany(keys)) {
-      found.put(s.key(), buffer.withPending(s));
-    }
-    return found;
-  }
-
-  /** A {@code /get} of the old metadata, then one {@code /upsert}, under the key's lock. */
-  @Override
-  public StoredMemory upsert(Memory proposal, long nowMillis) {
-    float[] vector = embed(proposal);
-    try (StripedLocks.Held held = locks.lock(proposal.key())) {
-      JsonNode old = metadataOf(proposal.key());
-      Pending pending = buffer.take(proposal.key());
-      Memory m = proposal;
-      long count = 0;
-      long last = nowMillis;
-      if (old != null) {
-        long version = Math.max(proposal.version(), RecordCodec.version(old) + 1);
-        m =
-            proposal
-                .withVersion(version, proposal.updatedAt())
-                .withCreatedAt(RecordCodec.createdAt(old));
-        count = RecordCodec.accessCount(old);
-        last = Math.max(nowMillis, RecordCodec.lastAccess(old));
-        if (pending != null) {
-          count += pending.reads();
-          last = Math.max(last, pending.lastAccessMillis());
-        }
-      }
-      StoredMemory stored = new StoredMemory(m, count, last);
-      try {
-        put(stored, vector);
-      } catch (RuntimeException e) {
-        buffer.restore(proposal.key(), pending);
-        throw e;
-      }
-      return stored;
-    }
-  }
-
-  /** A {@code /get} of the old version, then one {@code /upsert} unless it is newer. */
-  @Override
-  public boolean copyIn(StoredMemory copy) {
-    float[] vector = embed(copy.memory());
-    try (StripedLocks.Held held = locks.lock(copy.key())) {
-      JsonNode old = metadataOf(copy.key());
-      if (old != null && RecordCodec.version(old) > copy.version()) {
-        return false;
-      }
-      put(copy, vector);
-      buffer.discard(copy.key());
-      return true;
-    }
+  static Builder builder(URI baseUrl, Embedder embedder) {
+    return new Builder(baseUrl, embedder);
   }
 
   /**
-   * Per {@code max_batch_size} copies: one {@code /get} of the ids' metadata (version check) and
-   * one {@code /upsert} of every copy not older than what is there, under the keys' locks (taken in
-   * ascending stripe order, so batches and single-key calls cannot deadlock). Embeddings are
-   * computed first, outside the locks. A failure may leave earlier batches written.
+   * Configures a {@link ChromaTierStore}. Every setter fails fast with the field and the bad value
+   * in its message; {@link #build()} connects, gets or creates the collection with the cosine
+   * space, and fails clearly if an existing collection of that name has another space or dimension.
+   *
+   * <pre>{@code
+   * ChromaTierStore cold =
+   *     ChromaTierStore.builder(URI.create("http://127.0.0.1:8000"), Embedder.hashing())
+   *         .tenant("default_tenant")            // default
+   *         .database("default_database")        // default
+   *         .collection("tiered_memory_agent")   // default
+   *         .timeout(Duration.ofSeconds(10))     // default, per request
+   *         .accessFlushInterval(Duration.ofSeconds(1))
+   *         .build();
+   * }</pre>
    */
-  @Override
-  public List<String> copyAllIn(List<StoredMemory> copies) {
-    TierStore.requireDistinctKeys(copies);
-    if (copies.isEmpty()) {
-      return List.of();
+  final class Builder {
+    /** The default tenant. */
+    public static final String DEFAULT_TENANT = "default_tenant";
+
+    /** The default database. */
+    public static final String DEFAULT_DATABASE = "default_database";
+
+    /** The default collection name. */
+    public static final String DEFAULT_COLLECTION = "tiered_memory_agent";
+
+    private static final Pattern COLLECTION_NAME =
+        Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9._-]{1,510})[a-zA-Z0-9]");
+
+    private final URI baseUrl;
+    private final Embedder embedder;
+    private String tenant = DEFAULT_TENANT;
+    private String database = DEFAULT_DATABASE;
+    private String collection = DEFAULT_COLLECTION;
+    private Duration timeout = Duration.ofSeconds(10);
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration accessFlushInterval = Duration.ofSeconds(1);
+    private Duration bytesCacheTtl = Duration.ofSeconds(30);
+    private int maxBatchSize = Integer.MAX_VALUE;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
+    private Builder(URI baseUrl, Embedder embedder) {
+      this.baseUrl = checkBaseUrl(baseUrl);
+      this.embedder = Validation.requireNonNull("embedder", embedder);
     }
-    float[][] vectors = new float[copies.size()][];
-    for (int i = 0; i < copies.size(); i++) {
-      vectors[i] = embed(copies.get(i).memory());
+
+    /** The Chroma tenant (default {@value #DEFAULT_TENANT}); it must exist. */
+    public Builder tenant(String tenant) {
+      this.tenant = Validation.requireNonBlank("tenant", tenant);
+      return this;
     }
-    List<String> stored = new ArrayList<>(copies.size());
-    int batch = client.maxBatchSize();
-    for (int from = 0; from < copies.size(); from += batch) {
-      int to = Math.min(copies.size(), from + batch);
-      List<String> ids = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        ids.add(copies.get(i).key());
+
+    /** The Chroma database (default {@value #DEFAULT_DATABASE}); it must exist. */
+    public Builder database(String database) {
+      this.database = Validation.requireNonBlank("database", database);
+      return this;
+    }
+
+    /**
+     * The collection (default {@value #DEFAULT_COLLECTION}), created with the cosine space if
+     * absent: 3-512 characters from {@code [a-zA-Z0-9._-]}, starting and ending with a letter or
+     * digit (Chroma's rule). Use one collection per store: records of other writers are ignored.
+     */
+    public Builder collection(String collection) {
+      this.collection = checkCollectionName(collection);
+      return this;
+    }
+
+    /** The timeout of each HTTP request, until the response headers arrive (default 10 s). */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Validation.requirePositive("timeout", timeout);
+      return this;
+    }
+
+    /** The timeout to open a connection (default 5 s). */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = Validation.requirePositive("connectTimeout", connectTimeout);
+      return this;
+    }
+
+    /** How often buffered access statistics are written out in the background (default 1 s). */
+    public Builder accessFlushInterval(Duration interval) {
+      this.accessFlushInterval = Validation.requirePositive("accessFlushInterval", interval);
+      return this;
+    }
+
+    /**
+     * How long {@link ChromaTierStore#bytes()} reuses its last scan when this store wrote nothing
+     * meanwhile (default 30 s). Each scan reads every record's metadata.
+     */
+    public Builder bytesCacheTtl(Duration ttl) {
+      this.bytesCacheTtl = Validation.requirePositive("bytesCacheTtl", ttl);
+      return this;
+    }
+
+    /**
+     * An upper bound on records per request, below the server's advertised {@code max_batch_size}
+     * (default: the server's), e.g. to keep requests with large contents small.
+     */
+    public Builder maxBatchSize(int maxBatchSize) {
+      this.maxBatchSize = Validation.requireAtLeast("maxBatchSize", maxBatchSize, 1);
+      return this;
+    }
+
+    /**
+     * A header sent with every request, e.g. a token for a server that requires one. Header values
+     * never appear in messages, logs or {@code toString()}.
+     */
+    public Builder header(String name, String value) {
+      Validation.requireNonBlank("header name", name);
+      Validation.requireNonNull("header value", value);
+      // Fail here, not on the first request, for names the HTTP client refuses (Host,
+      // Connection...).
+      HttpRequest.newBuilder(URI.create("http://localhost/")).header(name, "x");
+      headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Connects, fetches the server's batch limit, gets or creates the collection, and starts the
+     * store's flusher thread.
+     *
+     * @throws io.tieredmemory.core.TieredMemoryException if the server cannot be reached or refuses
+     * @throws IllegalStateException if the collection exists with another space or dimension
+     */
+    public ChromaTierStore build() {
+      ChromaClient client =
+          new ChromaClient(
+              new ChromaHttp(baseUrl, connectTimeout, timeout, headers),
+              tenant,
+              database,
+              maxBatchSize);
+      ChromaClient.CollectionInfo info = client.getOrCreateCollection(collection, "cosine");
+      if (!"cosine".equals(info.space())) {
+        throw new IllegalStateException(
+            "collection '"
+                + collection
+                + "' already exists with distance space '"
+                + info.space()
+                + "', but the COLD tier needs 'cosine' (similarity = 1 - distance); choose another"
+                + " collection name or delete that collection");
       }
-      try (StripedLocks.Held held = locks.lockAll(ids)) {
-        Map<String, Long> existing = new HashMap<>();
-        for (Row row : client.get(collectionId, ids, METADATAS)) {
-          if (RecordCodec.isOurs(row.metadata())) {
-            existing.put(row.id(), RecordCodec.version(row.metadata()));
-          }
-        }
-        List<Write> toWrite = new ArrayList<>(ids.size());
-        List<String> written = new ArrayList<>(ids.size());
-        for (int i = from; i < to; i++) {
-          StoredMemory copy = copies.get(i);
-          Long old = existing.get(copy.key());
-          if (old != null && old > copy.version()) {
-            continue; // a newer version is there
-          }
-          toWrite.add(
-              new Write(
-                  copy.key(), copy.memory().content(), vectors[i], RecordCodec.metadata(copy)));
-          written.add(copy.key());
-        }
-        if (!toWrite.isEmpty()) {
-          client.upsert(collectionId, toWrite);
-          writes.incrementAndGet();
-          written.forEach(buffer::discard);
-          stored.addAll(written);
-        }
+      if (info.dimension() != null && info.dimension() != embedder.dimension()) {
+        throw new IllegalStateException(
+            "collection '"
+                + collection
+                + "' holds "
+                + info.dimension()
+                + "-dimensional embeddings, but the embedder gives "
+                + embedder.dimension()
+                + "; use the embedder it was written with or another collection");
       }
+      client.maxBatchSize(); // fetched now so that no later read pays for it
+      return new DefaultChromaTierStore(
+          client,
+          info.id(),
+          collection,
+          description(),
+          embedder,
+          accessFlushInterval,
+          bytesCacheTtl);
     }
-    return stored;
-  }
 
-  @Override
-  public List<String> removeAllIfVersion(Map<String, Long> versions) {
-    return removals.removeAllIfVersion(versions);
-  }
-
-  @Override
-  public boolean removeIfVersion(String key, long version) {
-    return removals.removeWhen(key, "$eq", version);
-  }
-
-  @Override
-  public boolean removeIfOlder(String key, long version) {
-    return removals.removeWhen(key, "$lt", version);
-  }
-
-  @Override
-  public boolean remove(String key) {
-    return removals.remove(key);
-  }
-
-  @Override
-  public List<String> removeAllIfOlder(Map<String, Long> versions) {
-    return removals.removeAllIfOlder(versions);
-  }
-
-  /** One {@code /get} to learn presence; the new last access is buffered like a read's. */
-  @Override
-  public boolean touch(String key, long lastAccessMillis) {
-    if (client.get(collectionId, List.of(key), NOTHING).isEmpty()) {
-      return false;
+    /** Where the store is: URL, tenant, database and collection (no header). */
+    private String description() {
+      return "url="
+          + baseUrl
+          + ", tenant="
+          + tenant
+          + ", database="
+          + database
+          + ", collection="
+          + collection;
     }
-    buffer.recordTouch(key, lastAccessMillis);
-    return true;
-  }
 
-  /**
-   * Pages through every record accessed before the cutoff (Chroma cannot sort), keeps the oldest
-   * {@code limit} in Java, then fetches their content: cost grows with the matching records, not
-   * with {@code limit}. Sweeps never ask COLD for candidates, so this is for tools and tests.
-   */
-  @Override
-  public List<StoredMemory> oldestAccessed(long accessedBeforeMillis, int limit) {
-    if (limit < 1) {
-      return List.of();
+    /** The configuration, with header names but never their values. */
+    @Override
+    public String toString() {
+      return "ChromaTierStore.Builder["
+          + description()
+          + ", embedder="
+          + embedder
+          + ", timeout="
+          + timeout
+          + ", connectTimeout="
+          + connectTimeout
+          + ", accessFlushInterval="
+          + accessFlushInterval
+          + ", bytesCacheTtl="
+          + bytesCacheTtl
+          + ", maxBatchSize="
+          + (maxBatchSize == Integer.MAX_VALUE ? "server's" : String.valueOf(maxBatchSize))
+          + ", headers="
+          + headers.keySet()
+          + "]";
     }
-    return scans.oldest(accessedBeforeMillis, limit, buffer);
-  }
 
-  /** One {@code /count}. */
-  @Override
-  public long count() {
-    return client.count(collectionId);
-  }
-
-  /**
-   * The sum of {@code tm_size} over all records: a paged scan of every record's metadata (one round
-   * trip per {@code max_batch_size} records), cached for {@code bytesCacheTtl} and recomputed after
-   * any write of this store.
-   */
-  @Override
-  public long bytes() {
-    long w = writes.get();
-    BytesSnapshot s = bytesCache;
-    if (s != null && s.writes() == w && System.nanoTime() - s.atNanos() < bytesCacheNanos) {
-      return s.bytes();
-    }
-    long total = scans.totalSize();
-    bytesCache = new BytesSnapshot(total, System.nanoTime(), w);
-    return total;
-  }
-
-  /** One {@code /query}; similarity is {@code 1 - distance} (the collection's space is cosine). */
-  @Override
-  public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-    if (queryVector == null || queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException(
-          "queryVector must have "
-              + embedder.dimension()
-              + " dimensions (the tier's embedder), had "
-              + (queryVector == null ? "null" : String.valueOf(queryVector.length)));
-    }
-    List<ScoredMemory> result = new ArrayList<>();
-    for (Hit hit : client.query(collectionId, queryVector, k, HITS)) {
-      StoredMemory s = RecordCodec.decode(hit.row());
-      if (s != null) {
-        double similarity = Math.max(-1.0, Math.min(1.0, 1.0 - hit.distance()));
-        result.add(new ScoredMemory(s.memory(), similarity));
+    /**
+     * Checks a collection name against Chroma's rule.
+     *
+     * @throws IllegalArgumentException naming {@code collection} and the value otherwise
+     */
+    static String checkCollectionName(String name) {
+      if (name == null) {
+        throw new IllegalArgumentException("collection must not be null");
       }
-    }
-    return result;
-  }
-
-  /**
-   * Writes buffered access statistics: per batch of keys, one {@code /get} of their current
-   * statistics and one {@code /update} of the merged ones, under the keys' locks. On failure the
-   * statistics not yet written go back into the buffer and the failure is thrown.
-   */
-  @Override
-  public void flush() {
-    // Access statistics do not change sizes: the bytes() cache stays valid.
-    buffer.flush(client, collectionId, locks);
-  }
-
-  private void flushQuietly() {
-    try {
-      if (!buffer.isEmpty()) {
-        flush();
-        if (flushFailing) {
-          flushFailing = false;
-          LOG.log(Level.INFO, () -> this + ": flushing access statistics works again");
-        }
+      if (!COLLECTION_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "collection must be 3-512 characters from [a-zA-Z0-9._-], starting and ending with a"
+                + " letter or digit, was "
+                + shown(name));
       }
-    } catch (RuntimeException e) {
-      // Once per failure streak, like the other tiers: a Chroma outage must not log a stack trace
-      // every flush interval. The statistics are back in the buffer for the next flush.
-      Level level = flushFailing ? Level.DEBUG : Level.WARNING;
-      flushFailing = true;
-      LOG.log(level, this + ": flushing access statistics failed; kept for the next flush", e);
+      return name;
     }
-  }
 
-  /** Stops the background flush and flushes; a failure to flush is logged, not thrown. */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    flusher.shutdown();
-    try {
-      flusher.awaitTermination(1, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "final flush of access statistics to Chroma failed; they are lost", e);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "ChromaTierStore{" + description + "}";
-  }
-
-  /** The client, for tests in this package (request counting). */
-  ChromaClient client() {
-    return client;
-  }
-
-  /** The collection's UUID, for tests in this package. */
-  String collectionId() {
-    return collectionId;
-  }
-
-  private StoredMemory getOne(String key) {
-    List<Row> rows = client.get(collectionId, List.of(key), RECORDS);
-    return rows.isEmpty() ? null : RecordCodec.decode(rows.get(0));
-  }
-
-  private List<StoredMemory> getMany(Collection<String> keys) {
-    if (keys.isEmpty()) {
-      return List.of();
-    }
-    List<StoredMemory> out = new ArrayList<>(keys.size());
-    for (Row row : client.get(collectionId, new ArrayList<>(new LinkedHashSet<>(keys)), RECORDS)) {
-      StoredMemory s = RecordCodec.decode(row);
-      if (s != null) {
-        out.add(s);
+    /** A name for a message: quoted, control characters escaped, abbreviated past 64 chars. */
+    private static String shown(String s) {
+      StringBuilder b = new StringBuilder("'");
+      int n = Math.min(s.length(), 64);
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        b.append(
+            Character.isISOControl(c) || Character.isSurrogate(c)
+                ? String.format("\\u%04X", (int) c)
+                : String.valueOf(c));
       }
+      return b.append(s.length() > n ? "...' (" + s.length() + " chars)" : "'").toString();
     }
-    return out;
-  }
 
-  private JsonNode metadataOf(String key) {
-    List<Row> rows = client.get(collectionId, List.of(key), METADATAS);
-    if (rows.isEmpty() || !RecordCodec.isOurs(rows.get(0).metadata())) {
-      return null;
+    private static URI checkBaseUrl(URI url) {
+      Validation.requireNonNull("baseUrl", url);
+      if (url.getUserInfo() != null) {
+        // The value is left out on purpose: user info is a credential.
+        throw new IllegalArgumentException(
+            "baseUrl must not contain user info; send credentials with header(name, value)");
+      }
+      if (url.getRawQuery() != null || url.getRawFragment() != null) {
+        // The value is left out: a query may carry a token. Checked before anything that would
+        // quote the URL.
+        throw new IllegalArgumentException("baseUrl must have no query or fragment");
+      }
+      String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL, was " + url);
+      }
+      if (url.getHost() == null) {
+        throw new IllegalArgumentException("baseUrl must name a host, was " + url);
+      }
+      return url;
     }
-    return rows.get(0).metadata();
-  }
-
-  private float[] embed(Memory m) {
-    float[] v = embedder.embed(m.content());
-    if (v == null || v.length != embedder.dimension()) {
-      throw new IllegalStateException(
-          "embedder returned "
-              + (v == null ? "null" : v.length + " dimensions")
-              + " but declares "
-              + embedder.dimension()
-              + ", for key "
-              + m.key());
-    }
-    return v;
-  }
-
-  private void put(StoredMemory stored, float[] vector) {
-    client.upsert(
-        collectionId,
-        List.of(
-            new Write(
-                stored.key(), stored.memory().content(), vector, RecordCodec.metadata(stored))));
-    writes.incrementAndGet();
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
+import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,12 +12,15 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The operations Chroma cannot answer with an index: it can neither sort nor sum, so these page
  * through the matching records' metadata ({@code limit}/{@code offset}, one round trip per {@code
  * max_batch_size} records) and do the rest in Java. Offset paging over a collection that changes
- * meanwhile may skip or repeat a record; both results are approximate by nature anyway.
+ * meanwhile may skip or repeat a record; both results are approximate by nature anyway. The total
+ * size is cached, since each scan reads every record: the store reports its writes ({@link
+ * #written()}) so that the cache never outlives one of them.
  */
 final class CollectionScans {
   private static final Set<Include> METADATAS = EnumSet.of(Include.METADATAS);
@@ -28,21 +32,49 @@ final class CollectionScans {
   static final Comparator<Candidate> OLDEST_FIRST =
       Comparator.comparingLong(Candidate::lastAccessMillis).thenComparing(Candidate::key);
 
+  private record BytesSnapshot(long bytes, long atNanos, long writes) {}
+
   private final ChromaClient client;
   private final String collectionId;
+  private final long bytesCacheNanos;
+  private final AtomicLong writes = new AtomicLong();
+  private volatile BytesSnapshot bytesCache;
 
-  CollectionScans(ChromaClient client, String collectionId) {
+  CollectionScans(ChromaClient client, String collectionId, long bytesCacheNanos) {
     this.client = client;
     this.collectionId = collectionId;
+    this.bytesCacheNanos = bytesCacheNanos;
+  }
+
+  /** Notes that the store changed records (sizes may have changed): the next bytes() rescans. */
+  void written() {
+    writes.incrementAndGet();
   }
 
   /**
-   * The {@code limit} records with the oldest last access before {@code before}, oldest first,
-   * counting unflushed reads in {@code buffer}: a metadata scan of the matching records, then one
-   * {@code /get} of the winners' content.
+   * The sum of {@code tm_size} over every record, reused for {@code bytesCacheNanos} if the store
+   * wrote nothing meanwhile.
+   */
+  long bytes() {
+    long w = writes.get();
+    BytesSnapshot s = bytesCache;
+    if (s != null && s.writes() == w && System.nanoTime() - s.atNanos() < bytesCacheNanos) {
+      return s.bytes();
+    }
+    long total = totalSize();
+    bytesCache = new BytesSnapshot(total, System.nanoTime(), w);
+    return total;
+  }
+
+  /**
+   * The {@code limit} records with the oldest stored last access before {@code before}, oldest
+   * first: a metadata scan of the matching records, then one {@code /get} of the winners' content.
+   * The scan sees the statistics as of the last flush (the caller flushes first); the winners are
+   * re-checked with the reads of this process recorded since, in {@code buffer}, and left out if
+   * those make them too young.
    */
   List<StoredMemory> oldest(long before, int limit, AccessBuffer buffer) {
-    List<Candidate> oldest = oldestKeys(before, limit, buffer);
+    List<Candidate> oldest = oldestKeys(before, limit);
     List<String> keys = new ArrayList<>(oldest.size());
     oldest.forEach(c -> keys.add(c.key()));
     List<StoredMemory> result = new ArrayList<>(oldest.size());
@@ -58,7 +90,7 @@ final class CollectionScans {
     return result;
   }
 
-  private List<Candidate> oldestKeys(long before, int limit, AccessBuffer buffer) {
+  private List<Candidate> oldestKeys(long before, int limit) {
     ObjectNode where =
         before == Long.MAX_VALUE ? null : ChromaClient.where(RecordCodec.LAST, "$lt", before);
     // Worst candidate on top, so the heap keeps the best `limit` seen.
@@ -72,10 +104,6 @@ final class CollectionScans {
           continue;
         }
         long last = RecordCodec.lastAccess(meta);
-        AccessBuffer.Pending p = buffer.get(row.id());
-        if (p != null) {
-          last = Math.max(last, p.lastAccessMillis()); // an unflushed read makes it younger
-        }
         if (last < before) {
           best.add(new Candidate(row.id(), last));
           if (best.size() > limit) {
@@ -92,8 +120,8 @@ final class CollectionScans {
     return out;
   }
 
-  /** The sum of {@code tm_size} over every record. */
-  long totalSize() {
+  /** The sum of {@code tm_size} over every record: one paged scan. */
+  private long totalSize() {
     long total = 0;
     int page = client.maxBatchSize();
     for (int offset = 0; ; offset += page) {

@@ -2,6 +2,8 @@ package io.tieredmemory.chroma;
 
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
+import io.tieredmemory.core.spi.AccessBuffer;
+import io.tieredmemory.core.spi.KeyCoordinator;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -11,11 +13,12 @@ import java.util.TreeMap;
 
 /**
  * Removals on a server without transactions or delete counts. Each one reads first, under the keys'
- * locks of this process, to learn what it will remove, then deletes with a {@code where} on {@code
- * tm_version} so the server applies the condition again: a version written in between by another
- * process is never removed. In that window the answer may still claim a removal that did not
- * happen; the store's KeyCoordinator serialises moves and deletes across processes and so closes
- * it.
+ * locks of this process (the store's {@link KeyCoordinator#inProcess()}), to learn what it will
+ * remove, then deletes with a {@code where} on {@code tm_version} so the server applies the
+ * condition again: a version written in between by another process is never removed. In that window
+ * the answer may still claim a removal that did not happen; the {@code TieredMemory}'s own
+ * KeyCoordinator serialises moves and deletes across processes and so closes it. A removed key's
+ * buffered access statistics are discarded.
  */
 final class Removals {
   private static final Set<Include> NOTHING = EnumSet.noneOf(Include.class);
@@ -23,14 +26,14 @@ final class Removals {
 
   private final ChromaClient client;
   private final String collectionId;
-  private final StripedLocks locks;
+  private final KeyCoordinator locks;
   private final AccessBuffer buffer;
   private final Runnable onWrite;
 
   Removals(
       ChromaClient client,
       String collectionId,
-      StripedLocks locks,
+      KeyCoordinator locks,
       AccessBuffer buffer,
       Runnable onWrite) {
     this.client = client;
@@ -45,7 +48,7 @@ final class Removals {
    * $lt}) {@code version}, then a {@code /delete} with the same condition as {@code where}.
    */
   boolean removeWhen(String key, String op, long version) {
-    try (StripedLocks.Held held = locks.lock(key)) {
+    try (KeyCoordinator.Lease held = locks.lock(key)) {
       List<Row> rows = client.get(collectionId, List.of(key), METADATAS);
       if (rows.isEmpty() || !RecordCodec.isOurs(rows.get(0).metadata())) {
         return false;
@@ -65,7 +68,7 @@ final class Removals {
 
   /** A {@code /get} to learn presence, then an unconditional {@code /delete}. */
   boolean remove(String key) {
-    try (StripedLocks.Held held = locks.lock(key)) {
+    try (KeyCoordinator.Lease held = locks.lock(key)) {
       if (client.get(collectionId, List.of(key), NOTHING).isEmpty()) {
         return false;
       }
@@ -96,7 +99,7 @@ final class Removals {
     int batch = client.maxBatchSize();
     for (int i = 0; i < keys.size(); i += batch) {
       List<String> chunk = keys.subList(i, Math.min(keys.size(), i + batch));
-      try (StripedLocks.Held held = locks.lockAll(chunk)) {
+      try (KeyCoordinator.Lease held = locks.lockAll(chunk)) {
         Map<Long, List<String>> byVersion = new TreeMap<>();
         for (Row row : client.get(collectionId, chunk, METADATAS)) {
           Long wanted = versions.get(row.id());
@@ -136,7 +139,7 @@ final class Removals {
     int batch = client.maxBatchSize();
     for (int i = 0; i < keys.size(); i += batch) {
       List<String> chunk = keys.subList(i, Math.min(keys.size(), i + batch));
-      try (StripedLocks.Held held = locks.lockAll(chunk)) {
+      try (KeyCoordinator.Lease held = locks.lockAll(chunk)) {
         Map<Long, List<String>> staleByThreshold = new TreeMap<>();
         for (Row row : client.get(collectionId, chunk, METADATAS)) {
           long threshold = versions.get(row.id());

@@ -72,14 +72,10 @@ class ChromaClientIT {
   @Test
   void get_unknownCollection_is404WithServerMessage_andNoHeaderValue() {
     ChromaClient withToken =
-        new ChromaClient(
+        ChromaTestSupport.client(
             ChromaTestSupport.chromaUrl(),
-            "default_tenant",
-            "default_database",
-            Duration.ofSeconds(5),
             Duration.ofSeconds(10),
-            Map.of("x-chroma-token", "s3cret-token"),
-            Integer.MAX_VALUE);
+            Map.of("x-chroma-token", "s3cret-token"));
     String missing = "00000000-0000-4000-8000-000000000000";
     assertThatThrownBy(() -> withToken.count(missing))
         .isInstanceOfSatisfying(

@@ -24,13 +24,15 @@ final class ChromaTestSupport {
 
   /** A client on the default tenant and database. */
   static ChromaClient client(URI url, Duration timeout) {
+    return client(url, timeout, Map.of());
+  }
+
+  /** A client on the default tenant and database, sending {@code headers} with every request. */
+  static ChromaClient client(URI url, Duration timeout, Map<String, String> headers) {
     return new ChromaClient(
-        url,
-        "default_tenant",
-        "default_database",
-        Duration.ofSeconds(5),
-        timeout,
-        Map.of(),
+        new ChromaHttp(url, Duration.ofSeconds(5), timeout, headers),
+        ChromaTierStore.Builder.DEFAULT_TENANT,
+        ChromaTierStore.Builder.DEFAULT_DATABASE,
         Integer.MAX_VALUE);
   }
 

@@ -13,14 +13,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChromaTierStoreBuilderTest {
   private static final URI URL = URI.create("http://127.0.0.1:8000");
 
-  private static ChromaTierStoreBuilder builder() {
+  private static ChromaTierStore.Builder builder() {
     return ChromaTierStore.builder(URL, Embedder.hashing());
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"abc", "tiered_memory_agent", "a.b-c_d", "A1-2.3", "x0y"})
   void collection_valid_isAccepted(String name) {
-    assertThat(ChromaTierStoreBuilder.checkCollectionName(name)).isEqualTo(name);
+    assertThat(ChromaTierStore.Builder.checkCollectionName(name)).isEqualTo(name);
   }
 
   @ParameterizedTest
@@ -34,7 +34,7 @@ class ChromaTierStoreBuilderTest {
 
   @Test
   void collection_lengthLimits() {
-    assertThat(ChromaTierStoreBuilder.checkCollectionName("a".repeat(512))).hasSize(512);
+    assertThat(ChromaTierStore.Builder.checkCollectionName("a".repeat(512))).hasSize(512);
     assertThatThrownBy(() -> builder().collection("a".repeat(513)))
         .hasMessageContaining("collection");
     assertThatThrownBy(() -> builder().collection(null)).hasMessage("collection must not be null");
@@ -88,6 +88,22 @@ class ChromaTierStoreBuilderTest {
     assertThatThrownBy(() -> builder().database(null)).hasMessage("database must not be null");
     assertThatThrownBy(() -> builder().maxBatchSize(0))
         .hasMessage("maxBatchSize must be >= 1, was 0");
+  }
+
+  @Test
+  void toString_showsSettingsAndHeaderNames_butNoHeaderValue() {
+    String shown =
+        builder()
+            .collection("my_memories")
+            .maxBatchSize(100)
+            .header("x-chroma-token", "s3cret")
+            .toString();
+    assertThat(shown)
+        .contains("url=http://127.0.0.1:8000")
+        .contains("collection=my_memories")
+        .contains("maxBatchSize=100")
+        .contains("x-chroma-token")
+        .doesNotContain("s3cret");
   }
 
   @Test

@@ -3,8 +3,8 @@ package io.tieredmemory.chroma;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Memory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.testkit.SearchableTierStoreContract;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,18 +23,23 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
   private final List<ChromaTierStore> extraStores = new ArrayList<>();
 
   @Override
-  protected SearchableTierStore createStore() {
+  protected TierStore createStore() {
     return newStore(ChromaTierStore.builder(ChromaTestSupport.chromaUrl(), embedder()));
   }
 
-  private ChromaTierStore newStore(ChromaTierStoreBuilder builder) {
+  private ChromaTierStore newStore(ChromaTierStore.Builder builder) {
     String name = ChromaTestSupport.uniqueCollection("tm-store-it");
     collections.add(name);
     return builder.collection(name).accessFlushInterval(Duration.ofHours(1)).build();
   }
 
-  private ChromaTierStore chroma() {
-    return (ChromaTierStore) store;
+  private DefaultChromaTierStore chroma() {
+    return internals(store);
+  }
+
+  /** The implementation behind a store this test built, for its client and collection id. */
+  private static DefaultChromaTierStore internals(TierStore s) {
+    return (DefaultChromaTierStore) s;
   }
 
   @AfterEach
@@ -64,6 +69,106 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
     before = client.requestCount();
     assertThat(store.peek(k).accessCount()).isEqualTo(1); // unflushed read counted
     assertThat(client.requestCount() - before).isEqualTo(1);
+  }
+
+  @Test
+  void build_isAChromaTierStoreNamingItsCollection_alwaysSearchable() {
+    ChromaTierStore s = (ChromaTierStore) store;
+    assertThat(s.collection()).startsWith("tm-store-it-");
+    assertThat(s.kind()).isEqualTo("chroma");
+    assertThat(s.vectorSearch()).isPresent();
+    assertThat(s.directory()).isEmpty();
+    assertThat(s.journal()).isEmpty();
+  }
+
+  @Test
+  void upsert_foldsBufferedReadsIntoItsWrite_soAFlushDoesNotCountThemTwice() {
+    String k = key("fold");
+    store.upsert(memory(k, "a", 1), T0_MILLIS);
+    store.read(k, T0_MILLIS + 5_000);
+    store.read(k, T0_MILLIS + 6_000);
+
+    StoredMemory written = store.upsert(memory(k, "b", 1), T0_MILLIS + 7_000);
+    assertThat(written.accessCount()).isEqualTo(2);
+    store.flush();
+
+    StoredMemory stored = store.peek(k);
+    assertThat(stored.accessCount()).isEqualTo(2);
+    assertThat(stored.lastAccessMillis()).isEqualTo(T0_MILLIS + 7_000);
+    assertThat(stored.memory().content()).isEqualTo("b");
+  }
+
+  @Test
+  void copyIn_dropsBufferedReadsOfTheVersionItReplaces() {
+    String k = key("copy-drop");
+    store.upsert(memory(k, "a", 1), T0_MILLIS);
+    store.read(k, T0_MILLIS + 5_000);
+
+    assertThat(store.copyIn(new StoredMemory(memory(k, "b", 5), 7, T0_MILLIS + 1_000))).isTrue();
+    store.flush();
+
+    StoredMemory stored = store.peek(k);
+    assertThat(stored.accessCount()).isEqualTo(7);
+    assertThat(stored.lastAccessMillis()).isEqualTo(T0_MILLIS + 1_000);
+  }
+
+  @Test
+  void oldestAccessed_countsReadsNotYetFlushed() {
+    store.upsert(memory(key("a"), "a", 1), T0_MILLIS);
+    store.upsert(memory(key("b"), "b", 1), T0_MILLIS + 1_000);
+    store.read(key("a"), T0_MILLIS + 60_000); // buffered only
+
+    assertThat(keysOf(store.oldestAccessed(Long.MAX_VALUE, 2))).containsExactly(key("b"), key("a"));
+    assertThat(keysOf(store.oldestAccessed(T0_MILLIS + 30_000, 10))).containsExactly(key("b"));
+  }
+
+  @Test
+  void remove_thenRecreate_startsWithNoAccesses() {
+    String k = key("forget");
+    store.upsert(memory(k, "a", 1), T0_MILLIS);
+    store.read(k, T0_MILLIS + 5_000);
+    assertThat(store.remove(k)).isTrue();
+    store.upsert(memory(k, "again", 1), T0_MILLIS + 6_000);
+
+    store.flush();
+
+    assertThat(store.peek(k).accessCount()).isZero();
+  }
+
+  @Test
+  void concurrentReadsAndFlushes_loseNoCountOfThisProcess() throws Exception {
+    String k = key("busy");
+    store.upsert(memory(k, "a", 1), T0_MILLIS);
+    int readers = 4;
+    int readsEach = 50;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(readers + 1);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < readsEach; i++) {
+                    assertThat(store.read(k, T0_MILLIS + 1)).isNotNull();
+                  }
+                }));
+      }
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 10; i++) {
+                  store.flush();
+                }
+              }));
+      for (java.util.concurrent.Future<?> f : futures) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    store.flush();
+    assertThat(store.peek(k).accessCount()).isEqualTo((long) readers * readsEach);
   }
 
   @Test
@@ -112,7 +217,7 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
     s.upsert(memory(k, "a", 1), T0_MILLIS);
     s.read(k, T0_MILLIS + 9_000);
 
-    ChromaClient client = s.client();
+    ChromaClient client = internals(s).client();
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     long stored = 0;
     while (System.nanoTime() < deadline) {
@@ -120,7 +225,7 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
           RecordCodec.accessCount(
               client
                   .get(
-                      s.collectionId(),
+                      internals(s).collectionId(),
                       List.of(k),
                       java.util.EnumSet.of(ChromaClient.Include.METADATAS))
                   .get(0)

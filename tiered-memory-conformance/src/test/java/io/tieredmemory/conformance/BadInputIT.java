@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.testkit.ManualClock;
+import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,15 +24,17 @@ class BadInputIT {
   private RealBackends real;
   private final ManualClock clock = new ManualClock();
   private TieredMemory store;
+  private Map<Tier, TierStore> tiers;
 
   @BeforeEach
   void open() {
     real = new RealBackends("badinput");
+    tiers = Map.of(Tier.HOT, real.hot(), Tier.WARM, real.warm(), Tier.COLD, real.cold());
     store =
         TieredMemory.builder("bad-input")
-            .hot(real.hot())
-            .warm(real.warm())
-            .cold(real.cold())
+            .hot(tiers.get(Tier.HOT))
+            .warm(tiers.get(Tier.WARM))
+            .cold(tiers.get(Tier.COLD))
             .embedder(real.embedder)
             .clock(clock)
             .policy(TierJourney.POLICY)
@@ -50,7 +54,7 @@ class BadInputIT {
   @Test
   void acceptedInput_roundTripsThroughRedisPostgresAndChroma() {
     SoftAssertions softly = new SoftAssertions();
-    TierJourney.run(store, clock, BadInput.accepted(), softly);
+    TierJourney.run(store, tiers, clock, BadInput.accepted(), softly);
     softly.assertAll();
   }
 

@@ -7,8 +7,10 @@ import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.metrics.DecisionFeed;
 import io.tieredmemory.metrics.MetricNames;
 import io.tieredmemory.metrics.MetricsOptions;
@@ -20,6 +22,7 @@ import io.tieredmemory.testkit.ManualClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.assertj.core.api.SoftAssertions;
@@ -479,14 +482,25 @@ class BadInputTest {
   @Test
   void acceptedInput_roundTripsThroughEveryInProcessTier() {
     ManualClock clock = new ManualClock();
+    Map<Tier, TierStore> tiers =
+        Map.of(
+            Tier.HOT,
+            InProcessTiers.hot(),
+            Tier.WARM,
+            InProcessTiers.warm(Embedder.hashing()),
+            Tier.COLD,
+            InProcessTiers.cold(Embedder.hashing()));
     try (TieredMemory store =
         TieredMemory.builder("bad")
+            .hot(tiers.get(Tier.HOT))
+            .warm(tiers.get(Tier.WARM))
+            .cold(tiers.get(Tier.COLD))
             .clock(clock)
             .policy(TierJourney.POLICY)
             .discoverObservers(false)
             .build()) {
       SoftAssertions softly = new SoftAssertions();
-      TierJourney.run(store, clock, BadInput.accepted(), softly);
+      TierJourney.run(store, tiers, clock, BadInput.accepted(), softly);
       softly.assertAll();
     }
   }

@@ -3,8 +3,6 @@ package io.tieredmemory.conformance;
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.ForwardingTierStore;
 import io.tieredmemory.core.spi.Location;
-import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ import java.util.function.Supplier;
  * warm.failNth(Op.MARK_ARCHIVED, 1, When.AFTER);   // the archive mark is written, the answer lost
  * }</pre>
  */
-final class CrashingTierStore extends ForwardingTierStore implements SearchableTierStore {
+final class CrashingTierStore extends ForwardingTierStore {
 
   /** Every call of the SPI. */
   enum Op {
@@ -331,16 +329,6 @@ final class CrashingTierStore extends ForwardingTierStore implements SearchableT
       }
     }
     return done;
-  }
-
-  @Override
-  public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    return run(
-        Op.SEARCH,
-        () ->
-            delegate instanceof SearchableTierStore s
-                ? s.search(queryVector, queryText, k)
-                : List.of());
   }
 
   /** Does nothing: the "server" outlives every store over it; {@link #shutdown()} ends it. */

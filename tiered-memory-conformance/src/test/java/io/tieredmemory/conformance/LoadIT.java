@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.SweepResult;
@@ -90,7 +90,10 @@ class LoadIT {
                         .archiveWhenIdle(Duration.ofSeconds(4))
                         .sweepBatchSize(100)
                         .build())
-                .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
+                .observer(
+                    TieredMemoryMetrics.of(
+                        registry,
+                        Tags.empty(),
                         MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(250))))
                 .discoverObservers(false)
                 .build()) {

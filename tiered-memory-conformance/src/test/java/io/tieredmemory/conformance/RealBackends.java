@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
@@ -78,17 +77,16 @@ final class RealBackends implements AutoCloseable {
             .build());
   }
 
-  SearchableTierStore warm() {
+  TierStore warm() {
     return keep(
-        (SearchableTierStore)
-            PostgresTierStore.builder(pool)
-                .table(table())
-                .embedder(embedder)
-                .accessFlushInterval(Duration.ofMillis(200))
-                .build());
+        PostgresTierStore.builder(pool)
+            .table(table())
+            .embedder(embedder)
+            .accessFlushInterval(Duration.ofMillis(200))
+            .build());
   }
 
-  SearchableTierStore cold() {
+  TierStore cold() {
     return keep(
         ChromaTierStore.builder(chroma, embedder)
             .collection(collection())

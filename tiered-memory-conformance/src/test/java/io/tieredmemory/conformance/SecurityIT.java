@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.chroma.ChromaTierStore;
-import io.tieredmemory.chroma.ChromaTierStoreBuilder;
 import io.tieredmemory.conformance.CrashingTierStore.Op;
 import io.tieredmemory.conformance.CrashingTierStore.When;
 import io.tieredmemory.core.TieredMemory;
@@ -231,7 +230,10 @@ class SecurityIT {
                 .cold(cold)
                 .clock(clock)
                 .policy(CrashHarness.POLICY)
-                .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
+                .observer(
+                    TieredMemoryMetrics.of(
+                        registry,
+                        Tags.empty(),
                         MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(100))))
                 .observer(hashed)
                 .observer(revealing)
@@ -380,7 +382,7 @@ class SecurityIT {
         seen.add(hb.toString());
         RedisTierStore hot = hb.build();
         seen.add(hot.toString());
-        ChromaTierStoreBuilder chromaBuilder =
+        ChromaTierStore.Builder chromaBuilder =
             ChromaTierStore.builder(real.chroma, real.embedder)
                 .collection(real.collection())
                 .header("x-chroma-token", CHROMA_TOKEN);

@@ -35,9 +35,16 @@ final class TierJourney {
 
   private TierJourney() {}
 
-  /** Runs the journey for {@code cases}, collecting every mismatch in {@code softly}. */
+  /**
+   * Runs the journey for {@code cases}, collecting every mismatch in {@code softly}. {@code tiers}
+   * are the store's tier stores, looked into directly to check where each memory is.
+   */
   static void run(
-      TieredMemory store, ManualClock clock, List<BadInput.Accepted> cases, SoftAssertions softly) {
+      TieredMemory store,
+      Map<Tier, TierStore> tiers,
+      ManualClock clock,
+      List<BadInput.Accepted> cases,
+      SoftAssertions softly) {
     Map<String, Memory> stored = new LinkedHashMap<>();
     for (BadInput.Accepted c : cases) {
       try {
@@ -46,17 +53,17 @@ final class TierJourney {
         softly.fail("%s: put failed: %s", c.name(), e);
       }
     }
-    check(store, stored, cases, Tier.HOT, "after put", softly);
+    check(store, tiers, stored, cases, Tier.HOT, "after put", softly);
 
     clock.advance(Duration.ofMinutes(31));
     sweep(store, "demotion sweep", softly);
-    check(store, stored, cases, Tier.WARM, "after demotion", softly);
+    check(store, tiers, stored, cases, Tier.WARM, "after demotion", softly);
 
     clock.advance(Duration.ofMinutes(121));
     sweep(store, "archive sweep", softly);
-    check(store, stored, cases, Tier.COLD, "after archive", softly);
+    check(store, tiers, stored, cases, Tier.COLD, "after archive", softly);
     // The read above was a COLD hit: it moved each memory back to WARM.
-    check(store, stored, cases, Tier.WARM, "after rehydration", softly);
+    check(store, tiers, stored, cases, Tier.WARM, "after rehydration", softly);
     sweep(store, "last sweep", softly);
   }
 
@@ -67,6 +74,7 @@ final class TierJourney {
 
   private static void check(
       TieredMemory store,
+      Map<Tier, TierStore> tiers,
       Map<String, Memory> stored,
       List<BadInput.Accepted> cases,
       Tier expected,
@@ -77,10 +85,10 @@ final class TierJourney {
       if (put == null) {
         continue;
       }
-      StoredMemory there = store.tier(expected).peek(c.key());
+      StoredMemory there = tiers.get(expected).peek(c.key());
       softly
           .assertThat(there)
-          .as("%s: %s is not in %s (%s)", when, c.name(), expected, where(store, c.key()))
+          .as("%s: %s is not in %s (%s)", when, c.name(), expected, where(tiers, c.key()))
           .isNotNull();
       if (there != null) {
         same(softly, c, put, there.memory(), when + ", as " + expected + " holds it");
@@ -137,10 +145,10 @@ final class TierJourney {
     return n;
   }
 
-  static String where(TieredMemory store, String key) {
+  static String where(Map<Tier, TierStore> tiers, String key) {
     StringBuilder b = new StringBuilder();
     for (Tier t : Tier.values()) {
-      TierStore ts = store.tier(t);
+      TierStore ts = tiers.get(t);
       StoredMemory sm;
       try {
         sm = ts.peek(key);

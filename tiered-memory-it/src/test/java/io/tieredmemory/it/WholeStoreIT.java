@@ -3,9 +3,9 @@ package io.tieredmemory.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
@@ -136,7 +136,10 @@ class WholeStoreIT {
                   .warm(warm)
                   .cold(cold)
                   .coordinator(real.coordinator())
-                  .observer(TieredMemoryMetrics.of(registry, Tags.empty(),
+                  .observer(
+                      TieredMemoryMetrics.of(
+                          registry,
+                          Tags.empty(),
                           MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(100))))
                   .observer(backend),
               new ManualClock(),

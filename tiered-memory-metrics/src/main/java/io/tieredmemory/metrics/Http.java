@@ -1,12 +1,12 @@
 package io.tieredmemory.metrics;
 
-import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** What every handler of the endpoint shares: sending a body, and the GET/HEAD-only filter. */
+/** What every handler of the endpoint shares: sending a body, and GET/HEAD only. */
 final class Http {
   static final String TEXT = "text/plain; charset=utf-8";
   static final String JSON = "application/json; charset=utf-8";
@@ -29,25 +29,22 @@ final class Http {
     }
   }
 
-  /** Answers anything but GET and HEAD with 405, and closes every exchange when done. */
-  static final Filter GET_ONLY =
-      new Filter() {
-        @Override
-        public void doFilter(HttpExchange ex, Chain chain) throws IOException {
-          try (ex) {
-            String method = ex.getRequestMethod();
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
-              ex.getResponseHeaders().set("Allow", "GET, HEAD");
-              send(ex, 405, TEXT, "only GET is supported\n");
-              return;
-            }
-            chain.doFilter(ex);
-          }
+  /**
+   * {@code handler}, answering anything but GET and HEAD with 405 and closing every exchange when
+   * done. A wrapper, not a filter: the JDK runs a context's filters before its authenticator, and a
+   * request without credentials must learn nothing, not even which methods a path takes.
+   */
+  static HttpHandler getOnly(HttpHandler handler) {
+    return ex -> {
+      try (ex) {
+        String method = ex.getRequestMethod();
+        if (!"GET".equals(method) && !"HEAD".equals(method)) {
+          ex.getResponseHeaders().set("Allow", "GET, HEAD");
+          send(ex, 405, TEXT, "only GET is supported\n");
+          return;
         }
-
-        @Override
-        public String description() {
-          return "GET and HEAD only";
-        }
-      };
+        handler.handle(ex);
+      }
+    };
+  }
 }

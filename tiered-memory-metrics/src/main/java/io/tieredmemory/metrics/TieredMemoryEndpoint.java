@@ -3,6 +3,7 @@ package io.tieredmemory.metrics;
 import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.BasicAuthenticator;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,8 +105,7 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
     handlers.put("/memory", new LiveViewHandler());
     handlers.put("/health", new HealthHandler(b.stores));
     for (Map.Entry<String, HttpHandler> e : handlers.entrySet()) {
-      HttpContext c = server.createContext(e.getKey(), e.getValue());
-      c.getFilters().add(Http.GET_ONLY);
+      HttpContext c = server.createContext(e.getKey(), Http.getOnly(e.getValue()));
       if (b.authenticator != null && !e.getKey().equals("/health")) {
         c.setAuthenticator(b.authenticator);
       }
@@ -283,6 +283,25 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
       byte[] expectedSecret = secret.getBytes(StandardCharsets.UTF_8);
       this.authenticator =
           new BasicAuthenticator("tiered-memory", StandardCharsets.UTF_8) {
+            @Override
+            public Result authenticate(HttpExchange ex) {
+              Result r;
+              try {
+                r = super.authenticate(ex);
+              } catch (IllegalArgumentException notBase64) {
+                // The JDK's parser throws on credentials that are not Base64, and the server would
+                // drop the connection without an answer: a 401 like any wrong credentials.
+                r = new Failure(401);
+              }
+              // The JDK omits the challenge for another scheme; a 401 must always carry one.
+              if (r instanceof Failure
+                  && !ex.getResponseHeaders().containsKey("WWW-Authenticate")) {
+                ex.getResponseHeaders()
+                    .set("WWW-Authenticate", "Basic realm=\"tiered-memory\", charset=\"UTF-8\"");
+              }
+              return r;
+            }
+
             @Override
             public boolean checkCredentials(String u, String p) {
               // Both compared, always: the time taken does not tell which one was wrong.

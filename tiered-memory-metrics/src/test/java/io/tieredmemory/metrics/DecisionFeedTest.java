@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.TierStore;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -24,9 +26,13 @@ import org.junit.jupiter.api.Test;
 class DecisionFeedTest {
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
-  private static TieredMemory store(PrometheusMeterRegistry registry, DecisionFeed feed) {
+  /** The HOT tier of the stores built here, so a test can drop a key's HOT copy. */
+  private final TierStore hot = InProcessTiers.hot();
+
+  private TieredMemory store(PrometheusMeterRegistry registry, DecisionFeed feed) {
     return TieredMemory.builder("feed")
         .discoverObservers(false)
+        .hot(hot)
         .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
         .observer(TieredMemoryMetrics.of(registry))
         .observer(feed)
@@ -34,10 +40,10 @@ class DecisionFeedTest {
   }
 
   /** Puts keys, drops their HOT copies, and reads each once: one promotion per key. */
-  private static void promote(TieredMemory store, int n, String prefix) {
+  private void promote(TieredMemory store, int n, String prefix) {
     for (int i = 0; i < n; i++) {
       store.put(prefix + i, "c" + i);
-      store.tier(io.tieredmemory.core.Tier.HOT).remove(prefix + i);
+      hot.remove(prefix + i);
       store.get(prefix + i);
     }
   }
@@ -141,6 +147,7 @@ class DecisionFeedTest {
     try (TieredMemory store =
         TieredMemory.builder("keys")
             .discoverObservers(false)
+            .hot(hot)
             .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
             .observer(hashed)
             .observer(revealed)

@@ -28,16 +28,17 @@ class EndpointTest {
   void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     feed = DecisionFeed.builder().registry(registry).build();
+    TieredMemoryMetrics metrics = TieredMemoryMetrics.of(registry);
     store =
         TieredMemory.builder("endpoint")
             .discoverObservers(false)
-            .observer(TieredMemoryMetrics.of(registry))
+            .observer(metrics)
             .observer(feed)
             .build();
     store.put("secret-key", "secret content");
     store.get("secret-key");
     // Gauges refresh in the background; make this refresh happen now.
-    TieredMemoryMetrics.observerOf(store).orElseThrow().refreshStats();
+    metrics.refresh();
   }
 
   @AfterEach
@@ -133,20 +134,28 @@ class EndpointTest {
       for (String path : List.of("/metrics", "/memory/stats", "/memory/", "/memory/events")) {
         HttpResponse<String> r = get(e, path);
         assertThat(r.statusCode()).as(path).isEqualTo(401);
-        assertThat(r.headers().firstValue("WWW-Authenticate"))
-            .hasValue("Basic realm=\"tiered-memory\"");
+        assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
+            .startsWith("Basic realm=\"tiered-memory\"");
       }
       String wrong =
           "Basic "
               + Base64.getEncoder().encodeToString("ops:nope".getBytes(StandardCharsets.UTF_8));
       assertThat(get(e, "/metrics", "Authorization", wrong).statusCode()).isEqualTo(401);
+      // Not Base64: the JDK's parser throws; still a 401, not a dropped connection.
+      HttpResponse<String> garbage = get(e, "/metrics", "Authorization", "Basic !!!not-base64!!!");
+      assertThat(garbage.statusCode()).isEqualTo(401);
+      assertThat(garbage.headers().firstValue("WWW-Authenticate").orElseThrow())
+          .startsWith("Basic realm=\"tiered-memory\"");
+      HttpResponse<String> bearer = get(e, "/metrics", "Authorization", "Bearer s3cr3t-pw");
+      assertThat(bearer.statusCode()).isEqualTo(401);
+      assertThat(bearer.headers().firstValue("WWW-Authenticate")).isPresent();
       String right =
           "Basic "
               + Base64.getEncoder()
                   .encodeToString("ops:s3cr3t-pw".getBytes(StandardCharsets.UTF_8));
       assertThat(get(e, "/metrics", "Authorization", right).statusCode()).isEqualTo(200);
       assertThat(get(e, "/health").statusCode()).isEqualTo(200);
-      assertThat(e.toString()).doesNotContain("s3cr3t-pw").contains("basic auth");
+      assertThat(e.toString()).doesNotContain("s3cr3t-pw").contains("authenticated");
     }
   }
 
@@ -171,23 +180,78 @@ class EndpointTest {
   }
 
   @Test
-  void handlers_canBeMountedIntoAnotherServer() throws Exception {
-    try (TieredMemoryEndpoint e = endpoint().start()) {
-      assertThat(e.handlers().keySet())
-          .containsExactly("/metrics", "/memory/stats", "/memory/events", "/memory", "/health");
-      com.sun.net.httpserver.HttpServer other =
-          com.sun.net.httpserver.HttpServer.create(
-              new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-      e.handlers().forEach(other::createContext);
-      other.start();
-      try {
-        URI uri = URI.create("http://127.0.0.1:" + other.getAddress().getPort() + "/metrics");
-        HttpResponse<String> r =
-            http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.body()).contains("tiered_memory_requests_total");
-      } finally {
-        other.stop(0);
+  void httpServer_mountsEveryPathOnTheCallersServer_andCloseRemovesThemOnly() throws Exception {
+    com.sun.net.httpserver.HttpServer other =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    other.createContext("/mine", x -> Http.send(x, 200, "text/plain", "mine"));
+    other.start();
+    try {
+      URI base = URI.create("http://127.0.0.1:" + other.getAddress().getPort());
+      try (TieredMemoryEndpoint e = endpoint().httpServer(other).start()) {
+        assertThat(e.port()).isEqualTo(other.getAddress().getPort());
+        for (String path : List.of("/metrics", "/memory/stats", "/memory/", "/health")) {
+          assertThat(httpGet(base.resolve(path)).statusCode()).as(path).isEqualTo(200);
+        }
+        assertThat(httpGet(base.resolve("/metrics")).body())
+            .contains("tiered_memory_requests_total");
       }
+      // The caller's server still runs, with its own paths; ours are gone.
+      assertThat(httpGet(base.resolve("/mine")).body()).isEqualTo("mine");
+      assertThat(httpGet(base.resolve("/metrics")).statusCode()).isEqualTo(404);
+    } finally {
+      other.stop(0);
     }
+  }
+
+  private HttpResponse<String> httpGet(URI uri) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aJdkAuthenticatorOfYours_guardsEveryPathButHealth() throws Exception {
+    com.sun.net.httpserver.Authenticator tokenOnly =
+        new com.sun.net.httpserver.Authenticator() {
+          @Override
+          public Result authenticate(com.sun.net.httpserver.HttpExchange ex) {
+            if ("let-me-in".equals(ex.getRequestHeaders().getFirst("X-Token"))) {
+              return new Success(new com.sun.net.httpserver.HttpPrincipal("ops", "token"));
+            }
+            return new Failure(403);
+          }
+        };
+    try (TieredMemoryEndpoint e = endpoint().authenticator(tokenOnly).start()) {
+      assertThat(get(e, "/metrics").statusCode()).isEqualTo(403);
+      assertThat(get(e, "/memory/stats").statusCode()).isEqualTo(403);
+      assertThat(get(e, "/metrics", "X-Token", "let-me-in").statusCode()).isEqualTo(200);
+      assertThat(get(e, "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void requestsRunOnYourExecutor_whichCloseLeavesRunning() throws Exception {
+    java.util.concurrent.ExecutorService mine =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "my-endpoint-pool");
+              t.setDaemon(true);
+              return t;
+            });
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (TieredMemoryEndpoint e =
+        endpoint()
+            .executor(
+                task ->
+                    mine.execute(
+                        () -> {
+                          threads.add(Thread.currentThread().getName());
+                          task.run();
+                        }))
+            .start()) {
+      assertThat(get(e, "/metrics").statusCode()).isEqualTo(200);
+    }
+    assertThat(threads).containsExactly("my-endpoint-pool");
+    assertThat(mine.isShutdown()).isFalse();
+    mine.shutdown();
   }
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Zero-config: with this module on the classpath and a Prometheus registry in Micrometer's global
- * registry, a store built with nothing but a name shows up in the scrape and in the global feed.
+ * registry, a store built with nothing but a name shows up in the scrape, and leaves it when
+ * closed.
  */
 class GlobalBindingTest {
 
@@ -29,7 +30,15 @@ class GlobalBindingTest {
           .contains(
               "tiered_memory_requests_total{operation=\"get\",result=\"miss\",store=\"zero-config\",tier=\"none\"} 1.0")
           .contains("tiered_memory_items{store=\"zero-config\",tier=\"warm\"}");
-      assertThat(TieredMemoryMetrics.boundStores()).contains(store);
+      store.close();
+      assertThat(prometheus.scrape()).doesNotContain("store=\"zero-config\"");
+      // The name is free again: a new store of that name binds and is exported.
+      try (TieredMemory again = TieredMemory.builder("zero-config").build()) {
+        again.put("k", "v");
+        assertThat(prometheus.scrape())
+            .contains(
+                "tiered_memory_requests_total{operation=\"put\",result=\"success\",store=\"zero-config\",tier=\"warm\"} 1.0");
+      }
     } finally {
       Metrics.removeRegistry(prometheus);
     }
@@ -40,9 +49,7 @@ class GlobalBindingTest {
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Metrics.addRegistry(prometheus);
     try (TieredMemory store =
-        TieredMemory.builder("explicit")
-            .observer(TieredMemoryMetrics.of(prometheus))
-            .build()) {
+        TieredMemory.builder("explicit").observer(TieredMemoryMetrics.of(prometheus)).build()) {
       store.put("k", "v");
       store.get("k");
       assertThat(prometheus.scrape())

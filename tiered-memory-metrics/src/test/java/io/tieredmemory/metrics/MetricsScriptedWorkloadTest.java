@@ -27,12 +27,13 @@ class MetricsScriptedWorkloadTest {
   void scriptedWorkload_everyCounterTimerAndGaugeIsExact() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ManualClock clock = new ManualClock();
+    TieredMemoryMetrics metrics = TieredMemoryMetrics.of(registry);
     try (TieredMemory store =
         TieredMemory.builder("scripted")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
             .discoverObservers(false)
-            .observer(TieredMemoryMetrics.of(registry))
+            .observer(metrics)
             .build()) {
       ScriptedWorkload.Outcome out = ScriptedWorkload.run(store, clock);
       assertThat(out.problems()).isEmpty();
@@ -97,7 +98,7 @@ class MetricsScriptedWorkloadTest {
       // In-process tiers are never timed as backends.
       assertThat(registry.find("tiered.memory.backend.duration").meters()).isEmpty();
 
-      TieredMemoryMetrics.observerOf(store).orElseThrow().refreshStats();
+      metrics.refresh();
       StoreStats stats = store.stats();
       for (Tier t : Tier.values()) {
         assertThat(

@@ -43,6 +43,7 @@ class PrometheusIT {
   static void runWorkload() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ManualClock clock = new ManualClock();
+    TieredMemoryMetrics metrics = TieredMemoryMetrics.of(registry);
     store =
         TieredMemory.builder("prom-it")
             .clock(clock)
@@ -50,11 +51,11 @@ class PrometheusIT {
             .discoverObservers(false)
             // A tier that reports itself remote, so backend latency series exist too.
             .cold(new FaultyTierStore(InProcessTiers.cold(Embedder.hashing())))
-            .observer(TieredMemoryMetrics.of(registry))
+            .observer(metrics)
             .observer(DecisionFeed.builder().registry(registry).build())
             .build();
     ScriptedWorkload.run(store, clock);
-    TieredMemoryMetrics.observerOf(store).orElseThrow().refreshStats();
+    metrics.refresh();
     endpoint =
         TieredMemoryEndpoint.builder().port(0).registry(registry).stores(List.of(store)).start();
   }

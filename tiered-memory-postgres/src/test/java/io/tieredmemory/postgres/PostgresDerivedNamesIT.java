@@ -245,7 +245,7 @@ class PostgresDerivedNamesIT {
   void journalNamedTableBuiltSecond_bothStoresKeepTheirOwnRows() {
     String agent = table(Pg.uniqueTable("tm_agent"));
     String agentJournal = table(agent + "_journal");
-    ReconcileJournal journal = (ReconcileJournal) build(agent);
+    ReconcileJournal journal = build(agent).journal().orElseThrow();
     journal.note(Tier.COLD, Map.of("n", 1L));
     PostgresTierStore second = build(agentJournal);
     putThree(second);
@@ -365,7 +365,7 @@ class PostgresDerivedNamesIT {
     Pg.execute(pool, "CREATE INDEX " + quoted(tLastAccess) + " ON " + quoted(other) + " (size)");
     createVersion2Layout(t);
 
-    ReconcileJournal journal = (ReconcileJournal) build(t);
+    ReconcileJournal journal = build(t).journal().orElseThrow();
 
     assertThat(journal.notes(Tier.COLD, 100)).isEmpty();
     assertThat(rows(tJournal)).isEqualTo(3);
@@ -390,7 +390,7 @@ class PostgresDerivedNamesIT {
         "INSERT INTO " + Schema.VERSION_TABLE + " (table_name, version) VALUES (?, 1)",
         tJournal);
 
-    ReconcileJournal journal = (ReconcileJournal) build(t);
+    ReconcileJournal journal = build(t).journal().orElseThrow();
 
     assertThat(journal.notes(Tier.COLD, 100)).isEmpty();
     assertThat(rows(tJournal)).isEqualTo(1);
@@ -409,7 +409,7 @@ class PostgresDerivedNamesIT {
     Pg.execute(pool, "INSERT INTO " + quoted(tJournal) + " VALUES ('k', 3, 'mine')");
     createVersion2Layout(t);
 
-    ReconcileJournal journal = (ReconcileJournal) build(t);
+    ReconcileJournal journal = build(t).journal().orElseThrow();
 
     assertThat(journal.notes(Tier.COLD, 100)).isEmpty();
     assertThat(rows(tJournal)).isEqualTo(1);
@@ -440,7 +440,8 @@ class PostgresDerivedNamesIT {
     } finally {
       threads.shutdownNow();
     }
-    assertThat(((ReconcileJournal) closeables.get(0)).notes(Tier.COLD, 100))
+    assertThat(
+            ((PostgresTierStore) closeables.get(0)).journal().orElseThrow().notes(Tier.COLD, 100))
         .containsExactly(Map.entry("k", 3L));
     assertThat(indexes(t))
         .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
@@ -465,7 +466,7 @@ class PostgresDerivedNamesIT {
         .hasMessageContaining("found an index on table '" + t + "'")
         .hasMessageContaining("if table '" + t + "' is a store not yet opened");
 
-    ReconcileJournal journal = (ReconcileJournal) build(t);
+    ReconcileJournal journal = build(t).journal().orElseThrow();
     putThree(build(tJournal));
     putThree(build(tIndex));
 

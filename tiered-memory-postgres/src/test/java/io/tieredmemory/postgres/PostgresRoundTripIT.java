@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -195,7 +194,11 @@ class PostgresRoundTripIT {
     assertOneRoundTrip(() -> store.count());
     assertOneRoundTrip(() -> store.bytes());
     assertOneRoundTrip(
-        () -> ((SearchableTierStore) store).search(Embedder.hashing().embed("alpha"), "alpha", 3));
+        () ->
+            store
+                .vectorSearch()
+                .orElseThrow()
+                .search(Embedder.hashing().embed("alpha"), "alpha", 3));
     assertOneRoundTrip(() -> store.flush());
     assertOneRoundTrip(() -> store.removeIfVersion("b", 4));
     assertOneRoundTrip(() -> store.removeIfOlder("b", 5));

@@ -57,14 +57,6 @@ class PostgresTierStoreBuilderTest {
   }
 
   @Test
-  void buildSearchable_withoutEmbedder_failsBeforeTouchingTheDatabase() {
-    assertThatThrownBy(() -> PostgresTierStore.builder(UNTOUCHABLE).table("t").buildSearchable())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("embedder must be set")
-        .hasMessageContaining("'t'");
-  }
-
-  @Test
   void toString_showsSettingsButNotTheDataSource() {
     String s = PostgresTierStore.builder(UNTOUCHABLE).table("mem").toString();
     assertThat(s)

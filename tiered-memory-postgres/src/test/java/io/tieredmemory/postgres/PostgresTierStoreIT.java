@@ -1,7 +1,7 @@
 package io.tieredmemory.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.testkit.SearchableTierStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,13 +25,13 @@ class PostgresTierStoreIT extends SearchableTierStoreContract {
   }
 
   @Override
-  protected SearchableTierStore createStore() {
+  protected TierStore createStore() {
     table = Pg.uniqueTable("tm_contract");
     return PostgresTierStore.builder(pool)
         .table(table)
         .embedder(embedder())
         .accessFlushInterval(java.time.Duration.ofMillis(200))
-        .buildSearchable();
+        .build();
   }
 
   /** Runs before the kit's own close: closing first lets the final flush reach the table. */

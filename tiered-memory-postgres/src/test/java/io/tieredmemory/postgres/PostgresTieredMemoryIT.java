@@ -36,9 +36,11 @@ class PostgresTieredMemoryIT {
   @Test
   void putGetSearchDelete_throughTheStore() {
     Embedder embedder = Embedder.hashing();
+    PostgresTierStore warm =
+        PostgresTierStore.builder(pool).table(table).embedder(embedder).build();
     try (TieredMemory store =
         TieredMemory.builder("agent")
-            .warm(PostgresTierStore.builder(pool).table(table).embedder(embedder).build())
+            .warm(warm)
             .coordinator(PostgresKeyCoordinator.builder(pool).namespace("agent").build())
             .embedder(embedder)
             .build()) {
@@ -46,7 +48,7 @@ class PostgresTieredMemoryIT {
           store.put("user:42:lang", "the user prefers answers in French", Map.of("s", "chat"));
       store.put("user:42:theme", "the user likes dark mode in the editor");
 
-      assertThat(store.tier(Tier.WARM).peek("user:42:lang").memory())
+      assertThat(warm.peek("user:42:lang").memory())
           .as("WARM holds exactly what was acknowledged, instants to the nanosecond")
           .isEqualTo(put);
       assertThat(store.get("user:42:lang")).contains(put);
@@ -58,7 +60,7 @@ class PostgresTieredMemoryIT {
           .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
 
       assertThat(store.delete("user:42:lang")).isTrue();
-      assertThat(store.tier(Tier.WARM).peek("user:42:lang")).isNull();
+      assertThat(warm.peek("user:42:lang")).isNull();
       assertThat(store.get("user:42:lang")).isEmpty();
 
       store.sweep();

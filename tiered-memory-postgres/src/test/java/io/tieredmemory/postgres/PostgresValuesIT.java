@@ -7,7 +7,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.testkit.RealServers;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +26,7 @@ class PostgresValuesIT {
 
   private static HikariDataSource pool;
   private String table;
-  private SearchableTierStore store;
+  private PostgresTierStore store;
 
   @BeforeAll
   static void openPool() {
@@ -44,7 +43,7 @@ class PostgresValuesIT {
   @BeforeEach
   void createStore() {
     table = Pg.uniqueTable("tm_values");
-    store = PostgresTierStore.builder(pool).table(table).embedder(EMBEDDER).buildSearchable();
+    store = PostgresTierStore.builder(pool).table(table).embedder(EMBEDDER).build();
   }
 
   @AfterEach
@@ -54,7 +53,20 @@ class PostgresValuesIT {
   }
 
   private List<ScoredMemory> search(String text, int k) {
-    return store.search(EMBEDDER.embed(text), text, k);
+    return store.vectorSearch().orElseThrow().search(EMBEDDER.embed(text), text, k);
+  }
+
+  @Test
+  void withoutAnEmbedder_theStoreHasNoVectorSearch_andWithOneItHas() {
+    String plainTable = Pg.uniqueTable("tm_plain");
+    try (PostgresTierStore plain = PostgresTierStore.builder(pool).table(plainTable).build()) {
+      assertThat(plain.vectorSearch()).isEmpty();
+      assertThat(plain.directory()).isPresent();
+      assertThat(plain.journal()).isPresent();
+    } finally {
+      Pg.drop(pool, plainTable);
+    }
+    assertThat(store.vectorSearch()).isPresent();
   }
 
   @Test

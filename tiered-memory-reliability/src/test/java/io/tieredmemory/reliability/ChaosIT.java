@@ -177,8 +177,8 @@ class ChaosIT {
     }
     Map<String, Location> where = chaos.warm.directory().orElseThrow().peekLocations(keys);
     for (String key : keys) {
-      var inCold = chaos.store.tier(Tier.COLD).peek(key);
-      var inHot = chaos.store.tier(Tier.HOT).peek(key);
+      var inCold = chaos.cold.peek(key);
+      var inHot = chaos.hot.peek(key);
       var inWarm = chaos.warm.peek(key);
       Location l = where.get(key);
       if (inCold != null && !new Location.Archived(inCold.version()).equals(l)) {

@@ -7,7 +7,7 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ForwardingTierStore;
-import io.tieredmemory.core.spi.SearchableTierStore;
+import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresKeyCoordinator;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
@@ -44,7 +44,9 @@ final class ChaosStore implements AutoCloseable {
 
   final RedisClient jedis;
   final HikariDataSource pool;
+  final TierStore hot;
   final PostgresTierStore warm;
+  final ChromaTierStore cold;
   final TieredMemory store;
 
   /**
@@ -78,22 +80,23 @@ final class ChaosStore implements AutoCloseable {
     pg.setPoolName("chaos-" + name);
     pool = new HikariDataSource(pg);
     Embedder embedder = Embedder.hashing();
+    hot = RedisTierStore.builder(jedis).prefix("tm:chaos:" + id + ":").build();
     warm =
         PostgresTierStore.builder(pool)
             .table("tm_chaos_" + id.toLowerCase(Locale.ROOT))
             .embedder(embedder)
             .accessFlushInterval(Duration.ofMillis(200))
             .build();
-    ChromaTierStore chroma =
+    cold =
         ChromaTierStore.builder(s.chroma(), embedder)
             .collection("tm-chaos-" + id)
             .timeout(Duration.ofSeconds(3))
             .connectTimeout(Duration.ofSeconds(1))
             .build();
-    SearchableTierStore cold =
+    TierStore archive =
         armArchive == null
-            ? chroma
-            : new ForwardingTierStore.Searchable(chroma) {
+            ? cold
+            : new ForwardingTierStore(cold) {
               @Override
               protected <T> T forward(String method, Supplier<T> call) {
                 if (method.equals("copyAllIn") && Files.exists(armArchive)) {
@@ -109,9 +112,9 @@ final class ChaosStore implements AutoCloseable {
             };
     store =
         TieredMemory.builder("chaos")
-            .hot(RedisTierStore.builder(jedis).prefix("tm:chaos:" + id + ":").build())
+            .hot(hot)
             .warm(warm)
-            .cold(cold)
+            .cold(archive)
             .embedder(embedder)
             .coordinator(
                 PostgresKeyCoordinator.builder(pool)

@@ -2,9 +2,9 @@ package io.tieredmemory.reliability;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
@@ -141,7 +141,11 @@ final class Fixture implements AutoCloseable {
             .embedder(embedder)
             .discoverObservers(false)
             .observer(rec)
-            .observer(TieredMemoryMetrics.of(registry, Tags.empty(), MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(200))))
+            .observer(
+                TieredMemoryMetrics.of(
+                    registry,
+                    Tags.empty(),
+                    MetricsOptions.defaults().withStatsRefresh(Duration.ofMillis(200))))
             .observer(feed);
     store = customize.apply(b).build();
     return store;

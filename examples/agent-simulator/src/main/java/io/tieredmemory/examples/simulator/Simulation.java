@@ -44,13 +44,12 @@ public final class Simulation implements AutoCloseable {
 
   /** Builds the store and the agent; {@code seed} fixes the agent's choices. */
   public Simulation(long seed) {
-    // autoDiscover stays on (the default): metrics modules found on the classpath attach
+    // Observer discovery stays on (the default): metrics modules found on the classpath attach
     // themselves next to the tally, with no change here.
     this.store =
         TieredMemory.builder("agent-simulator")
             .policy(demoPolicy())
             .sweepEvery(SWEEP_INTERVAL)
-            .listener(tally)
             .observer(tally)
             .build();
     this.agent = new AgentWorkload(store, seed);

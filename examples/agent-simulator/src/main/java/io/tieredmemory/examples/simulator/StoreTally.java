@@ -4,7 +4,6 @@ import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.event.TierEvent;
-import io.tieredmemory.core.event.TierEventListener;
 import io.tieredmemory.core.spi.TierObserver;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * is thread-safe. Events are kept as they are and rendered only when a report asks, to keep the
  * store's calling threads fast.
  */
-final class StoreTally implements TierEventListener, TierObserver {
+final class StoreTally implements TierObserver {
   private final LongAdder promoted = new LongAdder();
   private final LongAdder demoted = new LongAdder();
   private final LongAdder archived = new LongAdder();
@@ -30,22 +29,25 @@ final class StoreTally implements TierEventListener, TierObserver {
   private final LongAdder[] hits = {new LongAdder(), new LongAdder(), new LongAdder()};
   private final LongAdder misses = new LongAdder();
   private final LongAdder errors = new LongAdder();
-  private final AtomicReference<TierEvent.Movement> lastMovement = new AtomicReference<>();
+  private final AtomicReference<TierEvent.Moved> lastMovement = new AtomicReference<>();
   private final AtomicReference<String> lastError = new AtomicReference<>();
 
   @Override
+  public boolean wantsEvents() {
+    return true;
+  }
+
+  @Override
   public void onEvent(TierEvent event) {
-    if (event instanceof TierEvent.Movement movement) {
-      lastMovement.set(movement);
-    }
-    if (event instanceof TierEvent.Promoted) {
-      promoted.increment();
-    } else if (event instanceof TierEvent.Demoted) {
-      demoted.increment();
-    } else if (event instanceof TierEvent.Archived) {
-      archived.increment();
-    } else if (event instanceof TierEvent.Rehydrated) {
-      rehydrated.increment();
+    if (event instanceof TierEvent.Moved moved) {
+      lastMovement.set(moved);
+      switch (moved.kind()) {
+        case "promoted" -> promoted.increment();
+        case "demoted" -> demoted.increment();
+        case "archived" -> archived.increment();
+        case "rehydrated" -> rehydrated.increment();
+        default -> {}
+      }
     } else if (event instanceof TierEvent.Evicted) {
       evicted.increment();
     } else if (event instanceof TierEvent.SweepCompleted) {
@@ -118,7 +120,7 @@ final class StoreTally implements TierEventListener, TierObserver {
 
   /** The latest movement, e.g. {@code promoted warm->hot "2 reads in 5s" (key mem:fact:12)}. */
   Optional<String> lastMovement() {
-    TierEvent.Movement m = lastMovement.get();
+    TierEvent.Moved m = lastMovement.get();
     if (m == null) {
       return Optional.empty();
     }

@@ -1,10 +1,9 @@
 package io.tieredmemory.examples.biometric;
 
-import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +56,7 @@ final class BiometricService implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final TieredMemory store;
   private final Tiers tiers;
-  private final Map<String, HttpHandler> endpointHandlers;
+  private final TieredMemoryEndpoint endpoint;
   private final HttpServer server;
   private final ThreadPoolExecutor executor;
   private final String displayHost;
@@ -138,7 +136,11 @@ final class BiometricService implements AutoCloseable {
             .clock(s.clock())
             .embedder(embedder)
             .discoverObservers(false)
-            .observer(TieredMemoryMetrics.of(registry, Tags.empty(), MetricsOptions.defaults().withStatsRefresh(s.statsRefresh())))
+            .observer(
+                TieredMemoryMetrics.of(
+                    registry,
+                    Tags.empty(),
+                    MetricsOptions.defaults().withStatsRefresh(s.statsRefresh())))
             .observer(feed);
     this.tiers =
         Tiers.configure(
@@ -155,13 +157,6 @@ final class BiometricService implements AutoCloseable {
       throw e;
     }
     this.store = built;
-    // The library's /metrics, /memory/... and /health, mounted on the service's own server.
-    this.endpointHandlers =
-        TieredMemoryEndpoint.builder()
-            .registry(registry)
-            .feed(feed)
-            .stores(List.of(store))
-            .handlers();
     this.executor =
         new ThreadPoolExecutor(
             48,
@@ -187,7 +182,14 @@ final class BiometricService implements AutoCloseable {
     server.createContext(
         WebhookHandler.PATH, new WebhookHandler(store, new ReadingParser(s.clock()), metrics));
     server.createContext(MemoriesHandler.PATH, new MemoriesHandler(store));
-    endpointHandlers.forEach(server::createContext);
+    // The library's /metrics, /memory/... and /health, mounted on the service's own server.
+    this.endpoint =
+        TieredMemoryEndpoint.builder()
+            .registry(registry)
+            .feed(feed)
+            .stores(List.of(store))
+            .httpServer(server)
+            .start();
     server.createContext("/", new RootHandler());
     server.start();
     this.displayHost =
@@ -233,6 +235,7 @@ final class BiometricService implements AutoCloseable {
   /** Stops serving (event streams are cut), then closes the store and the tier clients. */
   @Override
   public void close() {
+    endpoint.close();
     server.stop(0);
     closeQuietly();
   }

@@ -1,7 +1,6 @@
 package io.tieredmemory.examples.biometric;
 
 import io.tieredmemory.core.spi.ForwardingTierStore;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -27,8 +26,8 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
   }
 
   /**
-   * {@code delegate} failing {@code rate} of its reads (0 returns it unchanged); searchable if it
-   * is. Every other call, batches and the reconcile journal included, goes straight through.
+   * {@code delegate} failing {@code rate} of its reads (0 returns it unchanged). Every other call,
+   * batches, searches, the directory's other calls and the journal included, goes straight through.
    */
   static TierStore wrap(TierStore delegate, double rate) {
     if (!(rate >= 0 && rate <= 1)) {
@@ -37,18 +36,12 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
     if (rate == 0) {
       return delegate;
     }
-    Faults faults = new Faults(rate);
-    return delegate instanceof SearchableTierStore s
-        ? new Searchable(s, faults)
-        : new FaultInjectingTierStore(delegate, faults);
+    return new FaultInjectingTierStore(delegate, new Faults(rate));
   }
 
   /** Faults injected so far by a tier {@link #wrap} returned (0 for an unwrapped one). */
   static long injected(TierStore tier) {
     if (tier instanceof FaultInjectingTierStore f) {
-      return f.faults.injected.sum();
-    }
-    if (tier instanceof Searchable f) {
       return f.faults.injected.sum();
     }
     return 0;
@@ -89,27 +82,6 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
   static final class InjectedFaultException extends RuntimeException {
     InjectedFaultException(String message) {
       super(message, null, false, false);
-    }
-  }
-
-  /** The same for a searchable tier; searches go straight through. */
-  static final class Searchable extends ForwardingTierStore.Searchable {
-    private final Faults faults;
-
-    Searchable(SearchableTierStore delegate, Faults faults) {
-      super(delegate);
-      this.faults = faults;
-    }
-
-    @Override
-    protected <T> T forward(String method, Supplier<T> call) {
-      faults.maybeFail(method);
-      return call.get();
-    }
-
-    @Override
-    public String toString() {
-      return delegate() + " (failing " + faults.rate + " of reads)";
     }
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.SearchableTierStore;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Instant;
 import java.util.Map;
@@ -24,11 +23,10 @@ class FaultInjectingTierStoreTest {
   @Test
   void wrap_searchableTier_staysSearchableAndKeepsItsKind() {
     TierStore wrapped = FaultInjectingTierStore.wrap(InProcessTiers.warm(Embedder.hashing()), 0.5);
-    assertThat(wrapped).isInstanceOf(SearchableTierStore.class);
+    assertThat(wrapped.vectorSearch()).isPresent();
     assertThat(wrapped.kind()).isEqualTo("in-process");
     assertThat(wrapped.isRemote()).isFalse();
-    assertThat(FaultInjectingTierStore.wrap(InProcessTiers.hot(), 0.5))
-        .isNotInstanceOf(SearchableTierStore.class);
+    assertThat(FaultInjectingTierStore.wrap(InProcessTiers.hot(), 0.5).vectorSearch()).isEmpty();
   }
 
   @Test
