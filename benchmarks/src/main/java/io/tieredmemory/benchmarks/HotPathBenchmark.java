@@ -29,8 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * A {@code get} hit on the in-process hot tier, one thread ({@link HotPathTwoThreadsBenchmark}:
  * two). Baseline: raw Caffeine {@code getIfPresent}, no stats. {@code tieredNoMetrics}: a store
  * with no observer. {@code tieredWithMetrics}: the same store bound to a Prometheus registry with
- * {@code TieredMemoryMetrics.observers(registry)}. Both stores hold the same keys, and every read
- * is a HOT hit. Run with {@code -prof gc}: the metrics must add no allocation. {@code
+ * {@code TieredMemoryMetrics.of(registry)}. Both stores hold the same keys, and every read is a HOT
+ * hit. Run with {@code -prof gc}: the metrics must add no allocation. {@code
  * caffeineExpireAfterAccess} is for information: Caffeine keeping an access time per entry.
  *
  * <p>The annotations are the publication settings ({@code ./scripts/bench.sh --full}); the quick

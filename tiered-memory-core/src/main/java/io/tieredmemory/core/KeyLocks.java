@@ -10,8 +10,8 @@ import java.util.List;
  * holding the {@link KeyCoordinator}'s lock of that key, which excludes every other thread and,
  * with a shared coordinator, every other process. Reads take no lock.
  *
- * <p>A {@link Held} lock also defers signals: observers and listeners are told about what happened
- * under the lock only after it is released, so a slow listener never holds up a writer of that key.
+ * <p>A {@link Held} lock also defers signals: observers are told about what happened under the lock
+ * only after it is released, so a slow observer never holds up a writer of that key.
  */
 final class KeyLocks {
   private final KeyCoordinator coordinator;

@@ -39,7 +39,7 @@ import java.util.function.Function;
  *
  * A crash or failure between a copy and the step after it leaves a COLD copy WARM does not point
  * to; the journal note written before the copy lets the next sweep of any instance remove it
- * ({@link #reconcileCold}). Observers and listeners hear of each move after its lock is released.
+ * ({@link #reconcileCold}). Observers hear of each move after its lock is released.
  */
 final class Mover {
   private final String store;

@@ -16,17 +16,17 @@ final class Signals implements TierObserver {
 
   // Set once by attach(), before the store is returned from build(); read-only afterwards.
   private TierObserver[] observers = new TierObserver[0];
-  private TierObserver[] listeners = new TierObserver[0];
+  private TierObserver[] eventObservers = new TierObserver[0];
   private volatile boolean warned;
 
   void attach(List<TierObserver> attached) {
     this.observers = attached.toArray(new TierObserver[0]);
-    this.listeners =
+    this.eventObservers =
         attached.stream().filter(TierObserver::wantsEvents).toArray(TierObserver[]::new);
   }
 
   boolean eventsWanted() {
-    return listeners.length > 0;
+    return eventObservers.length > 0;
   }
 
   /** Whether any observer is attached: without one, nothing is timed. */
@@ -39,7 +39,7 @@ final class Signals implements TierObserver {
   }
 
   void publish(TierEvent event) {
-    for (TierObserver l : listeners) {
+    for (TierObserver l : eventObservers) {
       try {
         l.onEvent(event);
       } catch (RuntimeException | LinkageError e) {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * A hot/warm/cold memory store. Writes go to WARM (the durable system of record) and then HOT;
  * reads look in HOT, then WARM, then COLD; a policy promotes, demotes, archives and rehydrates
- * memories, and every request, backend call and movement is reported to observers and listeners.
+ * memories, and every request, backend call and movement is reported to observers.
  *
  * <pre>{@code
  * try (TieredMemory memory = TieredMemory.builder("agent").build()) {   // in-process tiers
@@ -116,8 +116,8 @@ public interface TieredMemory extends AutoCloseable {
   StoreStats stats();
 
   /**
-   * Stops scheduled sweeps, flushes buffered statistics and closes the tiers, observers and
-   * listeners.
+   * Stops scheduled sweeps and the store's clock thread, flushes buffered statistics, closes the
+   * tiers and tells every observer it is {@linkplain TierObserver#detached detached}.
    */
   @Override
   void close();

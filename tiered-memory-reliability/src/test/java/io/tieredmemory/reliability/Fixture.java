@@ -37,7 +37,7 @@ import redis.clients.jedis.RedisClient;
  * </ul>
  *
  * Each fixture uses names of its own (Redis prefix, table, collection), and reports to a {@link
- * RecordingObserver} (observer and listener), a Prometheus registry of its own and a decision feed.
+ * RecordingObserver} (hooks and events), a Prometheus registry of its own and a decision feed.
  */
 final class Fixture implements AutoCloseable {
   static final Duration REDIS_TIMEOUT = Duration.ofMillis(500);

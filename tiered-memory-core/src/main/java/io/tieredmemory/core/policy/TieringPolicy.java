@@ -73,7 +73,9 @@ public record TieringPolicy(
         + " | archive when warm idle "
         + Durations.human(archive.idle())
         + " | "
-        + (rehydration.enabled() ? "rehydrate on read" : "no rehydration");
+        + (!rehydration.enabled()
+            ? "no rehydration"
+            : rehydration.promoteToHot() ? "rehydrate on read to hot" : "rehydrate on read");
   }
 
   /** A builder starting from the defaults. */

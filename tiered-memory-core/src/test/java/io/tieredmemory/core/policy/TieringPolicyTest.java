@@ -193,6 +193,28 @@ class TieringPolicyTest {
     assertThat(base.demotion().capacity()).isEqualTo(10_000);
   }
 
+  @Test
+  void describe_saysEveryRuleInWords() {
+    assertThat(TieringPolicy.defaults().describe())
+        .isEqualTo(
+            "promote after 3 reads in 10m | demote when hot idle 30m or over 10000"
+                + " | archive when warm idle 7d | rehydrate on read");
+    assertThat(
+            TieringPolicy.custom()
+                .neverPromote()
+                .demoteWhenIdle(Duration.ofSeconds(90))
+                .hotCapacity(50)
+                .archiveWhenIdle(Duration.ofHours(36))
+                .rehydrate(false, false)
+                .build()
+                .describe())
+        .isEqualTo(
+            "never promote | demote when hot idle 1m30s or over 50"
+                + " | archive when warm idle 1d12h | no rehydration");
+    assertThat(TieringPolicy.custom().rehydrate(true, true).build().describe())
+        .endsWith("| rehydrate on read to hot");
+  }
+
   // ------------------------------------------------------------------ decisions
 
   @Test
