@@ -172,7 +172,7 @@ final class DefaultTieredMemory implements TieredMemory {
 
   @Override
   public TierView tier(Tier tier) {
-    return all[tier.ordinal()];
+    return all[Validation.requireNonNull("tier", tier).ordinal()];
   }
 
   @Override
