@@ -32,16 +32,7 @@ final class ChromaSearch implements VectorSearch {
 
   @Override
   public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-    if (queryVector == null || queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException(
-          "queryVector must have "
-              + embedder.dimension()
-              + " dimensions (the tier's embedder), had "
-              + (queryVector == null ? "null" : String.valueOf(queryVector.length)));
-    }
+    VectorSearch.checkQuery(queryVector, k, embedder);
     List<ScoredMemory> result = new ArrayList<>();
     for (Hit hit : client.query(collectionId, queryVector, k, HITS)) {
       StoredMemory s = RecordCodec.decode(hit.row());

@@ -1,43 +1,14 @@
 package io.tieredmemory.metrics;
 
+import io.tieredmemory.core.internal.JsonStrings;
+
 /** The little JSON this module writes by hand: strings escaped per RFC 8259. */
 final class Json {
   private Json() {}
 
+  /** Appends {@code s} as a JSON string, or {@code null}; see {@link JsonStrings#append}. */
   static StringBuilder string(StringBuilder b, String s) {
-    if (s == null) {
-      return b.append("null");
-    }
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20
-              || c == '\u2028'
-              || c == '\u2029'
-              || Character.isSurrogate(c) && !paired(s, i)) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.append('"');
-  }
-
-  private static boolean paired(String s, int i) {
-    char c = s.charAt(i);
-    if (Character.isHighSurrogate(c)) {
-      return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-    }
-    return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    return JsonStrings.append(b, s);
   }
 
   static StringBuilder field(StringBuilder b, String name, String value) {

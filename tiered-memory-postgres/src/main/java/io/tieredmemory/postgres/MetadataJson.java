@@ -1,5 +1,6 @@
 package io.tieredmemory.postgres;
 
+import io.tieredmemory.core.internal.JsonStrings;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,8 +10,8 @@ import java.util.TreeMap;
  *
  * <p>Text rather than {@code jsonb}: the column then holds exactly what was written (jsonb rejects
  * {@code \u0000} in strings, and core allows it in metadata values), and writes skip a server-side
- * parse. Control characters are written as JSON escapes, so the stored text never holds a NUL. Keys
- * are sorted, so equal maps store equal text.
+ * parse. Strings are written by {@link JsonStrings#append}: control characters become JSON escapes,
+ * so the stored text never holds a NUL. Keys are sorted, so equal maps store equal text.
  */
 final class MetadataJson {
   private MetadataJson() {}
@@ -27,33 +28,10 @@ final class MetadataJson {
         b.append(',');
       }
       first = false;
-      string(b, e.getKey());
-      b.append(':');
-      string(b, e.getValue());
+      JsonStrings.append(b, e.getKey()).append(':');
+      JsonStrings.append(b, e.getValue());
     }
     return b.append('}').toString();
-  }
-
-  private static void string(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20 || c == 0x7f) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
   }
 
   /**

@@ -36,16 +36,7 @@ final class PostgresSearch implements VectorSearch {
 
   @Override
   public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-    if (queryVector == null || queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException(
-          "queryVector must have "
-              + embedder.dimension()
-              + " dimensions (the tier's embedder), had "
-              + (queryVector == null ? "null" : String.valueOf(queryVector.length)));
-    }
+    VectorSearch.checkQuery(queryVector, k, embedder);
     if (queryText == null) {
       throw new IllegalArgumentException("queryText must not be null");
     }

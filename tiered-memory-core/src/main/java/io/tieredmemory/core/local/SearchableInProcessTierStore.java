@@ -32,16 +32,7 @@ final class SearchableInProcessTierStore extends InProcessTierStore {
   }
 
   private List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
-    if (queryVector.length != embedder.dimension()) {
-      throw new IllegalArgumentException(
-          "queryVector must have "
-              + embedder.dimension()
-              + " dimensions (the tier's embedder), had "
-              + queryVector.length);
-    }
+    VectorSearch.checkQuery(queryVector, k, embedder);
     Comparator<ScoredMemory> bySimilarity =
         Comparator.comparingDouble(ScoredMemory::similarity)
             .thenComparing(s -> s.memory().key(), Comparator.reverseOrder());
