@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.chroma.ChromaTierStore;
-import io.tieredmemory.conformance.CrashingTierStore.Op;
-import io.tieredmemory.conformance.CrashingTierStore.When;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.hardening.CrashingTierStore.Op;
+import io.tieredmemory.hardening.CrashingTierStore.When;
 import io.tieredmemory.metrics.DecisionFeed;
 import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryEndpoint;

@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,7 +52,7 @@ final class RealBackends implements AutoCloseable {
     config.setUsername(RealServers.postgresUser());
     config.setPassword(RealServers.postgresPassword());
     config.setMaximumPoolSize(8);
-    config.setPoolName("conformance-" + name);
+    config.setPoolName("hardening-" + name);
     this.pool = new HikariDataSource(config);
     this.chroma = URI.create(RealServers.chromaUrl());
   }
