@@ -9,7 +9,7 @@ import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

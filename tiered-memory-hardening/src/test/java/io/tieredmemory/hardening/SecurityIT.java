@@ -23,7 +23,7 @@ import io.tieredmemory.postgres.PostgresKeyCoordinator;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
 import io.tieredmemory.testkit.ManualClock;
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
