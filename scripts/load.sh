@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the bounded load test (tiered-memory-conformance LoadIT) against real servers.
+# Runs the bounded load test (tiered-memory-hardening LoadIT) against real servers.
 #
 #   ./scripts/load.sh          60 seconds
 #   ./scripts/load.sh 300      300 seconds
@@ -10,7 +10,7 @@
 # any error or if the metrics do not reconcile exactly with what was done and with what each server
 # holds. The report (throughput, p50/p95/p99 per operation from the test's own timing and from the
 # metrics' histograms, movements, sweeps) is printed and written to
-# tiered-memory-conformance/target/load-report.md.
+# tiered-memory-hardening/target/load-report.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -34,11 +34,11 @@ tm_start_postgres
 tm_start_chroma
 
 log "building the modules LoadIT needs (tests skipped)"
-mvn -B -q -ntp install -DskipTests -Dspotless.check.skip=true -pl tiered-memory-conformance -am
+mvn -B -q -ntp install -DskipTests -Dspotless.check.skip=true -pl tiered-memory-hardening -am
 
 log "LoadIT for ${SECONDS_TO_RUN}s"
-mvn -B -ntp verify -pl tiered-memory-conformance -Dspotless.check.skip=true \
+mvn -B -ntp verify -pl tiered-memory-hardening -Dspotless.check.skip=true \
   -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=LoadIT -Dtm.load.seconds="$SECONDS_TO_RUN"
-log "report: tiered-memory-conformance/target/load-report.md"
-cat "$ROOT/tiered-memory-conformance/target/load-report.md"
+log "report: tiered-memory-hardening/target/load-report.md"
+cat "$ROOT/tiered-memory-hardening/target/load-report.md"

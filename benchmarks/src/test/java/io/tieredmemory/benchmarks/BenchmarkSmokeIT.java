@@ -1,6 +1,6 @@
 package io.tieredmemory.benchmarks;
 
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.RunnerException;

@@ -1,6 +1,6 @@
 package io.tieredmemory.chroma;
 
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

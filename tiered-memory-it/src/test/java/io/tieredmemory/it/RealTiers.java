@@ -9,7 +9,7 @@ import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresKeyCoordinator;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.Statement;

@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.tieredmemory.redis;
 
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -43,26 +43,30 @@ import org.junit.jupiter.api.Test;
  * <p>{@code -Dtm.chaos.seconds=N} (default 60, the short form {@code ./scripts/test.sh} runs;
  * {@code ./scripts/chaos.sh [seconds]} runs a long one): the cycle takes 45 s and repeats.
  */
+@OwnServers
 class ChaosIT {
   private static final int THREADS = 3;
   private static final int KEYS = 64;
 
-  private LocalServers servers;
+  private final LocalServers servers;
   private Path dir;
   private final List<Process> workers = new ArrayList<>();
 
+  ChaosIT(LocalServers servers) {
+    this.servers = servers;
+  }
+
   @BeforeEach
   void start() throws IOException {
-    servers = LocalServers.start(Server.REDIS, Server.POSTGRES, Server.CHROMA);
     dir = Files.createTempDirectory("tm-chaos.");
   }
 
+  /** Kills the workers still running; {@link OwnServers} stops the servers after the class. */
   @AfterEach
   void stop() {
     for (Process p : workers) {
       p.destroyForcibly();
     }
-    servers.close();
   }
 
   @Test

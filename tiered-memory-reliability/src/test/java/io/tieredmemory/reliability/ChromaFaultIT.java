@@ -21,9 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,20 +29,13 @@ import org.junit.jupiter.api.Test;
  * Archival must wait: memories stay in WARM, readable, until Chroma has confirmed their copy; the
  * backlog drains once Chroma is back; search fails with a clear error meanwhile.
  */
+@OwnServers
 class ChromaFaultIT {
-  private static LocalServers servers;
+  private final LocalServers servers;
   private Fixture f;
 
-  @BeforeAll
-  static void startServers() {
-    servers = LocalServers.start(Server.REDIS, Server.POSTGRES, Server.CHROMA);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (servers != null) {
-      servers.close();
-    }
+  ChromaFaultIT(LocalServers servers) {
+    this.servers = servers;
   }
 
   @AfterEach

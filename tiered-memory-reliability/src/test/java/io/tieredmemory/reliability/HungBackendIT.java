@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,25 +29,23 @@ import org.junit.jupiter.api.Test;
  * Each call is run with a hard cap of 30 s so that a call that does hang fails the test rather than
  * the build.
  */
+@OwnServers
 class HungBackendIT {
   /** Slack for scheduling on a loaded 2-core machine. */
   private static final Duration MARGIN = Duration.ofSeconds(1);
 
-  private static LocalServers servers;
   private static final ExecutorService CALLER = Executors.newCachedThreadPool();
+  private final LocalServers servers;
   private Fixture f;
 
-  @BeforeAll
-  static void startServers() {
-    servers = LocalServers.start(Server.REDIS, Server.POSTGRES, Server.CHROMA);
+  HungBackendIT(LocalServers servers) {
+    this.servers = servers;
   }
 
+  /** Runs before {@link OwnServers} stops the servers. */
   @AfterAll
-  static void stopServers() {
+  static void stopCaller() {
     CALLER.shutdownNow();
-    if (servers != null) {
-      servers.close();
-    }
   }
 
   @AfterEach

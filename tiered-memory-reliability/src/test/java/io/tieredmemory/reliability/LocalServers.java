@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * ./scripts/test.sh} started. Every process is addressed by the PID servers.sh recorded (checked
  * against its {@code /proc} start time, so a reused PID is never signalled), never by name.
  *
+ * <p>A test class gets its own with {@link OwnServers}, which starts them before the class and
+ * closes them after it; by hand:
+ *
  * <pre>{@code
  * try (LocalServers servers = LocalServers.start(Server.REDIS, Server.POSTGRES)) {
  *   servers.signal(Server.REDIS, "KILL");   // kill -9 <redis pid>

@@ -18,9 +18,7 @@ import io.tieredmemory.testkit.ManualClock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,24 +30,17 @@ import org.junit.jupiter.api.Test;
  * <p>The pool is configured as docs/reliability.md says: HikariCP {@code connectionTimeout} 2 s,
  * pgjdbc {@code socketTimeout=2}, {@code connectTimeout=2}, {@code loginTimeout=2}.
  */
+@OwnServers
 class PostgresFaultIT {
   /** The longest a call may take while PostgreSQL is down: the pool's wait plus a margin. */
   private static final Duration FAIL_FAST =
       Fixture.PG_CONNECTION_TIMEOUT.plus(Fixture.PG_SOCKET_TIMEOUT).plusSeconds(1);
 
-  private static LocalServers servers;
+  private final LocalServers servers;
   private Fixture f;
 
-  @BeforeAll
-  static void startServers() {
-    servers = LocalServers.start(Server.REDIS, Server.POSTGRES, Server.CHROMA);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (servers != null) {
-      servers.close();
-    }
+  PostgresFaultIT(LocalServers servers) {
+    this.servers = servers;
   }
 
   @AfterEach

@@ -13,9 +13,7 @@ import io.tieredmemory.reliability.LocalServers.Server;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +21,13 @@ import org.junit.jupiter.api.Test;
  * HOT is a cache of WARM: losing it must lose no acknowledged write, fail no read and no write, and
  * show in metrics and events; the store must use the new Redis without being restarted.
  */
+@OwnServers
 class RedisFaultIT {
-  private static LocalServers servers;
+  private final LocalServers servers;
   private Fixture f;
 
-  @BeforeAll
-  static void startServers() {
-    servers = LocalServers.start(Server.REDIS, Server.POSTGRES, Server.CHROMA);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (servers != null) {
-      servers.close();
-    }
+  RedisFaultIT(LocalServers servers) {
+    this.servers = servers;
   }
 
   @AfterEach

@@ -3,10 +3,8 @@ package io.tieredmemory.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,8 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,363 +25,299 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class RedisTierStoreIT extends TierStoreContract {
- *   protected TierStore createStore() { return RedisTierStore.builder(client).prefix(unique()).build(); }
+ *   private static final RedisClient client = RedisClient.create("redis://127.0.0.1:6379");
+ *
+ *   protected TierStore createStore() {
+ *     return RedisTierStore.builder(client).prefix("it:" + UUID.randomUUID() + ":").build();
+ *   }
  * }
  * }</pre>
  *
  * <p>Each test gets a new store from {@link #createStore()} and closes it afterwards. Keys are
  * prefixed per test so stores sharing a server do not see each other's keys.
+ *
+ * <p>The tests are grouped in {@code @Nested} classes, shown by their display names in reports:
+ * "upserts and reads", "copies" and "removals" (inherited from {@code BasicTierStoreContract}, the
+ * first half of this contract), then "batch moves", "the access index", "sizes" and "concurrent
+ * callers" here.
  */
-public abstract class TierStoreContract {
-  /** A fixed instant the contract's memories are created at. */
-  protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+public abstract class TierStoreContract extends BasicTierStoreContract {
 
-  /** Millis of {@link #T0}. */
-  protected static final long T0_MILLIS = T0.toEpochMilli();
+  @Nested
+  @DisplayName("batch moves")
+  class BatchMoves {
+    @Test
+    void copyAllIn_mixedAbsentOlderEqualNewer_storesExactlyThoseNotNewer() {
+      String absent = key("b-absent");
+      String older = key("b-older");
+      String equal = key("b-equal");
+      String newer = key("b-newer");
+      store.copyIn(stored(older, 5, 1, T0_MILLIS));
+      store.copyIn(stored(equal, 4, 1, T0_MILLIS));
+      store.copyIn(stored(newer, 9, 1, T0_MILLIS));
 
-  /** The store under test, fresh for each test. */
-  protected TierStore store;
+      List<String> copied =
+          store.copyAllIn(
+              List.of(
+                  stored(absent, 3, 2, T0_MILLIS + 11),
+                  stored(older, 7, 3, T0_MILLIS + 12),
+                  stored(equal, 4, 4, T0_MILLIS + 13),
+                  stored(newer, 8, 5, T0_MILLIS + 14)));
 
-  private String prefix;
+      assertThat(copied).containsExactlyInAnyOrder(absent, older, equal);
+      assertStored(absent, 3, 2, T0_MILLIS + 11);
+      assertStored(older, 7, 3, T0_MILLIS + 12);
+      assertStored(equal, 4, 4, T0_MILLIS + 13);
+      assertThat(store.peek(newer).version()).isEqualTo(9);
+      assertThat(store.peek(newer).memory().content()).isEqualTo("v9");
+      assertThat(store.count()).isEqualTo(4);
+    }
 
-  /** A new, empty store. Called before each test. */
-  protected abstract TierStore createStore();
+    @Test
+    void copyAllIn_emptyBatch_storesNothing() {
+      assertThat(store.copyAllIn(List.of())).isEmpty();
+      assertThat(store.removeAllIfVersion(Map.of())).isEmpty();
+    }
 
-  /** Creates the store. */
-  @BeforeEach
-  void createStoreUnderTest() {
-    prefix = "c" + Long.toHexString(System.nanoTime()) + ":";
-    store = createStore();
-  }
+    @Test
+    void copyAllIn_repeatedKey_isRejectedBeforeAnythingIsWritten() {
+      String other = key("b-other");
+      String twice = key("b-twice");
+      assertThatThrownBy(
+              () ->
+                  store.copyAllIn(
+                      List.of(
+                          stored(other, 1, 0, T0_MILLIS),
+                          stored(twice, 1, 0, T0_MILLIS),
+                          stored(twice, 2, 0, T0_MILLIS))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(twice);
+      assertThat(store.peek(other)).isNull();
+      assertThat(store.peek(twice)).isNull();
+    }
 
-  /** Closes the store. */
-  @AfterEach
-  void closeStoreUnderTest() {
-    if (store != null) {
-      store.close();
+    @Test
+    void copyAllIn_racingNewerWrites_neverReplacesANewerVersion() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int i = 0; i < 20; i++) {
+          String a = key("cr-a" + i);
+          String b = key("cr-b" + i);
+          Future<List<String>> copier =
+              pool.submit(
+                  () ->
+                      store.copyAllIn(
+                          List.of(stored(a, 50, 0, T0_MILLIS), stored(b, 50, 0, T0_MILLIS))));
+          Future<StoredMemory> writer =
+              pool.submit(() -> store.upsert(memory(a, "new", 100), T0_MILLIS));
+          List<String> copied = copier.get();
+          long written = writer.get().version();
+          StoredMemory now = store.peek(a);
+          assertThat(now.version())
+              .as("%s after the race (copied=%s)", a, copied)
+              .isEqualTo(written);
+          assertThat(now.memory().content()).isEqualTo("new");
+          assertThat(store.peek(b).version()).isEqualTo(50);
+        }
+      } finally {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      }
+    }
+
+    @Test
+    void removeAllIfVersion_removesExactlyTheKeysHoldingTheirVersion() {
+      String match = key("rv-match");
+      String older = key("rv-older");
+      String newer = key("rv-newer");
+      String other = key("rv-other");
+      store.copyIn(stored(match, 3, 0, T0_MILLIS));
+      store.copyIn(stored(older, 3, 0, T0_MILLIS));
+      store.copyIn(stored(newer, 5, 0, T0_MILLIS));
+      store.copyIn(stored(other, 7, 0, T0_MILLIS));
+
+      // other's expected version (5) is the version newer holds, and newer's (7) the one other
+      // holds: a removal matching versions across keys instead of per key would take both.
+      List<String> removed =
+          store.removeAllIfVersion(
+              Map.of(match, 3L, older, 4L, newer, 7L, other, 5L, key("rv-absent"), 3L));
+
+      assertThat(removed).containsExactly(match);
+      assertThat(store.peek(match)).isNull();
+      assertThat(store.peek(older).version()).isEqualTo(3);
+      assertThat(store.peek(newer).version()).isEqualTo(5);
+      assertThat(store.peek(other).version()).isEqualTo(7);
+      assertThat(store.removeAllIfVersion(Map.of(match, 3L))).isEmpty();
+    }
+
+    @Test
+    void removeAllIfVersion_racingNewerWrites_neverRemovesANewerWrite() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int i = 0; i < 30; i++) {
+          String a = key("rr-a" + i);
+          String b = key("rr-b" + i);
+          store.copyIn(stored(a, 1, 0, T0_MILLIS));
+          store.copyIn(stored(b, 2, 0, T0_MILLIS));
+          // The write gives a version 2: the version the same batch removes for b.
+          Future<List<String>> remover =
+              pool.submit(() -> store.removeAllIfVersion(Map.of(a, 1L, b, 2L)));
+          Future<StoredMemory> writer =
+              pool.submit(() -> store.upsert(memory(a, "new", 1), T0_MILLIS));
+          List<String> removed = remover.get();
+          long written = writer.get().version();
+          StoredMemory now = store.peek(a);
+          assertThat(now).as("the newer write of %s survives (removed=%s)", a, removed).isNotNull();
+          assertThat(now.version()).isEqualTo(written);
+          assertThat(now.memory().content()).isEqualTo("new");
+          assertThat(store.peek(b)).isNull();
+          assertThat(removed).contains(b);
+        }
+      } finally {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      }
     }
   }
 
-  /** A key unique to this test. */
-  protected String key(String name) {
-    return prefix + name;
-  }
+  @Nested
+  @DisplayName("the access index")
+  class AccessIndex {
+    @Test
+    void touch_raisesLastAccessButNeverLowersIt() {
+      String k = key("touch");
+      store.upsert(memory(k, "a", 1), T0_MILLIS + 10_000);
+      assertThat(store.touch(k, T0_MILLIS + 20_000)).isTrue();
+      store.flush();
+      assertThat(store.peek(k).lastAccessMillis()).isEqualTo(T0_MILLIS + 20_000);
+      assertThat(store.touch(k, T0_MILLIS)).isTrue();
+      store.flush();
+      assertThat(store.peek(k).lastAccessMillis()).isEqualTo(T0_MILLIS + 20_000);
+      assertThat(store.touch(key("absent"), T0_MILLIS)).isFalse();
+    }
 
-  /** A memory with content, no metadata. */
-  protected Memory memory(String key, String content, long version) {
-    return new Memory(key, content, Map.of(), T0, T0, version);
-  }
-
-  private StoredMemory stored(String key, long version, long accessCount, long lastAccess) {
-    return new StoredMemory(memory(key, "v" + version, version), accessCount, lastAccess);
-  }
-
-  // ------------------------------------------------------------------ reads
-
-  @Test
-  void read_absent_returnsNull() {
-    assertThat(store.read(key("nothing"), T0_MILLIS)).isNull();
-    assertThat(store.peek(key("nothing"))).isNull();
-  }
-
-  @Test
-  void upsert_thenRead_returnsContentAndMetadataExactly() {
-    String k = key("exact");
-    String content =
-        "line 1\nline 2\ttab 😀 é ß 中文 x'; DROP TABLE t;-- redis.call('FLUSHALL') \u0001";
-    Map<String, String> meta = Map.of("source", "chat", "emoji", "😀", "quote", "it's \"q\"");
-    Memory m = new Memory(k, content, meta, T0, T0, 10);
-    StoredMemory written = store.upsert(m, T0_MILLIS);
-
-    Memory read = store.read(k, T0_MILLIS);
-    assertThat(read).isNotNull();
-    assertThat(read.key()).isEqualTo(k);
-    assertThat(read.content()).isEqualTo(content);
-    assertThat(read.metadata()).isEqualTo(meta);
-    assertThat(read.version()).isEqualTo(written.version()).isEqualTo(10);
-    assertThat(read.createdAt()).isEqualTo(T0);
-    assertThat(read.updatedAt()).isEqualTo(T0);
-  }
-
-  @Test
-  void upsert_largeContent_roundTrips() {
-    String k = key("large");
-    String content = "x".repeat(200_000) + "😀";
-    store.upsert(memory(k, content, 1), T0_MILLIS);
-    assertThat(store.read(k, T0_MILLIS).content()).isEqualTo(content);
-  }
-
-  @Test
-  void upsert_existing_assignsGreaterVersionAndKeepsCreatedAt() {
-    String k = key("update");
-    store.upsert(memory(k, "first", 100), T0_MILLIS);
-    Instant later = T0.plusSeconds(60);
-    Memory second = new Memory(k, "second", Map.of(), later, later, 50);
-
-    StoredMemory written = store.upsert(second, T0_MILLIS + 60_000);
-
-    assertThat(written.version()).isEqualTo(101);
-    Memory read = store.read(k, T0_MILLIS + 60_000);
-    assertThat(read.content()).isEqualTo("second");
-    assertThat(read.version()).isEqualTo(101);
-    assertThat(read.createdAt()).isEqualTo(T0);
-    assertThat(read.updatedAt()).isEqualTo(later);
-  }
-
-  @Test
-  void upsert_proposalAboveExisting_keepsProposedVersion() {
-    String k = key("jump");
-    store.upsert(memory(k, "a", 5), T0_MILLIS);
-    assertThat(store.upsert(memory(k, "b", 500), T0_MILLIS).version()).isEqualTo(500);
-  }
-
-  @Test
-  void read_recordsAccess_peekDoesNot() {
-    String k = key("access");
-    store.upsert(memory(k, "a", 1), T0_MILLIS);
-    store.read(k, T0_MILLIS + 5_000);
-    store.read(k, T0_MILLIS + 7_000);
-    store.flush();
-
-    StoredMemory peeked = store.peek(k);
-    assertThat(peeked.lastAccessMillis()).isEqualTo(T0_MILLIS + 7_000);
-    assertThat(peeked.accessCount()).isEqualTo(2);
-
-    store.peek(k);
-    store.flush();
-    assertThat(store.peek(k).accessCount()).isEqualTo(2);
-  }
-
-  @Test
-  void readAll_andPeekAll_leaveOutAbsentKeys() {
-    String a = key("a");
-    String b = key("b");
-    store.upsert(memory(a, "A", 1), T0_MILLIS);
-    store.upsert(memory(b, "B", 1), T0_MILLIS);
-
-    Map<String, Memory> read = store.readAll(List.of(a, b, key("missing")), T0_MILLIS + 1);
-    assertThat(read).containsOnlyKeys(a, b);
-    assertThat(read.get(b).content()).isEqualTo("B");
-    assertThat(store.peekAll(List.of(a, key("missing")))).containsOnlyKeys(a);
-    assertThat(store.readAll(List.of(), T0_MILLIS)).isEmpty();
-  }
-
-  // ------------------------------------------------------------------ copies
-
-  @Test
-  void copyIn_absent_storesWithAccessStatistics() {
-    String k = key("copy");
-    assertThat(store.copyIn(stored(k, 7, 3, T0_MILLIS + 42))).isTrue();
-    StoredMemory peeked = store.peek(k);
-    assertThat(peeked.version()).isEqualTo(7);
-    assertThat(peeked.memory().content()).isEqualTo("v7");
-    assertThat(peeked.accessCount()).isEqualTo(3);
-    assertThat(peeked.lastAccessMillis()).isEqualTo(T0_MILLIS + 42);
-  }
-
-  @Test
-  void copyIn_older_isRefused() {
-    String k = key("older");
-    store.copyIn(stored(k, 9, 0, T0_MILLIS));
-    assertThat(store.copyIn(stored(k, 8, 0, T0_MILLIS))).isFalse();
-    assertThat(store.peek(k).version()).isEqualTo(9);
-    assertThat(store.peek(k).memory().content()).isEqualTo("v9");
-  }
-
-  @Test
-  void copyIn_sameVersion_isIdempotent() {
-    String k = key("same");
-    assertThat(store.copyIn(stored(k, 4, 0, T0_MILLIS))).isTrue();
-    assertThat(store.copyIn(stored(k, 4, 0, T0_MILLIS))).isTrue();
-    assertThat(store.peek(k).version()).isEqualTo(4);
-    assertThat(store.count()).isEqualTo(1);
-  }
-
-  @Test
-  void copyIn_newer_replaces() {
-    String k = key("newer");
-    store.copyIn(stored(k, 4, 0, T0_MILLIS));
-    assertThat(store.copyIn(stored(k, 6, 0, T0_MILLIS))).isTrue();
-    assertThat(store.read(k, T0_MILLIS).content()).isEqualTo("v6");
-  }
-
-  // ------------------------------------------------------------------ removals
-
-  @Test
-  void removeIfVersion_matching_removes() {
-    String k = key("rv");
-    store.copyIn(stored(k, 3, 0, T0_MILLIS));
-    assertThat(store.removeIfVersion(k, 3)).isTrue();
-    assertThat(store.peek(k)).isNull();
-    assertThat(store.removeIfVersion(k, 3)).isFalse();
-  }
-
-  @Test
-  void removeIfVersion_otherVersion_keeps() {
-    String k = key("rv2");
-    store.copyIn(stored(k, 3, 0, T0_MILLIS));
-    assertThat(store.removeIfVersion(k, 2)).isFalse();
-    assertThat(store.removeIfVersion(k, 4)).isFalse();
-    assertThat(store.peek(k).version()).isEqualTo(3);
-  }
-
-  @Test
-  void removeIfOlder_removesOnlyOlderCopies() {
-    String k = key("ro");
-    store.copyIn(stored(k, 5, 0, T0_MILLIS));
-    assertThat(store.removeIfOlder(k, 5)).isFalse();
-    assertThat(store.removeIfOlder(k, 4)).isFalse();
-    assertThat(store.peek(k)).isNotNull();
-    assertThat(store.removeIfOlder(k, 6)).isTrue();
-    assertThat(store.peek(k)).isNull();
-    assertThat(store.removeIfOlder(k, 6)).isFalse();
-  }
-
-  @Test
-  void removeAllIfOlder_removesExactlyTheStaleOnes() {
-    String stale = key("stale");
-    String fresh = key("fresh");
-    store.copyIn(stored(stale, 2, 0, T0_MILLIS));
-    store.copyIn(stored(fresh, 9, 0, T0_MILLIS));
-
-    List<String> removed =
-        store.removeAllIfOlder(Map.of(stale, 3L, fresh, 9L, key("absent"), 100L));
-
-    assertThat(removed).containsExactly(stale);
-    assertThat(store.peek(stale)).isNull();
-    assertThat(store.peek(fresh)).isNotNull();
-  }
-
-  // ------------------------------------------------------------------ batch moves
-
-  @Test
-  void copyAllIn_mixedAbsentOlderEqualNewer_storesExactlyThoseNotNewer() {
-    String absent = key("b-absent");
-    String older = key("b-older");
-    String equal = key("b-equal");
-    String newer = key("b-newer");
-    store.copyIn(stored(older, 5, 1, T0_MILLIS));
-    store.copyIn(stored(equal, 4, 1, T0_MILLIS));
-    store.copyIn(stored(newer, 9, 1, T0_MILLIS));
-
-    List<String> copied =
-        store.copyAllIn(
-            List.of(
-                stored(absent, 3, 2, T0_MILLIS + 11),
-                stored(older, 7, 3, T0_MILLIS + 12),
-                stored(equal, 4, 4, T0_MILLIS + 13),
-                stored(newer, 8, 5, T0_MILLIS + 14)));
-
-    assertThat(copied).containsExactlyInAnyOrder(absent, older, equal);
-    assertStored(absent, 3, 2, T0_MILLIS + 11);
-    assertStored(older, 7, 3, T0_MILLIS + 12);
-    assertStored(equal, 4, 4, T0_MILLIS + 13);
-    assertThat(store.peek(newer).version()).isEqualTo(9);
-    assertThat(store.peek(newer).memory().content()).isEqualTo("v9");
-    assertThat(store.count()).isEqualTo(4);
-  }
-
-  @Test
-  void copyAllIn_emptyBatch_storesNothing() {
-    assertThat(store.copyAllIn(List.of())).isEmpty();
-    assertThat(store.removeAllIfVersion(Map.of())).isEmpty();
-  }
-
-  @Test
-  void copyAllIn_repeatedKey_isRejectedBeforeAnythingIsWritten() {
-    String other = key("b-other");
-    String twice = key("b-twice");
-    assertThatThrownBy(
-            () ->
-                store.copyAllIn(
-                    List.of(
-                        stored(other, 1, 0, T0_MILLIS),
-                        stored(twice, 1, 0, T0_MILLIS),
-                        stored(twice, 2, 0, T0_MILLIS))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(twice);
-    assertThat(store.peek(other)).isNull();
-    assertThat(store.peek(twice)).isNull();
-  }
-
-  @Test
-  void copyAllIn_racingNewerWrites_neverReplacesANewerVersion() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      for (int i = 0; i < 20; i++) {
-        String a = key("cr-a" + i);
-        String b = key("cr-b" + i);
-        Future<List<String>> copier =
-            pool.submit(
-                () ->
-                    store.copyAllIn(
-                        List.of(stored(a, 50, 0, T0_MILLIS), stored(b, 50, 0, T0_MILLIS))));
-        Future<StoredMemory> writer =
-            pool.submit(() -> store.upsert(memory(a, "new", 100), T0_MILLIS));
-        List<String> copied = copier.get();
-        long written = writer.get().version();
-        StoredMemory now = store.peek(a);
-        assertThat(now.version()).as("%s after the race (copied=%s)", a, copied).isEqualTo(written);
-        assertThat(now.memory().content()).isEqualTo("new");
-        assertThat(store.peek(b).version()).isEqualTo(50);
+    @Test
+    void oldestAccessed_returnsIdleOnesOldestFirst_withinCutoffAndLimit() {
+      // Last accesses 10 s apart, written out of order.
+      int[] order = {3, 0, 4, 1, 2};
+      for (int i : order) {
+        store.upsert(memory(key("m" + i), "c" + i, 1), T0_MILLIS + i * 10_000L);
       }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+      store.flush();
+
+      List<StoredMemory> idle = store.oldestAccessed(T0_MILLIS + 25_000, 10);
+      assertThat(keysOf(idle)).containsExactly(key("m0"), key("m1"), key("m2"));
+
+      List<StoredMemory> limited = store.oldestAccessed(T0_MILLIS + 25_000, 2);
+      assertThat(keysOf(limited)).containsExactly(key("m0"), key("m1"));
+
+      List<StoredMemory> lru = store.oldestAccessed(Long.MAX_VALUE, 5);
+      assertThat(keysOf(lru))
+          .containsExactly(key("m0"), key("m1"), key("m2"), key("m3"), key("m4"));
+      assertThat(lru.get(0).lastAccessMillis()).isEqualTo(T0_MILLIS);
+    }
+
+    @Test
+    void oldestAccessed_followsReads() {
+      store.upsert(memory(key("a"), "a", 1), T0_MILLIS);
+      store.upsert(memory(key("b"), "b", 1), T0_MILLIS + 1_000);
+      store.read(key("a"), T0_MILLIS + 60_000);
+      store.flush();
+
+      assertThat(keysOf(store.oldestAccessed(Long.MAX_VALUE, 2)))
+          .containsExactly(key("b"), key("a"));
+      assertThat(keysOf(store.oldestAccessed(T0_MILLIS + 30_000, 10))).containsExactly(key("b"));
+    }
+
+    @Test
+    void oldestAccessed_forgetsRemovedMemories() {
+      store.upsert(memory(key("gone"), "a", 1), T0_MILLIS);
+      store.upsert(memory(key("kept"), "b", 1), T0_MILLIS);
+      store.remove(key("gone"));
+      assertThat(keysOf(store.oldestAccessed(Long.MAX_VALUE, 10))).containsExactly(key("kept"));
     }
   }
 
-  @Test
-  void removeAllIfVersion_removesExactlyTheKeysHoldingTheirVersion() {
-    String match = key("rv-match");
-    String older = key("rv-older");
-    String newer = key("rv-newer");
-    String other = key("rv-other");
-    store.copyIn(stored(match, 3, 0, T0_MILLIS));
-    store.copyIn(stored(older, 3, 0, T0_MILLIS));
-    store.copyIn(stored(newer, 5, 0, T0_MILLIS));
-    store.copyIn(stored(other, 7, 0, T0_MILLIS));
+  @Nested
+  @DisplayName("sizes")
+  class Sizes {
+    @Test
+    void countAndBytes_followWritesAndRemovals() {
+      long items = store.count();
+      long bytes = store.bytes();
+      store.upsert(memory(key("s1"), "12345", 1), T0_MILLIS);
+      store.upsert(memory(key("s2"), "😀", 1), T0_MILLIS);
+      store.flush();
+      assertThat(store.count()).isEqualTo(items + 2);
+      long added = key("s1").length() + 5 + key("s2").length() + 4;
+      assertThat(store.bytes()).isEqualTo(bytes + added);
 
-    // other's expected version (5) is the version newer holds, and newer's (7) the one other
-    // holds: a removal matching versions across keys instead of per key would take both.
-    List<String> removed =
-        store.removeAllIfVersion(
-            Map.of(match, 3L, older, 4L, newer, 7L, other, 5L, key("rv-absent"), 3L));
-
-    assertThat(removed).containsExactly(match);
-    assertThat(store.peek(match)).isNull();
-    assertThat(store.peek(older).version()).isEqualTo(3);
-    assertThat(store.peek(newer).version()).isEqualTo(5);
-    assertThat(store.peek(other).version()).isEqualTo(7);
-    assertThat(store.removeAllIfVersion(Map.of(match, 3L))).isEmpty();
+      store.remove(key("s1"));
+      store.flush();
+      assertThat(store.count()).isEqualTo(items + 1);
+      assertThat(store.bytes()).isEqualTo(bytes + key("s2").length() + 4);
+    }
   }
 
-  @Test
-  void removeAllIfVersion_racingNewerWrites_neverRemovesANewerWrite() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      for (int i = 0; i < 30; i++) {
-        String a = key("rr-a" + i);
-        String b = key("rr-b" + i);
-        store.copyIn(stored(a, 1, 0, T0_MILLIS));
-        store.copyIn(stored(b, 2, 0, T0_MILLIS));
-        // The write gives a version 2: the version the same batch removes for b.
-        Future<List<String>> remover =
-            pool.submit(() -> store.removeAllIfVersion(Map.of(a, 1L, b, 2L)));
-        Future<StoredMemory> writer =
-            pool.submit(() -> store.upsert(memory(a, "new", 1), T0_MILLIS));
-        List<String> removed = remover.get();
-        long written = writer.get().version();
-        StoredMemory now = store.peek(a);
-        assertThat(now).as("the newer write of %s survives (removed=%s)", a, removed).isNotNull();
-        assertThat(now.version()).isEqualTo(written);
-        assertThat(now.memory().content()).isEqualTo("new");
-        assertThat(store.peek(b)).isNull();
-        assertThat(removed).contains(b);
+  @Nested
+  @DisplayName("concurrent callers")
+  class Concurrency {
+    @Test
+    void upsert_concurrentWritersOfOneKey_getDistinctIncreasingVersions() throws Exception {
+      String k = key("race");
+      int threads = 4;
+      int writesEach = 50;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Callable<List<Long>>> tasks = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          int id = t;
+          tasks.add(
+              () -> {
+                List<Long> versions = new ArrayList<>();
+                for (int i = 0; i < writesEach; i++) {
+                  versions.add(store.upsert(memory(k, id + ":" + i, 1), T0_MILLIS).version());
+                }
+                return versions;
+              });
+        }
+        Set<Long> all = new HashSet<>();
+        long max = 0;
+        for (Future<List<Long>> f : pool.invokeAll(tasks)) {
+          List<Long> mine = f.get();
+          assertThat(mine).isSorted();
+          all.addAll(mine);
+          max = Math.max(max, mine.get(mine.size() - 1));
+        }
+        assertThat(all).hasSize(threads * writesEach);
+        assertThat(store.peek(k).version()).isEqualTo(max);
+      } finally {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
       }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void removeIfVersion_racingANewerWrite_neverRemovesTheNewerWrite() throws Exception {
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        for (int i = 0; i < 50; i++) {
+          String k = key("rr" + i);
+          store.copyIn(stored(k, 1, 0, T0_MILLIS));
+          Future<Boolean> remover = pool.submit(() -> store.removeIfVersion(k, 1));
+          Future<StoredMemory> writer =
+              pool.submit(() -> store.upsert(memory(k, "new", 1), T0_MILLIS));
+          boolean removed = remover.get();
+          long written = writer.get().version();
+          StoredMemory now = store.peek(k);
+          assertThat(now).as("the newer write of %s survives (removed=%s)", k, removed).isNotNull();
+          assertThat(now.version()).isEqualTo(written);
+          assertThat(now.memory().content()).isEqualTo("new");
+        }
+      } finally {
+        pool.shutdownNow();
+        pool.awaitTermination(10, TimeUnit.SECONDS);
+      }
     }
   }
 
@@ -395,156 +329,5 @@ public abstract class TierStoreContract {
     assertThat(s.memory().createdAt()).isEqualTo(T0);
     assertThat(s.accessCount()).as("access count of %s", key).isEqualTo(accessCount);
     assertThat(s.lastAccessMillis()).as("last access of %s", key).isEqualTo(lastAccess);
-  }
-
-  @Test
-  void remove_presentAndAbsent() {
-    String k = key("rm");
-    store.upsert(memory(k, "a", 1), T0_MILLIS);
-    assertThat(store.remove(k)).isTrue();
-    assertThat(store.remove(k)).isFalse();
-    assertThat(store.read(k, T0_MILLIS)).isNull();
-  }
-
-  // ------------------------------------------------------------------ access index
-
-  @Test
-  void touch_raisesLastAccessButNeverLowersIt() {
-    String k = key("touch");
-    store.upsert(memory(k, "a", 1), T0_MILLIS + 10_000);
-    assertThat(store.touch(k, T0_MILLIS + 20_000)).isTrue();
-    store.flush();
-    assertThat(store.peek(k).lastAccessMillis()).isEqualTo(T0_MILLIS + 20_000);
-    assertThat(store.touch(k, T0_MILLIS)).isTrue();
-    store.flush();
-    assertThat(store.peek(k).lastAccessMillis()).isEqualTo(T0_MILLIS + 20_000);
-    assertThat(store.touch(key("absent"), T0_MILLIS)).isFalse();
-  }
-
-  @Test
-  void oldestAccessed_returnsIdleOnesOldestFirst_withinCutoffAndLimit() {
-    // Last accesses 10 s apart, written out of order.
-    int[] order = {3, 0, 4, 1, 2};
-    for (int i : order) {
-      store.upsert(memory(key("m" + i), "c" + i, 1), T0_MILLIS + i * 10_000L);
-    }
-    store.flush();
-
-    List<StoredMemory> idle = store.oldestAccessed(T0_MILLIS + 25_000, 10);
-    assertThat(keysOf(idle)).containsExactly(key("m0"), key("m1"), key("m2"));
-
-    List<StoredMemory> limited = store.oldestAccessed(T0_MILLIS + 25_000, 2);
-    assertThat(keysOf(limited)).containsExactly(key("m0"), key("m1"));
-
-    List<StoredMemory> lru = store.oldestAccessed(Long.MAX_VALUE, 5);
-    assertThat(keysOf(lru)).containsExactly(key("m0"), key("m1"), key("m2"), key("m3"), key("m4"));
-    assertThat(lru.get(0).lastAccessMillis()).isEqualTo(T0_MILLIS);
-  }
-
-  @Test
-  void oldestAccessed_followsReads() {
-    store.upsert(memory(key("a"), "a", 1), T0_MILLIS);
-    store.upsert(memory(key("b"), "b", 1), T0_MILLIS + 1_000);
-    store.read(key("a"), T0_MILLIS + 60_000);
-    store.flush();
-
-    assertThat(keysOf(store.oldestAccessed(Long.MAX_VALUE, 2))).containsExactly(key("b"), key("a"));
-    assertThat(keysOf(store.oldestAccessed(T0_MILLIS + 30_000, 10))).containsExactly(key("b"));
-  }
-
-  @Test
-  void oldestAccessed_forgetsRemovedMemories() {
-    store.upsert(memory(key("gone"), "a", 1), T0_MILLIS);
-    store.upsert(memory(key("kept"), "b", 1), T0_MILLIS);
-    store.remove(key("gone"));
-    assertThat(keysOf(store.oldestAccessed(Long.MAX_VALUE, 10))).containsExactly(key("kept"));
-  }
-
-  // ------------------------------------------------------------------ sizes
-
-  @Test
-  void countAndBytes_followWritesAndRemovals() {
-    long items = store.count();
-    long bytes = store.bytes();
-    store.upsert(memory(key("s1"), "12345", 1), T0_MILLIS);
-    store.upsert(memory(key("s2"), "😀", 1), T0_MILLIS);
-    store.flush();
-    assertThat(store.count()).isEqualTo(items + 2);
-    long added = key("s1").length() + 5 + key("s2").length() + 4;
-    assertThat(store.bytes()).isEqualTo(bytes + added);
-
-    store.remove(key("s1"));
-    store.flush();
-    assertThat(store.count()).isEqualTo(items + 1);
-    assertThat(store.bytes()).isEqualTo(bytes + key("s2").length() + 4);
-  }
-
-  // ------------------------------------------------------------------ concurrency
-
-  @Test
-  void upsert_concurrentWritersOfOneKey_getDistinctIncreasingVersions() throws Exception {
-    String k = key("race");
-    int threads = 4;
-    int writesEach = 50;
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Callable<List<Long>>> tasks = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        int id = t;
-        tasks.add(
-            () -> {
-              List<Long> versions = new ArrayList<>();
-              for (int i = 0; i < writesEach; i++) {
-                versions.add(store.upsert(memory(k, id + ":" + i, 1), T0_MILLIS).version());
-              }
-              return versions;
-            });
-      }
-      Set<Long> all = new HashSet<>();
-      long max = 0;
-      for (Future<List<Long>> f : pool.invokeAll(tasks)) {
-        List<Long> mine = f.get();
-        assertThat(mine).isSorted();
-        all.addAll(mine);
-        max = Math.max(max, mine.get(mine.size() - 1));
-      }
-      assertThat(all).hasSize(threads * writesEach);
-      assertThat(store.peek(k).version()).isEqualTo(max);
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
-    }
-  }
-
-  @Test
-  void removeIfVersion_racingANewerWrite_neverRemovesTheNewerWrite() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      for (int i = 0; i < 50; i++) {
-        String k = key("rr" + i);
-        store.copyIn(stored(k, 1, 0, T0_MILLIS));
-        Future<Boolean> remover = pool.submit(() -> store.removeIfVersion(k, 1));
-        Future<StoredMemory> writer =
-            pool.submit(() -> store.upsert(memory(k, "new", 1), T0_MILLIS));
-        boolean removed = remover.get();
-        long written = writer.get().version();
-        StoredMemory now = store.peek(k);
-        assertThat(now).as("the newer write of %s survives (removed=%s)", k, removed).isNotNull();
-        assertThat(now.version()).isEqualTo(written);
-        assertThat(now.memory().content()).isEqualTo("new");
-      }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** The keys of stored memories, in order. */
-  protected static List<String> keysOf(List<StoredMemory> stored) {
-    List<String> keys = new ArrayList<>();
-    for (StoredMemory s : stored) {
-      keys.add(s.key());
-    }
-    return keys;
   }
 }

@@ -31,7 +31,13 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class PostgresWarmTierIT extends WarmTierContract {
- *   protected TierStore createStore() { return PostgresTierStore.builder(pool).table(unique()).build(); }
+ *   private static final DataSource pool = ...; // e.g. a HikariDataSource
+ *
+ *   protected TierStore createStore() {
+ *     return PostgresTierStore.builder(pool)
+ *         .table("tm_" + Long.toHexString(System.nanoTime()))
+ *         .build();
+ *   }
  * }
  * }</pre>
  */

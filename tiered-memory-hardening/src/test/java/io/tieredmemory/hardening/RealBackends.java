@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +9,7 @@ import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
-import io.tieredmemory.testkit.RealServers;
+import io.tieredmemory.testservers.RealServers;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,7 +52,7 @@ final class RealBackends implements AutoCloseable {
     config.setUsername(RealServers.postgresUser());
     config.setPassword(RealServers.postgresPassword());
     config.setMaximumPoolSize(8);
-    config.setPoolName("conformance-" + name);
+    config.setPoolName("hardening-" + name);
     this.pool = new HikariDataSource(config);
     this.chroma = URI.create(RealServers.chromaUrl());
   }

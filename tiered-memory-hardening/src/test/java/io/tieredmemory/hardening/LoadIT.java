@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,20 +1,20 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
-import static io.tieredmemory.conformance.CrashingTierStore.Op.COPY_IN;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.PEEK;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_IF_VERSION;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.TOUCH;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.UPSERT;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.COPY_IN;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.PEEK;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.REMOVE;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.REMOVE_IF_VERSION;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.TOUCH;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.UPSERT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tieredmemory.conformance.CrashingTierStore.Trigger;
-import io.tieredmemory.conformance.CrashingTierStore.When;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.TieredMemoryException;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
+import io.tieredmemory.hardening.CrashingTierStore.Trigger;
+import io.tieredmemory.hardening.CrashingTierStore.When;
 import java.time.Duration;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;

@@ -1,18 +1,18 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
-import static io.tieredmemory.conformance.CrashingTierStore.Op.COPY_ALL_IN;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.COPY_IN;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.DELETE;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.FORGET;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.MARK_ARCHIVED;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.NOTE;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_ALL_IF_OLDER;
-import static io.tieredmemory.conformance.CrashingTierStore.Op.REMOVE_IF_VERSION;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.COPY_ALL_IN;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.COPY_IN;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.DELETE;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.FORGET;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.MARK_ARCHIVED;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.NOTE;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.REMOVE_ALL_IF_OLDER;
+import static io.tieredmemory.hardening.CrashingTierStore.Op.REMOVE_IF_VERSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tieredmemory.conformance.CrashingTierStore.Trigger;
-import io.tieredmemory.conformance.CrashingTierStore.When;
 import io.tieredmemory.core.SweepResult;
+import io.tieredmemory.hardening.CrashingTierStore.Trigger;
+import io.tieredmemory.hardening.CrashingTierStore.When;
 import java.time.Duration;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;

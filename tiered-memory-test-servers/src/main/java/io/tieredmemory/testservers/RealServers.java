@@ -1,4 +1,4 @@
-package io.tieredmemory.testkit;
+package io.tieredmemory.testservers;
 
 /**
  * Where the real servers started by {@code ./scripts/test.sh} are. Tests that need one call these

@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.ForwardingTierStore;

@@ -1,4 +1,4 @@
-package io.tieredmemory.conformance;
+package io.tieredmemory.hardening;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.SweepResult;
