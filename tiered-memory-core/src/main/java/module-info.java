@@ -1,0 +1,25 @@
+/**
+ * The tiered store: its API ({@code io.tieredmemory.core}), events, in-process tiers, policies and
+ * the SPI backends implement. No runtime dependencies.
+ *
+ * <p>{@code io.tieredmemory.core.internal} (argument checks, duration arithmetic) is shared with
+ * this project's own backends and metrics only; it is not API and may change in any release. {@code
+ * io.tieredmemory.chroma} is named though it has no descriptor yet: a qualified export to a module
+ * that is absent is allowed (javac's {@code module} lint, turned off in this module's pom, would
+ * only warn).
+ */
+module io.tieredmemory.core {
+  exports io.tieredmemory.core;
+  exports io.tieredmemory.core.event;
+  exports io.tieredmemory.core.local;
+  exports io.tieredmemory.core.policy;
+  exports io.tieredmemory.core.spi;
+  exports io.tieredmemory.core.internal to
+      io.tieredmemory.redis,
+      io.tieredmemory.postgres,
+      io.tieredmemory.chroma,
+      io.tieredmemory.metrics;
+
+  // TieredMemory.builder() discovers observers (tiered-memory-metrics' binder) with ServiceLoader.
+  uses io.tieredmemory.core.spi.TierObserver.Provider;
+}
