@@ -9,6 +9,9 @@
  * only warn).
  */
 module io.tieredmemory.core {
+  // Nullness annotations (@NullMarked, @Nullable): needed to compile, not at run time.
+  requires static transitive org.jspecify;
+
   exports io.tieredmemory.core;
   exports io.tieredmemory.core.event;
   exports io.tieredmemory.core.local;

@@ -9,6 +9,8 @@
  * store built with default settings to Micrometer's global registry.
  */
 module io.tieredmemory.metrics {
+  // Nullness annotations (@NullMarked, @Nullable): needed to compile, not at run time.
+  requires static transitive org.jspecify;
   requires transitive io.tieredmemory.core;
   requires transitive micrometer.core;
   requires transitive micrometer.registry.prometheus;

@@ -5,6 +5,8 @@
  * HikariCP is the application's choice.
  */
 module io.tieredmemory.postgres {
+  // Nullness annotations (@NullMarked, @Nullable): needed to compile, not at run time.
+  requires static transitive org.jspecify;
   requires transitive io.tieredmemory.core;
   requires transitive java.sql;
 

@@ -4,6 +4,8 @@
  * package is open to JUnit.
  */
 module io.tieredmemory.testkit {
+  // Nullness annotations (@NullMarked, @Nullable): needed to compile, not at run time.
+  requires static transitive org.jspecify;
   requires transitive io.tieredmemory.core;
   requires transitive org.junit.jupiter.api;
   requires transitive org.assertj.core;

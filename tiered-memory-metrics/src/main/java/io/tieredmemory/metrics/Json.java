@@ -1,10 +1,12 @@
 package io.tieredmemory.metrics;
 
+import org.jspecify.annotations.Nullable;
+
 /** The little JSON this module writes by hand: strings escaped per RFC 8259. */
 final class Json {
   private Json() {}
 
-  static StringBuilder string(StringBuilder b, String s) {
+  static StringBuilder string(StringBuilder b, @Nullable String s) {
     if (s == null) {
       return b.append("null");
     }
@@ -40,7 +42,7 @@ final class Json {
     return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
   }
 
-  static StringBuilder field(StringBuilder b, String name, String value) {
+  static StringBuilder field(StringBuilder b, String name, @Nullable String value) {
     string(b, name).append(':');
     return string(b, value);
   }

@@ -8,12 +8,15 @@ import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.core.spi.VectorSearch;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@link TierStoreContract} plus similarity search. Searchable backends (COLD tiers, and WARM
  * tiers that search) extend this one instead.
  */
+// Test code: NullAway does not check it (a null where a memory was expected fails the test).
+@NullUnmarked
 public abstract class SearchableTierStoreContract extends TierStoreContract {
 
   /** The embedder the store under test was created with. */

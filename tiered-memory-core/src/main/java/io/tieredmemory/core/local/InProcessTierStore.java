@@ -16,12 +16,14 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tier in a {@link ConcurrentHashMap}, with an index of last access in coarse buckets.
@@ -50,6 +52,11 @@ class InProcessTierStore implements TierStore {
   // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
   private final Map<Tier, ConcurrentHashMap<String, Long>> notes = new EnumMap<>(Tier.class);
 
+  /** The notes on {@code tier}'s copies; the constructor makes one map per tier. */
+  private ConcurrentHashMap<String, Long> notesOf(Tier tier) {
+    return Objects.requireNonNull(notes.get(tier));
+  }
+
   InProcessTierStore(String kind) {
     this(kind, false);
   }
@@ -68,7 +75,7 @@ class InProcessTierStore implements TierStore {
     final Memory memory;
     final boolean archived;
     final long size;
-    final float[] vector;
+    final float @Nullable [] vector;
     volatile long lastAccess;
 
     // A plain field: concurrent hits of one key may lose an increment, and readers may see a
@@ -81,12 +88,16 @@ class InProcessTierStore implements TierStore {
     // A copy of bucket readable without the lock, so a read can tell cheaply whether to reindex.
     volatile long hint;
 
-    Entry(Memory memory, float[] vector, long accessCount, long lastAccess) {
+    Entry(Memory memory, float @Nullable [] vector, long accessCount, long lastAccess) {
       this(memory, false, vector, accessCount, lastAccess);
     }
 
     private Entry(
-        Memory memory, boolean archived, float[] vector, long accessCount, long lastAccess) {
+        Memory memory,
+        boolean archived,
+        float @Nullable [] vector,
+        long accessCount,
+        long lastAccess) {
       this.memory = memory;
       this.archived = archived;
       this.size = archived ? 0 : memory.sizeInBytes();
@@ -113,7 +124,7 @@ class InProcessTierStore implements TierStore {
   }
 
   /** The vector to keep for a memory; none unless searchable. */
-  float[] vectorFor(Memory memory) {
+  float @Nullable [] vectorFor(Memory memory) {
     return null;
   }
 
@@ -128,7 +139,7 @@ class InProcessTierStore implements TierStore {
   }
 
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     Entry e = map.get(key);
     if (e == null || e.archived) {
       return null;
@@ -148,7 +159,7 @@ class InProcessTierStore implements TierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
+  public @Nullable StoredMemory peek(String key) {
     Entry e = map.get(key);
     return e == null || e.archived ? null : e.stored();
   }
@@ -174,7 +185,7 @@ class InProcessTierStore implements TierStore {
                 if (old.archived) {
                   // COLD still holds the archived version: noted in the same step as the write,
                   // so no crash can leave it there unnoted.
-                  notes.get(Tier.COLD).merge(k, old.memory.version(), Math::max);
+                  notesOf(Tier.COLD).merge(k, old.memory.version(), Math::max);
                 }
               }
               Entry e = new Entry(m, vector, count, last);
@@ -218,7 +229,7 @@ class InProcessTierStore implements TierStore {
         key,
         e -> {
           if (e.archived) {
-            notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
+            notesOf(Tier.COLD).merge(key, e.memory.version(), Math::max);
           }
           return true;
         });
@@ -314,7 +325,7 @@ class InProcessTierStore implements TierStore {
 
   private final class Directory implements ArchiveDirectory {
     @Override
-    public Location locate(String key, long nowMillis) {
+    public @Nullable Location locate(String key, long nowMillis) {
       Entry e = map.get(key);
       if (e == null) {
         return null;
@@ -355,13 +366,13 @@ class InProcessTierStore implements TierStore {
     }
 
     @Override
-    public Location delete(String key) {
+    public @Nullable Location delete(String key) {
       Location[] was = {null};
       removeWhen(
           key,
           e -> {
             if (e.archived) {
-              notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
+              notesOf(Tier.COLD).merge(key, e.memory.version(), Math::max);
               was[0] = new Location.Archived(e.memory.version());
             } else {
               was[0] = new Location.Held(e.stored());
@@ -398,14 +409,14 @@ class InProcessTierStore implements TierStore {
   private final class Journal implements ReconcileJournal {
     @Override
     public void note(Tier tier, Map<String, Long> versions) {
-      ConcurrentHashMap<String, Long> m = notes.get(tier);
+      ConcurrentHashMap<String, Long> m = notesOf(tier);
       versions.forEach((k, v) -> m.merge(k, v, Math::max));
     }
 
     @Override
     public Map<String, Long> notes(Tier tier, int limit) {
       Map<String, Long> out = new HashMap<>();
-      for (Map.Entry<String, Long> e : notes.get(tier).entrySet()) {
+      for (Map.Entry<String, Long> e : notesOf(tier).entrySet()) {
         if (out.size() >= limit) {
           break;
         }
@@ -416,13 +427,13 @@ class InProcessTierStore implements TierStore {
 
     @Override
     public void forget(Tier tier, Map<String, Long> versions) {
-      ConcurrentHashMap<String, Long> m = notes.get(tier);
+      ConcurrentHashMap<String, Long> m = notesOf(tier);
       versions.forEach((k, v) -> m.remove(k, v));
     }
   }
 
   /** Moves index membership and counts from {@code old} to {@code now}; called inside compute. */
-  private void replaced(Entry old, Entry now) {
+  private void replaced(@Nullable Entry old, @Nullable Entry now) {
     synchronized (indexLock) {
       if (old != null && !old.archived) {
         unindex(old);
