@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small client for the parts of Chroma's v2 REST API the COLD tier needs, on a {@link ChromaHttp}
@@ -42,16 +44,24 @@ final class ChromaClient {
   }
 
   /** A record to write; null fields are left out of the request (kept by update and upsert). */
-  record Write(String id, String document, float[] embedding, ObjectNode metadata) {}
+  record Write(
+      String id,
+      @Nullable String document,
+      float @Nullable [] embedding,
+      @Nullable ObjectNode metadata) {}
 
   /** A record read back; fields not included are null. */
-  record Row(String id, String document, JsonNode metadata, float[] embedding) {}
+  record Row(
+      String id,
+      @Nullable String document,
+      @Nullable JsonNode metadata,
+      float @Nullable [] embedding) {}
 
   /** A query result with Chroma's distance (for cosine: 1 - similarity). */
   record Hit(Row row, double distance) {}
 
   /** A collection as the server describes it; {@code dimension} is null until the first add. */
-  record CollectionInfo(String id, String name, String space, Integer dimension) {}
+  record CollectionInfo(String id, String name, String space, @Nullable Integer dimension) {}
 
   private final ChromaHttp http;
   private final String databasePath;
@@ -162,7 +172,10 @@ final class ChromaClient {
         ArrayNode vecs = body.putArray("embeddings");
         for (Write w : batch) {
           ArrayNode v = vecs.addArray();
-          for (float x : w.embedding()) {
+          // A batch sends embeddings for all its records or for none: Chroma takes no gaps.
+          float[] embedding =
+              Objects.requireNonNull(w.embedding(), "a batch with embeddings needs one per record");
+          for (float x : embedding) {
             v.add(x);
           }
         }
@@ -190,7 +203,11 @@ final class ChromaClient {
 
   /** One page of the records matching {@code where} (all records when null). */
   List<Row> getPage(
-      String collectionId, ObjectNode where, int limit, int offset, Set<Include> include) {
+      String collectionId,
+      @Nullable ObjectNode where,
+      int limit,
+      int offset,
+      Set<Include> include) {
     ObjectNode body = NODES.objectNode();
     if (where != null) {
       body.set("where", where);
@@ -221,14 +238,14 @@ final class ChromaClient {
   }
 
   /** Deletes the given ids that match {@code where} (all of them when null), in batches. */
-  void delete(String collectionId, List<String> ids, ObjectNode where) {
+  void delete(String collectionId, List<String> ids, @Nullable ObjectNode where) {
     for (List<String> batch : batches(ids)) {
       http.send("POST", recordPath(collectionId, "delete"), deleteBody(batch, where));
     }
   }
 
   /** One conditional delete: {@code ids} that match {@code where} (all of them when null). */
-  record Deletion(List<String> ids, ObjectNode where) {}
+  record Deletion(List<String> ids, @Nullable ObjectNode where) {}
 
   /**
    * Sends every deletion, at most {@value #MAX_IN_FLIGHT} at a time on separate connections, and
@@ -251,7 +268,7 @@ final class ChromaClient {
     }
   }
 
-  private static ObjectNode deleteBody(List<String> ids, ObjectNode where) {
+  private static ObjectNode deleteBody(List<String> ids, @Nullable ObjectNode where) {
     ObjectNode body = NODES.objectNode();
     ArrayNode idArray = body.putArray("ids");
     ids.forEach(idArray::add);

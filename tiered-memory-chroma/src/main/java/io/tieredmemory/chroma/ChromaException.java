@@ -1,6 +1,7 @@
 package io.tieredmemory.chroma;
 
 import io.tieredmemory.core.TieredMemoryException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Chroma call that failed: the server answered with an error status or an unreadable answer, did
@@ -28,17 +29,17 @@ final class ChromaException extends TieredMemoryException {
   private final int status;
   private final String method;
   private final String path;
-  private final String serverError;
-  private final String serverMessage;
+  private final @Nullable String serverError;
+  private final @Nullable String serverMessage;
 
   ChromaException(
       int status,
       String method,
       String path,
-      String serverError,
-      String serverMessage,
-      String detail,
-      Throwable cause) {
+      @Nullable String serverError,
+      @Nullable String serverMessage,
+      @Nullable String detail,
+      @Nullable Throwable cause) {
     super(describe(status, method, path, serverError, serverMessage, detail), cause);
     this.status = status;
     this.method = method;
@@ -51,9 +52,9 @@ final class ChromaException extends TieredMemoryException {
       int status,
       String method,
       String path,
-      String serverError,
-      String serverMessage,
-      String detail) {
+      @Nullable String serverError,
+      @Nullable String serverMessage,
+      @Nullable String detail) {
     StringBuilder sb = new StringBuilder("Chroma ").append(method).append(' ').append(path);
     if (status == NO_RESPONSE) {
       sb.append(" failed without a response: ").append(detail);
@@ -88,12 +89,12 @@ final class ChromaException extends TieredMemoryException {
   }
 
   /** The server's error type (e.g. {@code InvalidArgumentError}), or {@code null}. */
-  String serverError() {
+  @Nullable String serverError() {
     return serverError;
   }
 
   /** The server's error message, or {@code null} when there was none. */
-  String serverMessage() {
+  @Nullable String serverMessage() {
     return serverMessage;
   }
 }

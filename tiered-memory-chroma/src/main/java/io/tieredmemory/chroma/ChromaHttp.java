@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP transport under {@link ChromaClient}: one JDK {@link HttpClient} (HTTP/1.1, no
@@ -60,7 +61,7 @@ final class ChromaHttp {
    * @param body the JSON body, or {@code null} for none
    * @throws ChromaException if the call failed or the answer is not JSON
    */
-  JsonNode send(String method, String path, JsonNode body) {
+  JsonNode send(String method, String path, @Nullable JsonNode body) {
     HttpRequest request = request(method, path, body);
     requests.incrementAndGet();
     HttpResponse<byte[]> response;
@@ -123,7 +124,7 @@ final class ChromaHttp {
     }
   }
 
-  private HttpRequest request(String method, String path, JsonNode body) {
+  private HttpRequest request(String method, String path, @Nullable JsonNode body) {
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(requestTimeout)

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations Chroma cannot answer with an index: it can neither sort nor sum, so these page
@@ -38,7 +39,7 @@ final class CollectionScans {
   private final String collectionId;
   private final long bytesCacheNanos;
   private final AtomicLong writes = new AtomicLong();
-  private volatile BytesSnapshot bytesCache;
+  private volatile @Nullable BytesSnapshot bytesCache; // null until the first bytes()
 
   CollectionScans(ChromaClient client, String collectionId, long bytesCacheNanos) {
     this.client = client;

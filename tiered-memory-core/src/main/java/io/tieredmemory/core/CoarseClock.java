@@ -2,6 +2,7 @@ package io.tieredmemory.core;
 
 import java.time.Clock;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The wall clock in milliseconds, read from a field a daemon thread refreshes every {@value
@@ -35,12 +36,12 @@ final class CoarseClock {
   }
 
   /** A running clock if {@code clock} is the system clock, else null (read the clock directly). */
-  static CoarseClock start(Clock clock, String storeName) {
+  static @Nullable CoarseClock start(Clock clock, String storeName) {
     return clock.getClass() == Clock.systemUTC().getClass() ? new CoarseClock(storeName) : null;
   }
 
   /** Stops the thread of {@code clock}, if any. */
-  static void stop(CoarseClock clock) {
+  static void stop(@Nullable CoarseClock clock) {
     if (clock != null) {
       clock.running = false;
       LockSupport.unpark(clock.thread);

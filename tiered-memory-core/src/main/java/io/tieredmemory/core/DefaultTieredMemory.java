@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link TieredMemory} implementation: wiring and lifecycle. The request paths live in {@link
@@ -31,7 +32,7 @@ final class DefaultTieredMemory implements TieredMemory {
   private final String name;
   private final TieringPolicy policy;
   private final Clock clock;
-  private final CoarseClock coarse;
+  private final @Nullable CoarseClock coarse;
   private final MemoryLimits limits;
   private final Signals signals = new Signals();
   private final TierHandle[] all;
@@ -40,7 +41,7 @@ final class DefaultTieredMemory implements TieredMemory {
   private final Reads reads;
   private final Writes writes;
   private final Searches searches;
-  private ScheduledExecutorService scheduler;
+  private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
 

@@ -4,6 +4,7 @@ import io.tieredmemory.core.spi.KeyCoordinator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store's side of per-key locking: every change of a key (put, delete, each move) runs while
@@ -43,7 +44,7 @@ final class KeyLocks {
   /** A held lock, with the signals to send once it is released. */
   static final class Held implements AutoCloseable {
     private final KeyCoordinator.Lease lease;
-    private List<Runnable> after;
+    private @Nullable List<Runnable> after;
 
     private Held(KeyCoordinator.Lease lease) {
       this.lease = lease;

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -285,7 +286,7 @@ final class Mover {
           evicted(
               held,
               key,
-              l != null ? l.version() : pending.get(key),
+              l != null ? l.version() : Objects.requireNonNull(pending.get(key)),
               Tier.COLD,
               "a copy warm no longer points to");
         }
@@ -323,7 +324,12 @@ final class Mover {
         warm.forget(Tier.HOT, pending);
         pending.forEach(staleHot::clear);
         for (String key : removed) {
-          evicted(held, key, pending.get(key), Tier.HOT, "a copy that may be older than warm's");
+          evicted(
+              held,
+              key,
+              Objects.requireNonNull(pending.get(key)),
+              Tier.HOT,
+              "a copy that may be older than warm's");
         }
         removedTotal += removed.size();
       }

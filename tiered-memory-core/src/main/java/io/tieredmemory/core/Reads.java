@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The read paths, {@code get} and {@code getAll}: HOT, then WARM's directory, then COLD for a
@@ -35,7 +36,7 @@ final class Reads {
   private final String store;
   private final TieringPolicy policy;
   private final Clock clock;
-  private final CoarseClock coarse;
+  private final @Nullable CoarseClock coarse;
   private final Signals signals;
   private final TierHandle hot;
   private final TierHandle warm;
@@ -52,7 +53,7 @@ final class Reads {
       String store,
       TieringPolicy policy,
       Clock clock,
-      CoarseClock coarse,
+      @Nullable CoarseClock coarse,
       Signals signals,
       TierHandle[] tiers,
       KeyLocks locks,
@@ -192,7 +193,7 @@ final class Reads {
     return sweeper.hotTrusted() && !staleHot.mayBeStale(key);
   }
 
-  private Memory readHotQuietly(String key, long now) {
+  private @Nullable Memory readHotQuietly(String key, long now) {
     try {
       return hot.read(key, now);
     } catch (RuntimeException e) {
@@ -201,7 +202,7 @@ final class Reads {
   }
 
   /** WARM, then COLD if WARM says archived; null if the key exists nowhere. */
-  private Found readBelowHot(String key, long now) {
+  private @Nullable Found readBelowHot(String key, long now) {
     for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       Found f = locateOnce(key, now);
       if (f != MOVED) {
@@ -223,9 +224,10 @@ final class Reads {
   }
 
   /** Marks "WARM said archived, COLD no longer holds it": the memory moved meanwhile. */
+  @SuppressWarnings("NullAway") // compared by identity only: its memory is never read
   private static final Found MOVED = new Found(null, Tier.COLD);
 
-  private Found locateOnce(String key, long now) {
+  private @Nullable Found locateOnce(String key, long now) {
     Location where;
     try {
       where = warm.locate(key, now);

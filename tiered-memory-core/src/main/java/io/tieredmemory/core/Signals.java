@@ -5,6 +5,7 @@ import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The store's observers, each call guarded so that user code that throws is logged (the first time
@@ -57,7 +58,7 @@ final class Signals implements TierObserver {
 
   @Override
   public void requestCompleted(
-      Operation operation, Tier tier, RequestResult result, long durationNanos) {
+      Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
     for (TierObserver o : observers) {
       try {
         o.requestCompleted(operation, tier, result, durationNanos);

@@ -2,6 +2,7 @@ package io.tieredmemory.core;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keys whose HOT copy may be stale in this process: a put or delete could not remove the old HOT
@@ -47,7 +48,7 @@ final class StaleCopies {
   }
 
   /** The id of {@code key}'s mark, or null if it has none. */
-  Long markOf(String key) {
+  @Nullable Long markOf(String key) {
     return upperBound.get() == 0 ? null : marks.get(key);
   }
 

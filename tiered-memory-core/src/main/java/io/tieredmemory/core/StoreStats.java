@@ -25,6 +25,10 @@ public record StoreStats(String store, Instant at, Map<Tier, TierStats> tiers) {
 
   /** The stats of one tier. */
   public TierStats tier(Tier tier) {
-    return tiers.get(tier);
+    TierStats stats = tiers.get(tier);
+    if (stats == null) {
+      throw new IllegalArgumentException("no stats for tier " + tier + " in " + tiers.keySet());
+    }
+    return stats;
   }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One sweep: flush buffered access statistics, remove HOT copies noted as possibly stale, remove
@@ -134,7 +135,7 @@ final class Sweeper {
     }
   }
 
-  private void trustHot(Tally t) {
+  private void trustHot(@Nullable Tally t) {
     Mover.HotDrain drained = mover.drainHotNotes(batch());
     if (t != null) {
       t.reconciled += drained.removed();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One tier as the store uses it: every backend call goes through here, is timed (remote tiers only)
@@ -24,10 +25,10 @@ final class TierHandle implements TierView {
   final Tier tier;
   final TierStore store;
   private final boolean remote;
-  private final VectorSearch searchable;
+  private final @Nullable VectorSearch searchable;
   // Views read once: a decorator may build a new view object on each call.
-  private final ArchiveDirectory directory;
-  private final ReconcileJournal journal;
+  private final @Nullable ArchiveDirectory directory;
+  private final @Nullable ReconcileJournal journal;
   private final Signals signals;
   private final String storeName;
   private final Clock clock;
@@ -83,7 +84,7 @@ final class TierHandle implements TierView {
   }
 
   /** The hot path: no lambda, no allocation beyond what the backend does. */
-  Memory read(String key, long nowMillis) {
+  @Nullable Memory read(String key, long nowMillis) {
     if (!remote) {
       try {
         Memory m = store.read(key, nowMillis);
@@ -116,7 +117,7 @@ final class TierHandle implements TierView {
     return call(BackendOperation.READ, () -> store.readAll(keys, nowMillis));
   }
 
-  StoredMemory peek(String key) {
+  @Nullable StoredMemory peek(String key) {
     return call(BackendOperation.PEEK, () -> store.peek(key));
   }
 
@@ -175,7 +176,31 @@ final class TierHandle implements TierView {
   }
 
   List<ScoredMemory> search(float[] vector, String text, int k) {
-    return call(BackendOperation.SEARCH, () -> searchable.search(vector, text, k));
+    return call(BackendOperation.SEARCH, () -> searchableOrFail().search(vector, text, k));
+  }
+
+  // The optional views; asking a tier for one it lacks is a bug of the caller (the builder checked
+  // that WARM has a directory and a journal, and only searchable tiers are searched).
+
+  private VectorSearch searchableOrFail() {
+    if (searchable == null) {
+      throw new IllegalStateException(describe() + " is not searchable");
+    }
+    return searchable;
+  }
+
+  private ArchiveDirectory directoryOrFail() {
+    if (directory == null) {
+      throw new IllegalStateException(describe() + " has no archive directory");
+    }
+    return directory;
+  }
+
+  private ReconcileJournal journalOrFail() {
+    if (journal == null) {
+      throw new IllegalStateException(describe() + " has no reconcile journal");
+    }
+    return journal;
   }
 
   private <T> T call(BackendOperation op, Supplier<T> body) {
@@ -221,24 +246,24 @@ final class TierHandle implements TierView {
 
   // The WARM tier's directory and journal (the builder checked WARM has both).
 
-  Location locate(String key, long nowMillis) {
-    return call(BackendOperation.READ, () -> directory.locate(key, nowMillis));
+  @Nullable Location locate(String key, long nowMillis) {
+    return call(BackendOperation.READ, () -> directoryOrFail().locate(key, nowMillis));
   }
 
   Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
-    return call(BackendOperation.READ, () -> directory.locateAll(keys, nowMillis));
+    return call(BackendOperation.READ, () -> directoryOrFail().locateAll(keys, nowMillis));
   }
 
   Map<String, Location> peekLocations(Collection<String> keys) {
-    return call(BackendOperation.PEEK, () -> directory.peekLocations(keys));
+    return call(BackendOperation.PEEK, () -> directoryOrFail().peekLocations(keys));
   }
 
-  Location delete(String key) {
-    return call(BackendOperation.REMOVE, () -> directory.delete(key));
+  @Nullable Location delete(String key) {
+    return call(BackendOperation.REMOVE, () -> directoryOrFail().delete(key));
   }
 
   List<String> markArchived(Map<String, Long> versions) {
-    return call(BackendOperation.WRITE, () -> directory.markArchived(versions));
+    return call(BackendOperation.WRITE, () -> directoryOrFail().markArchived(versions));
   }
 
   void note(Tier about, Map<String, Long> versions) {
@@ -248,13 +273,13 @@ final class TierHandle implements TierView {
     call(
         BackendOperation.WRITE,
         () -> {
-          journal.note(about, versions);
+          journalOrFail().note(about, versions);
           return null;
         });
   }
 
   Map<String, Long> notes(Tier about, int limit) {
-    return call(BackendOperation.PEEK, () -> journal.notes(about, limit));
+    return call(BackendOperation.PEEK, () -> journalOrFail().notes(about, limit));
   }
 
   void forget(Tier about, Map<String, Long> versions) {
@@ -264,7 +289,7 @@ final class TierHandle implements TierView {
     call(
         BackendOperation.WRITE,
         () -> {
-          journal.forget(about, versions);
+          journalOrFail().forget(about, versions);
           return null;
         });
   }

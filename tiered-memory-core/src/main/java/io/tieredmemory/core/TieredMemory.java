@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A hot/warm/cold memory store. Writes go to WARM (the durable system of record) and then HOT;
@@ -136,15 +137,15 @@ public interface TieredMemory extends AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     final String name;
-    TierStore hot;
-    TierStore warm;
-    TierStore cold;
+    @Nullable TierStore hot;
+    @Nullable TierStore warm;
+    @Nullable TierStore cold;
     TieringPolicy policy = TieringPolicy.defaults();
     Clock clock = Clock.systemUTC();
     Embedder embedder = Embedder.hashing();
     MemoryLimits limits = MemoryLimits.defaults();
-    Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
-    KeyCoordinator coordinator;
+    @Nullable Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
+    @Nullable KeyCoordinator coordinator;
     boolean discoverObservers = true;
     final List<TierObserver> observers = new ArrayList<>();
 

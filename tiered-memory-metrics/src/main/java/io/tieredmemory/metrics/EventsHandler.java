@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code /memory/events}: the feed's decisions as Server-Sent Events, replaying the remembered ones
@@ -17,11 +18,11 @@ import java.util.function.BooleanSupplier;
 final class EventsHandler implements HttpHandler {
   private static final Duration KEEPALIVE = Duration.ofSeconds(15);
 
-  private final DecisionFeed feed;
+  private final @Nullable DecisionFeed feed;
   private final Semaphore clients;
   private final BooleanSupplier closing;
 
-  EventsHandler(DecisionFeed feed, int maxClients, BooleanSupplier closing) {
+  EventsHandler(@Nullable DecisionFeed feed, int maxClients, BooleanSupplier closing) {
     this.feed = feed;
     this.clients = new Semaphore(maxClients);
     this.closing = closing;

@@ -6,16 +6,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.tieredmemory.core.TieredMemory;
 import java.io.IOException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** {@code /memory/stats}: the stores' tiers, requests, movements and policy as JSON. */
 final class StatsHandler implements HttpHandler {
   private final MeterRegistry registry;
   private final MetricNames names;
   private final List<TieredMemory> stores;
-  private final DecisionFeed feed;
+  private final @Nullable DecisionFeed feed;
 
   StatsHandler(
-      MeterRegistry registry, MetricNames names, List<TieredMemory> stores, DecisionFeed feed) {
+      MeterRegistry registry,
+      MetricNames names,
+      List<TieredMemory> stores,
+      @Nullable DecisionFeed feed) {
     this.registry = registry;
     this.names = names;
     this.stores = stores;

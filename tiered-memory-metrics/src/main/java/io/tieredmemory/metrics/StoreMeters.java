@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every meter of one store, registered up front and held in {@link EnumMap}s keyed by the enums
@@ -234,39 +236,40 @@ final class StoreMeters {
   }
 
   /** The request counter, or null if the combination cannot happen (and is not a series). */
-  Counter request(Operation operation, Tier tier, RequestResult result) {
+  @Nullable Counter request(Operation operation, @Nullable Tier tier, RequestResult result) {
     if (tier == null) {
-      return unserved.get(operation).get(result);
+      return Objects.requireNonNull(unserved.get(operation)).get(result);
     }
-    EnumMap<RequestResult, Counter> byResult = served.get(operation).get(tier);
+    EnumMap<RequestResult, Counter> byResult =
+        Objects.requireNonNull(served.get(operation)).get(tier);
     return byResult == null ? null : byResult.get(result);
   }
 
   Timer requestDuration(Operation operation) {
-    return requestDuration.get(operation);
+    return Objects.requireNonNull(requestDuration.get(operation));
   }
 
   /** The backend timer of a remote tier, or null for an in-process one. */
-  Timer backend(Tier tier, BackendOperation operation, boolean success) {
+  @Nullable Timer backend(Tier tier, BackendOperation operation, boolean success) {
     EnumMap<BackendOperation, Timer> timers =
         (success ? backendSucceeded : backendFailed).get(tier);
     return timers == null ? null : timers.get(operation);
   }
 
   /** The movement counter, or null if the store never moves that way for that reason. */
-  Counter movement(Tier from, Tier to, MoveReason reason) {
+  @Nullable Counter movement(Tier from, Tier to, MoveReason reason) {
     EnumMap<Tier, EnumMap<MoveReason, Counter>> byTo = movements.get(from);
     EnumMap<MoveReason, Counter> byReason = byTo == null ? null : byTo.get(to);
     return byReason == null ? null : byReason.get(reason);
   }
 
-  Timer movementDuration(Tier from, Tier to) {
+  @Nullable Timer movementDuration(Tier from, Tier to) {
     EnumMap<Tier, Timer> byTo = movementDuration.get(from);
     return byTo == null ? null : byTo.get(to);
   }
 
   Counter evictions(Tier tier) {
-    return evictions.get(tier);
+    return Objects.requireNonNull(evictions.get(tier));
   }
 
   Timer sweep(boolean success) {
@@ -280,8 +283,8 @@ final class StoreMeters {
   /** Sets a tier's item and byte gauges (a negative count: the count failed, keep the last). */
   void tierHolds(Tier tier, long itemCount, long byteCount) {
     if (itemCount >= 0) {
-      items.get(tier).set(itemCount);
-      bytes.get(tier).set(byteCount);
+      Objects.requireNonNull(items.get(tier)).set(itemCount);
+      Objects.requireNonNull(bytes.get(tier)).set(byteCount);
     }
   }
 
@@ -293,7 +296,7 @@ final class StoreMeters {
   }
 
   /** Records a request's duration ({@code durationNanos < 0}: not timed). */
-  static void record(Timer timer, long durationNanos) {
+  static void record(@Nullable Timer timer, long durationNanos) {
     if (timer != null && durationNanos >= 0) {
       timer.record(durationNanos, TimeUnit.NANOSECONDS);
     }

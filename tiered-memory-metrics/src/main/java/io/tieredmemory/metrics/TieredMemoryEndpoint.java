@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The stores over HTTP, for a service without a framework, on the JDK's {@link HttpServer}:
@@ -64,9 +65,9 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
 
   private final HttpServer server;
   private final boolean ownsServer;
-  private final ExecutorService ownedExecutor;
+  private final @Nullable ExecutorService ownedExecutor;
   private final List<HttpContext> contexts = new ArrayList<>();
-  private final PrometheusMeterRegistry addedToGlobal;
+  private final @Nullable PrometheusMeterRegistry addedToGlobal;
   private final boolean authenticated;
   private volatile boolean closing;
 
@@ -131,7 +132,7 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
         });
   }
 
-  private static PrometheusMeterRegistry globalPrometheus() {
+  private static @Nullable PrometheusMeterRegistry globalPrometheus() {
     for (MeterRegistry r : Metrics.globalRegistry.getRegistries()) {
       if (r instanceof PrometheusMeterRegistry p) {
         return p;
@@ -188,13 +189,13 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
   public static final class Builder {
     private String bindAddress = "127.0.0.1";
     private int port = 9464;
-    private HttpServer httpServer;
-    private Executor executor;
-    private PrometheusMeterRegistry registry;
+    private @Nullable HttpServer httpServer;
+    private @Nullable Executor executor;
+    private @Nullable PrometheusMeterRegistry registry;
     private MetricNames names = MetricNames.defaults();
-    private DecisionFeed feed;
+    private @Nullable DecisionFeed feed;
     private List<TieredMemory> stores = List.of();
-    private Authenticator authenticator;
+    private @Nullable Authenticator authenticator;
     private int maxEventClients = 16;
 
     private Builder() {}

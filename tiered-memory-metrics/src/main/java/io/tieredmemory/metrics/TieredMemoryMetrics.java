@@ -17,9 +17,11 @@ import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records one store into a Micrometer registry: the binding of a {@link TieredMemory} to
@@ -57,9 +59,9 @@ public final class TieredMemoryMetrics implements TierObserver {
   private final Tags tags;
   private final MetricsOptions options;
   private final Object lock = new Object();
-  private TieredMemory store; // guarded by lock
-  private volatile StoreMeters meters;
-  private ScheduledExecutorService refresher; // guarded by lock
+  private @Nullable TieredMemory store; // guarded by lock
+  private volatile @Nullable StoreMeters meters;
+  private @Nullable ScheduledExecutorService refresher; // guarded by lock
 
   private TieredMemoryMetrics(MeterRegistry registry, Tags tags, MetricsOptions options) {
     this.registry = registry;
@@ -140,6 +142,15 @@ public final class TieredMemoryMetrics implements TierObserver {
     }
   }
 
+  /** The meters of the store; a store calls its observers back only once attached. */
+  private StoreMeters meters() {
+    StoreMeters m = meters;
+    if (m == null) {
+      throw new IllegalStateException("this TieredMemoryMetrics is not attached to a store");
+    }
+    return m;
+  }
+
   private static boolean boundAlready(
       MeterRegistry registry, MetricNames names, Tags tags, String storeName) {
     return registry.find(names.requests()).tags(tags).tag("store", storeName).counter() != null;
@@ -152,8 +163,9 @@ public final class TieredMemoryMetrics implements TierObserver {
       if (this.store != store) {
         return;
       }
-      refresher.shutdownNow();
-      meters.remove();
+      // attached() set both with the store.
+      Objects.requireNonNull(refresher).shutdownNow();
+      Objects.requireNonNull(meters).remove();
     }
   }
 
@@ -184,8 +196,8 @@ public final class TieredMemoryMetrics implements TierObserver {
 
   @Override
   public void requestCompleted(
-      Operation operation, Tier tier, RequestResult result, long durationNanos) {
-    StoreMeters m = meters;
+      Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
+    StoreMeters m = meters();
     Counter c = m.request(operation, tier, result);
     if (c != null) {
       c.increment();
@@ -196,12 +208,12 @@ public final class TieredMemoryMetrics implements TierObserver {
   @Override
   public void backendCallCompleted(
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {
-    StoreMeters.record(meters.backend(tier, operation, success), durationNanos);
+    StoreMeters.record(meters().backend(tier, operation, success), durationNanos);
   }
 
   @Override
   public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
-    StoreMeters m = meters;
+    StoreMeters m = meters();
     Counter c = m.movement(from, to, reason);
     if (c != null) {
       c.increment();
@@ -211,18 +223,18 @@ public final class TieredMemoryMetrics implements TierObserver {
 
   @Override
   public void evicted(Tier tier, MoveReason reason) {
-    meters.evictions(tier).increment();
+    meters().evictions(tier).increment();
   }
 
   @Override
   public void sweepCompleted(boolean success, long durationNanos) {
-    StoreMeters.record(meters.sweep(success), durationNanos);
+    StoreMeters.record(meters().sweep(success), durationNanos);
   }
 
   @Override
   public void searchCompleted(int hits, double topSimilarity) {
     if (hits > 0) {
-      meters.searchTopSimilarity().record(topSimilarity);
+      meters().searchTopSimilarity().record(topSimilarity);
     }
   }
 
@@ -266,7 +278,7 @@ public final class TieredMemoryMetrics implements TierObserver {
     public Provider() {}
 
     @Override
-    public TierObserver observerFor(String storeName) {
+    public @Nullable TierObserver observerFor(String storeName) {
       if ("false".equalsIgnoreCase(System.getProperty(AUTOBIND_PROPERTY))) {
         return null;
       }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. Its
@@ -39,7 +40,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   private final Optional<VectorSearch> search;
 
   DefaultPostgresTierStore(
-      DataSource dataSource, TableName table, Duration flushInterval, Embedder embedder) {
+      DataSource dataSource, TableName table, Duration flushInterval, @Nullable Embedder embedder) {
     this.jdbc = new Jdbc(dataSource, table);
     this.sql = jdbc.sql;
     this.access =
@@ -65,9 +66,9 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   }
 
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     Memory m =
-        jdbc.call(
+        jdbc.find(
             "read",
             c -> {
               try (PreparedStatement ps = c.prepareStatement(sql.read)) {
@@ -94,8 +95,8 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
-    return jdbc.call(
+  public @Nullable StoredMemory peek(String key) {
+    return jdbc.find(
         "peek",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.read)) {

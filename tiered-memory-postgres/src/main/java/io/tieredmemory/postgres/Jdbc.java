@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One table's connection plumbing, shared by the store and its directory, journal and search views:
@@ -31,6 +33,17 @@ final class Jdbc {
     this.dataSource = dataSource;
     this.table = table;
     this.sql = new Sql(table);
+  }
+
+  /** A body that returns null when it finds nothing. */
+  @FunctionalInterface
+  interface SqlFind<T> {
+    @Nullable T run(Connection c) throws SQLException;
+  }
+
+  /** Like {@link #call}, for a body that may find nothing: null then. */
+  <T> @Nullable T find(String operation, SqlFind<T> body) {
+    return call(operation, c -> Optional.ofNullable(body.run(c))).orElse(null);
   }
 
   /** Runs {@code body} on a pooled connection, committing when the pool does not auto-commit. */

@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The WARM table as the archive directory: an archived memory keeps its row, marked {@code
@@ -25,9 +27,9 @@ final class PostgresDirectory implements ArchiveDirectory {
   }
 
   @Override
-  public Location locate(String key, long nowMillis) {
+  public @Nullable Location locate(String key, long nowMillis) {
     Location l =
-        jdbc.call(
+        jdbc.find(
             "locate",
             c -> {
               try (PreparedStatement ps = c.prepareStatement(jdbc.sql.locate)) {
@@ -59,7 +61,9 @@ final class PostgresDirectory implements ArchiveDirectory {
     Map<String, Location> found = locations("peekLocations", keys);
     found.replaceAll(
         (k, l) ->
-            l instanceof Location.Held h ? new Location.Held(access.withPending(h.memory())) : l);
+            l instanceof Location.Held h
+                ? new Location.Held(Objects.requireNonNull(access.withPending(h.memory())))
+                : l);
     return found;
   }
 
@@ -90,8 +94,8 @@ final class PostgresDirectory implements ArchiveDirectory {
   }
 
   @Override
-  public Location delete(String key) {
-    return jdbc.call(
+  public @Nullable Location delete(String key) {
+    return jdbc.find(
         "delete",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(jdbc.sql.delete)) {

@@ -5,6 +5,7 @@ import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The WARM tier on PostgreSQL 15+: one row per memory in one table, reached through any {@link
@@ -59,7 +60,7 @@ public interface PostgresTierStore extends TierStore {
 
     private final DataSource dataSource;
     private TableName table = TableName.of(DEFAULT_TABLE);
-    private Embedder embedder;
+    private @Nullable Embedder embedder;
     private Duration accessFlushInterval = Duration.ofSeconds(1);
     private boolean createSchema = true;
 

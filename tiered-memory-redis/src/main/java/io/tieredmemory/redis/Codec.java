@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a memory is laid out in its hash. Fields: {@code v} version, {@code c} content, {@code m}
@@ -35,7 +36,7 @@ final class Codec {
   private Codec() {}
 
   /** The memory in {@code fields} (laid out as {@link #READ_FIELDS}), or null if absent. */
-  static Memory memory(String key, List<String> fields) {
+  static @Nullable Memory memory(String key, List<String> fields) {
     String version = fields.get(0);
     if (version == null) {
       return null;
@@ -50,7 +51,7 @@ final class Codec {
   }
 
   /** The stored memory in {@code fields} (laid out as {@link #PEEK_FIELDS}), or null if absent. */
-  static StoredMemory stored(String key, List<String> fields) {
+  static @Nullable StoredMemory stored(String key, List<String> fields) {
     Memory m = memory(key, fields);
     if (m == null) {
       return null;

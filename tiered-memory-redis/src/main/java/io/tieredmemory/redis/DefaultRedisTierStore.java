@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -27,12 +28,13 @@ final class DefaultRedisTierStore implements RedisTierStore {
   private final Keys keys;
   private final Index index;
   private final Duration accessFlushInterval;
-  private final Duration ttl;
+  private final @Nullable Duration ttl;
   private final String ttlArg;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AccessBuffer accesses;
 
-  DefaultRedisTierStore(UnifiedJedis jedis, String prefix, Duration interval, Duration ttl) {
+  DefaultRedisTierStore(
+      UnifiedJedis jedis, String prefix, Duration interval, @Nullable Duration ttl) {
     this.jedis = Objects.requireNonNull(jedis, "jedis");
     this.keys = new Keys(prefix);
     this.index = new Index(jedis, keys);
@@ -56,7 +58,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
   // ------------------------------------------------------------------ reads
 
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     checkMillis("nowMillis", nowMillis);
     Memory m = Codec.memory(key, jedis.hmget(keys.memory(key), Codec.READ_FIELDS));
     if (m != null) {
@@ -78,7 +80,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
+  public @Nullable StoredMemory peek(String key) {
     return Codec.stored(key, jedis.hmget(keys.memory(key), Codec.PEEK_FIELDS));
   }
 
@@ -272,7 +274,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
       List<List<String>> args = new ArrayList<>(batch.size());
       try (AbstractPipeline p = jedis.pipelined()) {
         for (String key : batch) {
-          List<String> a = List.of(mode, Long.toString(versions.get(key)));
+          List<String> a = List.of(mode, Long.toString(Objects.requireNonNull(versions.get(key))));
           args.add(a);
           answers.add(Scripts.REMOVE.queue(p, keys.memory(key), a));
         }

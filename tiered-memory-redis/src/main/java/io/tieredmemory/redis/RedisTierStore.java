@@ -3,6 +3,7 @@ package io.tieredmemory.redis;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -120,7 +121,7 @@ public interface RedisTierStore extends TierStore {
     private final UnifiedJedis jedis;
     private String prefix = DEFAULT_PREFIX;
     private Duration accessFlushInterval = DEFAULT_ACCESS_FLUSH_INTERVAL;
-    private Duration ttl;
+    private @Nullable Duration ttl;
 
     private Builder(UnifiedJedis jedis) {
       this.jedis = jedis;

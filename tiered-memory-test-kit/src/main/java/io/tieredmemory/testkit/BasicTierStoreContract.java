@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * only so that each file stays readable; a backend extends {@link TierStoreContract} (or {@link
  * SearchableTierStoreContract}), which inherits these groups as {@code @Nested} test classes.
  */
+// Test code: NullAway does not check it (a null where a memory was expected fails the test).
+@NullUnmarked
 abstract class BasicTierStoreContract {
   /** A fixed instant the contract's memories are created at. */
   protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Wraps a tier and fails on demand: while {@link #failing()} is set, every call throws {@link
@@ -93,7 +94,7 @@ public final class FaultyTierStore extends ForwardingTierStore {
    * @throws IllegalArgumentException if {@code method} is not a method of {@link TierStore} or of a
    *     capability
    */
-  public void before(String method, Runnable action) {
+  public void before(String method, @Nullable Runnable action) {
     if (action == null) {
       before.remove(known(method));
     } else {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts every observer call and keeps every event, in one ordered log of both, so tests can assert
@@ -78,7 +79,7 @@ public final class RecordingObserver implements TierObserver {
     return m;
   }
 
-  static String requestKey(Operation op, Tier tier, RequestResult result) {
+  static String requestKey(Operation op, @Nullable Tier tier, RequestResult result) {
     return "request "
         + op.label()
         + " "
@@ -89,7 +90,7 @@ public final class RecordingObserver implements TierObserver {
 
   @Override
   public void requestCompleted(
-      Operation operation, Tier tier, RequestResult result, long durationNanos) {
+      Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
     record(requestKey(operation, tier, result));
   }
 

@@ -8,6 +8,7 @@ import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.core.spi.VectorSearch;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  */
+// Test code: NullAway does not check it (a null where a memory was expected fails the test).
+@NullUnmarked
 public abstract class SearchableTierStoreContract extends TierStoreContract {
 
   /** The embedder the store under test was created with. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * first half of this contract), then "batch moves", "the access index", "sizes" and "concurrent
  * callers" here.
  */
+// Test code: NullAway does not check it (a null where a memory was expected fails the test).
+@NullUnmarked
 public abstract class TierStoreContract extends BasicTierStoreContract {
 
   @Nested

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -41,6 +42,8 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  */
+// Test code: NullAway does not check it (a null where a memory was expected fails the test).
+@NullUnmarked
 public abstract class WarmTierContract {
   /** A fixed instant the contract's memories are created at. */
   protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");

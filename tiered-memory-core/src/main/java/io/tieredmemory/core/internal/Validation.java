@@ -1,6 +1,7 @@
 package io.tieredmemory.core.internal;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** Fail-fast checks whose messages name the field and the value. */
 public final class Validation {
@@ -35,7 +36,7 @@ public final class Validation {
    *
    * @throws IllegalArgumentException naming the field and the value otherwise
    */
-  public static Duration requirePositive(String field, Duration value) {
+  public static Duration requirePositive(String field, @Nullable Duration value) {
     if (value == null) {
       throw new IllegalArgumentException(field + " must not be null");
     }
@@ -50,7 +51,7 @@ public final class Validation {
    *
    * @throws IllegalArgumentException naming the field and the value otherwise
    */
-  public static String requireNonBlank(String field, String value) {
+  public static String requireNonBlank(String field, @Nullable String value) {
     if (value == null) {
       throw new IllegalArgumentException(field + " must not be null");
     }
@@ -65,7 +66,7 @@ public final class Validation {
    *
    * @throws IllegalArgumentException naming the field otherwise
    */
-  public static <T> T requireNonNull(String field, T value) {
+  public static <T> T requireNonNull(String field, @Nullable T value) {
     if (value == null) {
       throw new IllegalArgumentException(field + " must not be null");
     }

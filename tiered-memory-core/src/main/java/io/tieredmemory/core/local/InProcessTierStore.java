@@ -3,15 +3,11 @@ package io.tieredmemory.core.local;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.spi.ArchiveDirectory;
-import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +18,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tier in a {@link ConcurrentHashMap}, with an index of last access in coarse buckets.
@@ -31,9 +28,9 @@ import java.util.function.Predicate;
  * sweeps take the index lock. All index changes happen under that lock, so an entry is always in
  * exactly the bucket its {@code bucket} field names, or in none once it left the map.
  *
- * <p>A WARM tier ({@link #warm}) also keeps the archive directory and the reconcile journal: an
- * archived memory stays in the map as a mark (its key, version, metadata and instants, no content),
- * which reads, the index, counts and search never see.
+ * <p>A WARM tier also keeps the archive directory ({@link InProcessDirectory}) and the reconcile
+ * journal ({@link InProcessJournal}): an archived memory stays in the map as a mark (its key,
+ * version, metadata and instants, no content), which reads, the index, counts and search never see.
  */
 class InProcessTierStore implements TierStore {
   static final long BUCKET_MILLIS = 1000;
@@ -45,10 +42,10 @@ class InProcessTierStore implements TierStore {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong held = new AtomicLong();
   private final Optional<ArchiveDirectory> directory;
-  private final Optional<ReconcileJournal> journal;
   // The journal lives with the tier, not with the store: a store that "crashes" (is dropped and
   // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
-  private final Map<Tier, ConcurrentHashMap<String, Long>> notes = new EnumMap<>(Tier.class);
+  private final InProcessJournal notes = new InProcessJournal();
+  private final Optional<ReconcileJournal> journal;
 
   InProcessTierStore(String kind) {
     this(kind, false);
@@ -56,11 +53,8 @@ class InProcessTierStore implements TierStore {
 
   InProcessTierStore(String kind, boolean warm) {
     this.kind = kind;
-    for (Tier t : Tier.values()) {
-      notes.put(t, new ConcurrentHashMap<>());
-    }
-    this.directory = warm ? Optional.of(new Directory()) : Optional.empty();
-    this.journal = warm ? Optional.of(new Journal()) : Optional.empty();
+    this.directory = warm ? Optional.of(new InProcessDirectory(this, notes)) : Optional.empty();
+    this.journal = warm ? Optional.of(notes) : Optional.empty();
   }
 
   /** One stored memory with its mutable access statistics, or an archive mark. */
@@ -68,7 +62,7 @@ class InProcessTierStore implements TierStore {
     final Memory memory;
     final boolean archived;
     final long size;
-    final float[] vector;
+    final float @Nullable [] vector;
     volatile long lastAccess;
 
     // A plain field: concurrent hits of one key may lose an increment, and readers may see a
@@ -81,12 +75,16 @@ class InProcessTierStore implements TierStore {
     // A copy of bucket readable without the lock, so a read can tell cheaply whether to reindex.
     volatile long hint;
 
-    Entry(Memory memory, float[] vector, long accessCount, long lastAccess) {
+    Entry(Memory memory, float @Nullable [] vector, long accessCount, long lastAccess) {
       this(memory, false, vector, accessCount, lastAccess);
     }
 
     private Entry(
-        Memory memory, boolean archived, float[] vector, long accessCount, long lastAccess) {
+        Memory memory,
+        boolean archived,
+        float @Nullable [] vector,
+        long accessCount,
+        long lastAccess) {
       this.memory = memory;
       this.archived = archived;
       this.size = archived ? 0 : memory.sizeInBytes();
@@ -113,7 +111,7 @@ class InProcessTierStore implements TierStore {
   }
 
   /** The vector to keep for a memory; none unless searchable. */
-  float[] vectorFor(Memory memory) {
+  float @Nullable [] vectorFor(Memory memory) {
     return null;
   }
 
@@ -128,7 +126,7 @@ class InProcessTierStore implements TierStore {
   }
 
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     Entry e = map.get(key);
     if (e == null || e.archived) {
       return null;
@@ -137,7 +135,7 @@ class InProcessTierStore implements TierStore {
     return e.memory;
   }
 
-  private void recordAccess(String key, Entry e, long nowMillis) {
+  void recordAccess(String key, Entry e, long nowMillis) {
     e.accessCount = e.accessCount + 1;
     if (nowMillis > e.lastAccess) {
       e.lastAccess = nowMillis;
@@ -148,7 +146,7 @@ class InProcessTierStore implements TierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
+  public @Nullable StoredMemory peek(String key) {
     Entry e = map.get(key);
     return e == null || e.archived ? null : e.stored();
   }
@@ -174,7 +172,7 @@ class InProcessTierStore implements TierStore {
                 if (old.archived) {
                   // COLD still holds the archived version: noted in the same step as the write,
                   // so no crash can leave it there unnoted.
-                  notes.get(Tier.COLD).merge(k, old.memory.version(), Math::max);
+                  notes.note(Tier.COLD, Map.of(k, old.memory.version()));
                 }
               }
               Entry e = new Entry(m, vector, count, last);
@@ -218,13 +216,13 @@ class InProcessTierStore implements TierStore {
         key,
         e -> {
           if (e.archived) {
-            notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
+            notes.note(Tier.COLD, Map.of(key, e.memory.version()));
           }
           return true;
         });
   }
 
-  private boolean removeWhen(String key, Predicate<Entry> condition) {
+  boolean removeWhen(String key, Predicate<Entry> condition) {
     boolean[] removed = {false};
     map.computeIfPresent(
         key,
@@ -312,117 +310,8 @@ class InProcessTierStore implements TierStore {
     return () -> map.values().stream().filter(e -> !e.archived).iterator();
   }
 
-  private final class Directory implements ArchiveDirectory {
-    @Override
-    public Location locate(String key, long nowMillis) {
-      Entry e = map.get(key);
-      if (e == null) {
-        return null;
-      }
-      if (e.archived) {
-        return new Location.Archived(e.memory.version());
-      }
-      recordAccess(key, e, nowMillis);
-      return new Location.Held(e.stored());
-    }
-
-    @Override
-    public Map<String, Location> locateAll(Collection<String> keys, long nowMillis) {
-      Map<String, Location> found = new HashMap<>();
-      for (String key : keys) {
-        Location l = locate(key, nowMillis);
-        if (l != null) {
-          found.put(key, l);
-        }
-      }
-      return found;
-    }
-
-    @Override
-    public Map<String, Location> peekLocations(Collection<String> keys) {
-      Map<String, Location> found = new HashMap<>();
-      for (String key : keys) {
-        Entry e = map.get(key);
-        if (e != null) {
-          found.put(
-              key,
-              e.archived
-                  ? new Location.Archived(e.memory.version())
-                  : new Location.Held(e.stored()));
-        }
-      }
-      return found;
-    }
-
-    @Override
-    public Location delete(String key) {
-      Location[] was = {null};
-      removeWhen(
-          key,
-          e -> {
-            if (e.archived) {
-              notes.get(Tier.COLD).merge(key, e.memory.version(), Math::max);
-              was[0] = new Location.Archived(e.memory.version());
-            } else {
-              was[0] = new Location.Held(e.stored());
-            }
-            return true;
-          });
-      return was[0];
-    }
-
-    @Override
-    public List<String> markArchived(Map<String, Long> versions) {
-      List<String> marked = new ArrayList<>();
-      for (Map.Entry<String, Long> v : versions.entrySet()) {
-        boolean[] done = {false};
-        map.computeIfPresent(
-            v.getKey(),
-            (k, old) -> {
-              if (old.archived || old.memory.version() != v.getValue()) {
-                return old;
-              }
-              Entry mark = Entry.mark(old);
-              replaced(old, mark);
-              done[0] = true;
-              return mark;
-            });
-        if (done[0]) {
-          marked.add(v.getKey());
-        }
-      }
-      return marked;
-    }
-  }
-
-  private final class Journal implements ReconcileJournal {
-    @Override
-    public void note(Tier tier, Map<String, Long> versions) {
-      ConcurrentHashMap<String, Long> m = notes.get(tier);
-      versions.forEach((k, v) -> m.merge(k, v, Math::max));
-    }
-
-    @Override
-    public Map<String, Long> notes(Tier tier, int limit) {
-      Map<String, Long> out = new HashMap<>();
-      for (Map.Entry<String, Long> e : notes.get(tier).entrySet()) {
-        if (out.size() >= limit) {
-          break;
-        }
-        out.put(e.getKey(), e.getValue());
-      }
-      return out;
-    }
-
-    @Override
-    public void forget(Tier tier, Map<String, Long> versions) {
-      ConcurrentHashMap<String, Long> m = notes.get(tier);
-      versions.forEach((k, v) -> m.remove(k, v));
-    }
-  }
-
   /** Moves index membership and counts from {@code old} to {@code now}; called inside compute. */
-  private void replaced(Entry old, Entry now) {
+  void replaced(@Nullable Entry old, @Nullable Entry now) {
     synchronized (indexLock) {
       if (old != null && !old.archived) {
         unindex(old);

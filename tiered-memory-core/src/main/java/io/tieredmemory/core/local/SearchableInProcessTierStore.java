@@ -38,6 +38,9 @@ final class SearchableInProcessTierStore extends InProcessTierStore {
             .thenComparing(s -> s.memory().key(), Comparator.reverseOrder());
     PriorityQueue<ScoredMemory> best = new PriorityQueue<>(k + 1, bySimilarity);
     for (Entry e : memories()) {
+      if (e.vector == null) {
+        continue; // never here: this tier keeps a vector with every memory
+      }
       best.add(new ScoredMemory(e.memory, Embedder.cosine(queryVector, e.vector)));
       if (best.size() > k) {
         best.poll();

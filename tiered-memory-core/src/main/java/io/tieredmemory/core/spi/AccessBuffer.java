@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Access statistics recorded in process and written to a remote tier in batches, so that a read
@@ -72,7 +73,7 @@ public final class AccessBuffer implements AutoCloseable {
   // when the background thread had already taken some of them.
   private final ReentrantLock flushing = new ReentrantLock();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ScheduledExecutorService thread;
+  private final @Nullable ScheduledExecutorService thread;
   private volatile boolean failing;
 
   private AccessBuffer(
@@ -144,8 +145,11 @@ public final class AccessBuffer implements AutoCloseable {
   }
 
   /** {@code stored} with this process's pending statistics added in; {@code null} stays null. */
-  public StoredMemory withPending(StoredMemory stored) {
-    Pending p = stored == null ? null : pending.get(stored.key());
+  public @Nullable StoredMemory withPending(@Nullable StoredMemory stored) {
+    if (stored == null) {
+      return null;
+    }
+    Pending p = pending.get(stored.key());
     if (p == null) {
       return stored;
     }
@@ -159,12 +163,12 @@ public final class AccessBuffer implements AutoCloseable {
    * Takes {@code key}'s pending statistics out, or returns {@code null}: for a backend that folds
    * them into a write of its own (and {@link #restore}s them if that write fails).
    */
-  public Pending take(String key) {
+  public @Nullable Pending take(String key) {
     return pending.remove(key);
   }
 
   /** Puts back statistics taken or drained, merged with what came in since; null is ignored. */
-  public void restore(Pending p) {
+  public void restore(@Nullable Pending p) {
     if (p != null) {
       pending.merge(p.key(), p, Pending::plus);
     }

@@ -3,6 +3,7 @@ package io.tieredmemory.core.spi;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The WARM tier's record of where every memory lives, a capability of a {@link TierStore} ({@link
@@ -43,7 +44,7 @@ public interface ArchiveDirectory {
    *
    * @return the location, or {@code null} if the key exists nowhere
    */
-  Location locate(String key, long nowMillis);
+  @Nullable Location locate(String key, long nowMillis);
 
   /**
    * {@link #locate} for several keys in one round trip where the backend can; keys that exist
@@ -70,5 +71,5 @@ public interface ArchiveDirectory {
    *
    * @return where the key lived before, or {@code null} if it existed nowhere
    */
-  Location delete(String key);
+  @Nullable Location delete(String key);
 }

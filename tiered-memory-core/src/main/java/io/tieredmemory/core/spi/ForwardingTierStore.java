@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tier that forwards every call to another one, for decorators: fault injection in tests, a tier
@@ -74,7 +75,7 @@ public abstract class ForwardingTierStore implements TierStore {
   }
 
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     return forward("read", () -> delegate.read(key, nowMillis));
   }
 
@@ -84,7 +85,7 @@ public abstract class ForwardingTierStore implements TierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
+  public @Nullable StoredMemory peek(String key) {
     return forward("peek", () -> delegate.peek(key));
   }
 
@@ -191,7 +192,7 @@ public abstract class ForwardingTierStore implements TierStore {
     }
 
     @Override
-    public Location locate(String key, long nowMillis) {
+    public @Nullable Location locate(String key, long nowMillis) {
       return forward("locate", () -> d.locate(key, nowMillis));
     }
 
@@ -211,7 +212,7 @@ public abstract class ForwardingTierStore implements TierStore {
     }
 
     @Override
-    public Location delete(String key) {
+    public @Nullable Location delete(String key) {
       return forward("delete", () -> d.delete(key));
     }
   }

@@ -9,6 +9,7 @@ import io.tieredmemory.core.event.TierEvent;
 import io.tieredmemory.core.policy.MoveReason;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one way to watch a store: hooks called on every request, backend call, movement, sweep and
@@ -76,8 +77,11 @@ public interface TierObserver {
    */
   @FunctionalInterface
   interface Provider {
-    /** The observer for the store named {@code storeName}, or {@link #NOOP} to opt out. */
-    TierObserver observerFor(String storeName);
+    /**
+     * The observer for the store named {@code storeName}, or {@link #NOOP} (or {@code null}) to opt
+     * out.
+     */
+    @Nullable TierObserver observerFor(String storeName);
   }
 
   /**
@@ -103,7 +107,7 @@ public interface TierObserver {
    *     reads would cost more than the hit), every other request is timed
    */
   default void requestCompleted(
-      Operation operation, Tier tier, RequestResult result, long durationNanos) {}
+      Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {}
 
   /** A call to a remote tier backend finished (in-process tiers are not timed separately). */
   default void backendCallCompleted(

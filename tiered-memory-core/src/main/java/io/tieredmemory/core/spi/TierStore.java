@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tier backend: where one tier's memories live (in process, Redis, PostgreSQL, Chroma). The
@@ -58,7 +59,7 @@ public interface TierStore extends AutoCloseable {
    *
    * @return the memory, or {@code null} if absent
    */
-  Memory read(String key, long nowMillis);
+  @Nullable Memory read(String key, long nowMillis);
 
   /** Reads several memories and records an access for each found; absent keys are left out. */
   default Map<String, Memory> readAll(Collection<String> keys, long nowMillis) {
@@ -77,7 +78,7 @@ public interface TierStore extends AutoCloseable {
    *
    * @return the stored memory, or {@code null} if absent
    */
-  StoredMemory peek(String key);
+  @Nullable StoredMemory peek(String key);
 
   /** Peeks at several memories; absent keys are left out. */
   default Map<String, StoredMemory> peekAll(Collection<String> keys) {

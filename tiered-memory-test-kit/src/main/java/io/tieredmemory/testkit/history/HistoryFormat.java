@@ -3,6 +3,8 @@ package io.tieredmemory.testkit.history;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The line format of history files: one event a line, fields separated by one space, strings in
@@ -41,7 +43,8 @@ final class HistoryFormat {
   record Event(
       String type, long at, String process, long id, String kind, String key, List<Token> values) {}
 
-  static String invoke(long at, String process, long id, String kind, String key, String input) {
+  static String invoke(
+      long at, String process, long id, String kind, String key, @Nullable String input) {
     String line = head(INVOKE, at, process, id, kind, key);
     return input == null ? line : line + " " + quote(input);
   }
@@ -51,7 +54,7 @@ final class HistoryFormat {
     return line
         + " "
         + switch (op.kind()) {
-          case PUT -> quote(op.value());
+          case PUT -> quote(Objects.requireNonNull(op.value())); // a put has a value
           case GET -> op.value() == null ? ABSENT : quote(op.value());
           case DELETE -> String.valueOf(op.existed());
         };

@@ -13,8 +13,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads history files written by {@link HistoryWriter} and merges them into one {@link History}.
@@ -142,9 +144,16 @@ public final class HistoryReader {
     if (done.type().equals(HistoryFormat.FAIL)) {
       return Op.failed(call.id(), call.process(), call.key(), kind, input, call.at(), done.at());
     }
-    Token out = single(done, 1);
+    Token out = Objects.requireNonNull(single(done, 1));
     return switch (kind) {
-      case PUT -> Op.put(call.id(), call.process(), call.key(), input, call.at(), done.at());
+      case PUT ->
+          Op.put(
+              call.id(),
+              call.process(),
+              call.key(),
+              Objects.requireNonNull(input), // input(call) is non-null for a put
+              call.at(),
+              done.at());
       case GET ->
           Op.get(
               call.id(),
@@ -158,15 +167,16 @@ public final class HistoryReader {
     };
   }
 
-  private static String input(Event call) {
+  private static @Nullable String input(Event call) {
     if (!call.kind().equals(OpKind.PUT.label())) {
       single(call, 0);
       return null;
     }
-    return HistoryFormat.quoted(single(call, 1), "value");
+    return HistoryFormat.quoted(Objects.requireNonNull(single(call, 1)), "value");
   }
 
-  private static Token single(Event event, int count) {
+  /** The event's only value; null when {@code count} is 0. */
+  private static @Nullable Token single(Event event, int count) {
     if (event.values().size() != count) {
       throw new IllegalArgumentException(
           event.type()

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records a history as it happens; safe to share between threads.
@@ -71,7 +72,7 @@ public final class HistoryRecorder implements AutoCloseable {
    * @throws UncheckedIOException if the event could not be written: do not run the operation then,
    *     the history would miss it
    */
-  public Invocation invoke(String process, String key, OpKind kind, String input) {
+  public Invocation invoke(String process, String key, OpKind kind, @Nullable String input) {
     Objects.requireNonNull(process, "process");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(kind, "kind");
@@ -141,7 +142,17 @@ public final class HistoryRecorder implements AutoCloseable {
 
     /** A put returned normally. */
     public void ok() {
-      complete(OpKind.PUT, at -> Op.put(op.id(), op.process(), op.key(), op.value(), start(), at));
+      // The value is there once complete() has checked that this is a put (invoke requires one).
+      complete(
+          OpKind.PUT,
+          at ->
+              Op.put(
+                  op.id(),
+                  op.process(),
+                  op.key(),
+                  Objects.requireNonNull(op.value()),
+                  start(),
+                  at));
     }
 
     /** A get returned {@code read} (empty: the key was absent). */
@@ -176,7 +187,8 @@ public final class HistoryRecorder implements AutoCloseable {
       complete(kind, result, null);
     }
 
-    private synchronized void complete(OpKind kind, LongFunction<Op> result, String error) {
+    private synchronized void complete(
+        OpKind kind, LongFunction<Op> result, @Nullable String error) {
       if (kind != op.kind()) {
         throw new IllegalStateException(
             "op " + op.id() + " is a " + op.kind().label() + ", not a " + kind.label());

@@ -2,6 +2,7 @@ package io.tieredmemory.testkit.history;
 
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One operation on one key of the store, with the instants it was invoked and completed.
@@ -35,7 +36,7 @@ public record Op(
     String process,
     String key,
     OpKind kind,
-    String value,
+    @Nullable String value,
     boolean existed,
     Status status,
     long invokedAt,
@@ -119,7 +120,7 @@ public record Op(
       String process,
       String key,
       OpKind kind,
-      String input,
+      @Nullable String input,
       long invokedAt,
       long failedAt) {
     return new Op(id, process, key, kind, input, false, Status.FAILED, invokedAt, failedAt);
@@ -127,7 +128,7 @@ public record Op(
 
   /** An op whose completion was never recorded; {@code input} is the put's value, or null. */
   public static Op pending(
-      long id, String process, String key, OpKind kind, String input, long invokedAt) {
+      long id, String process, String key, OpKind kind, @Nullable String input, long invokedAt) {
     return new Op(id, process, key, kind, input, false, Status.PENDING, invokedAt, NEVER);
   }
 
@@ -155,7 +156,9 @@ public record Op(
   /** The op as a call with its result, e.g. {@code put("v-1")}, {@code get() -> absent}. */
   public String describe() {
     String call =
-        kind == OpKind.PUT ? "put(" + HistoryFormat.quote(value) + ")" : kind.label() + "()";
+        kind == OpKind.PUT
+            ? "put(" + HistoryFormat.quote(Objects.requireNonNull(value)) + ")"
+            : kind.label() + "()";
     return switch (status) {
       case FAILED -> call + " failed";
       case PENDING -> call + " never completed";

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Writes the text of {@link CheckResult#describe(long)}. */
 final class Report {
@@ -143,13 +144,13 @@ final class Report {
   /** Who put {@code value}: the report's reader wants to see how old the value read is. */
   private static String writer(List<Op> ops, String value, Timeline timeline) {
     return ops.stream()
-        .filter(op -> op.kind() == OpKind.PUT && op.value().equals(value))
+        .filter(op -> op.kind() == OpKind.PUT && value.equals(op.value()))
         .findFirst()
         .map(put -> "that value was put by " + timeline.labelOf(put))
         .orElse("no put wrote that value");
   }
 
-  private static String show(String state) {
+  private static String show(@Nullable String state) {
     return state == null ? "absent" : HistoryFormat.quote(state);
   }
 

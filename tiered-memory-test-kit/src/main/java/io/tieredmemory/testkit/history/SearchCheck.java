@@ -149,7 +149,7 @@ public final class SearchCheck {
     Optional<Op> firstOverwrite = Optional.empty();
     for (Op put : ops) {
       if (put.kind() != OpKind.PUT
-          || !put.value().equals(value)
+          || !value.equals(put.value())
           || put.invokedAt() > search.completedAt()) {
         continue;
       }
@@ -170,7 +170,7 @@ public final class SearchCheck {
     for (Op write : ops) {
       boolean replaces =
           write.kind() == OpKind.DELETE
-              || write.kind() == OpKind.PUT && !write.value().equals(put.value());
+              || write.kind() == OpKind.PUT && !Objects.equals(write.value(), put.value());
       if (replaces
           && write.determinate()
           && write.invokedAt() > put.end()

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the search of a non-linearizable history got stuck: after the prefix with the most
@@ -15,7 +16,7 @@ import java.util.Set;
  * @param state the register after it; null is absent
  * @param next the ops real-time order allows next, in invocation order
  */
-record StuckPoint(List<Op> prefix, String state, List<Op> next) {
+record StuckPoint(List<Op> prefix, @Nullable String state, List<Op> next) {
 
   static StuckPoint of(List<Op> ops, List<Op> prefix) {
     String state = null;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -106,8 +107,8 @@ final class Timeline {
     Map<String, List<StringBuilder>> lanes = new TreeMap<>();
     Map<String, List<Integer>> laneEnds = new LinkedHashMap<>();
     for (Op op : ops) {
-      int from = 2 * invokedAt.get(op);
-      int to = op.determinate() ? 2 * completedAt.get(op) : width - 1;
+      int from = 2 * Objects.requireNonNull(invokedAt.get(op));
+      int to = op.determinate() ? 2 * Objects.requireNonNull(completedAt.get(op)) : width - 1;
       List<StringBuilder> rows = lanes.computeIfAbsent(op.process(), p -> new ArrayList<>());
       List<Integer> ends = laneEnds.computeIfAbsent(op.process(), p -> new ArrayList<>());
       int row = 0;
@@ -119,7 +120,7 @@ final class Timeline {
         ends.add(-1);
       }
       ends.set(row, to);
-      draw(rows.get(row), from, to, labels.get(op), op.determinate());
+      draw(rows.get(row), from, to, Objects.requireNonNull(labels.get(op)), op.determinate());
     }
     int nameWidth = lanes.keySet().stream().mapToInt(String::length).max().orElse(0);
     StringBuilder out = new StringBuilder();

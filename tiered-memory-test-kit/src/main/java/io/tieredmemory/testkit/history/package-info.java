@@ -16,4 +16,7 @@
  * assertThat(result.ok()).as(result.describe(seed)).isTrue();
  * }</pre>
  */
+@NullMarked
 package io.tieredmemory.testkit.history;
+
+import org.jspecify.annotations.NullMarked;

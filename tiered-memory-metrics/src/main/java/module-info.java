@@ -1,0 +1,23 @@
+/**
+ * Micrometer meters, a Prometheus endpoint and a live view for a tiered store. Micrometer ships no
+ * descriptors; {@code micrometer.core} and {@code micrometer.registry.prometheus} are the {@code
+ * Automatic-Module-Name}s in their manifests. Both, and {@code jdk.httpserver}, appear in this
+ * module's API ({@code MeterRegistry}, {@code PrometheusMeterRegistry}, {@code HttpServer}), hence
+ * {@code requires transitive}.
+ *
+ * <p>The provider below (also listed in {@code META-INF/services} for class-path users) binds every
+ * store built with default settings to Micrometer's global registry.
+ */
+module io.tieredmemory.metrics {
+  // Nullness annotations (@NullMarked, @Nullable): needed to compile, not at run time.
+  requires static transitive org.jspecify;
+  requires transitive io.tieredmemory.core;
+  requires transitive micrometer.core;
+  requires transitive micrometer.registry.prometheus;
+  requires transitive jdk.httpserver;
+
+  exports io.tieredmemory.metrics;
+
+  provides io.tieredmemory.core.spi.TierObserver.Provider with
+      io.tieredmemory.metrics.TieredMemoryMetrics.Provider;
+}

@@ -1,0 +1,5 @@
+/** The WARM tier on PostgreSQL: {@link io.tieredmemory.postgres.PostgresTierStore}. */
+@NullMarked
+package io.tieredmemory.postgres;
+
+import org.jspecify.annotations.NullMarked;
