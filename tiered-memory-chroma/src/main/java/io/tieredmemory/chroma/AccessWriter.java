@@ -1,5 +1,6 @@
 package io.tieredmemory.chroma;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
 import io.tieredmemory.chroma.ChromaClient.Write;
@@ -48,9 +49,10 @@ final class AccessWriter implements AccessBuffer.Writer {
       List<Write> updates = new ArrayList<>(keys.size());
       for (Row row : client.get(collectionId, keys, METADATAS)) {
         AccessBuffer.Pending p = byKey.get(row.id());
-        if (p != null && RecordCodec.isOurs(row.metadata())) {
-          long count = RecordCodec.accessCount(row.metadata()) + p.reads();
-          long last = Math.max(RecordCodec.lastAccess(row.metadata()), p.lastAccessMillis());
+        JsonNode meta = RecordCodec.ours(row.metadata());
+        if (p != null && meta != null) {
+          long count = RecordCodec.accessCount(meta) + p.reads();
+          long last = Math.max(RecordCodec.lastAccess(meta), p.lastAccessMillis());
           updates.add(new Write(row.id(), null, null, RecordCodec.stats(count, last)));
         }
       }

@@ -172,7 +172,7 @@ final class ChromaClient {
         ArrayNode vecs = body.putArray("embeddings");
         for (Write w : batch) {
           ArrayNode v = vecs.addArray();
-          // A batch sends embeddings for all its records or for none: Chroma takes no gaps.
+          // Callers give an embedding to every record of a batch or to none.
           float[] embedding =
               Objects.requireNonNull(w.embedding(), "a batch with embeddings needs one per record");
           for (float x : embedding) {

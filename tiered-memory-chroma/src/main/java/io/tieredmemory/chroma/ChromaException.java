@@ -40,7 +40,10 @@ final class ChromaException extends TieredMemoryException {
       @Nullable String serverMessage,
       @Nullable String detail,
       @Nullable Throwable cause) {
-    super(describe(status, method, path, serverError, serverMessage, detail), cause);
+    super(describe(status, method, path, serverError, serverMessage, detail));
+    if (cause != null) {
+      initCause(cause); // core's (message, cause) constructor takes no null cause
+    }
     this.status = status;
     this.method = method;
     this.path = path;

@@ -100,8 +100,8 @@ final class CollectionScans {
     for (int offset = 0; ; offset += page) {
       List<Row> rows = client.getPage(collectionId, where, page, offset, METADATAS);
       for (Row row : rows) {
-        JsonNode meta = row.metadata();
-        if (!RecordCodec.isOurs(meta)) {
+        JsonNode meta = RecordCodec.ours(row.metadata());
+        if (meta == null) {
           continue;
         }
         long last = RecordCodec.lastAccess(meta);
@@ -128,8 +128,9 @@ final class CollectionScans {
     for (int offset = 0; ; offset += page) {
       List<Row> rows = client.getPage(collectionId, null, page, offset, METADATAS);
       for (Row row : rows) {
-        if (RecordCodec.isOurs(row.metadata())) {
-          total += RecordCodec.size(row.metadata());
+        JsonNode meta = RecordCodec.ours(row.metadata());
+        if (meta != null) {
+          total += RecordCodec.size(meta);
         }
       }
       if (rows.size() < page) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The COLD tier on one Chroma collection; see {@link ChromaTierStore} for the mapping. Its parts
@@ -95,7 +96,7 @@ final class DefaultChromaTierStore implements ChromaTierStore {
 
   /** One {@code /get} by id; the access is buffered. */
   @Override
-  public Memory read(String key, long nowMillis) {
+  public @Nullable Memory read(String key, long nowMillis) {
     StoredMemory s = getOne(key);
     if (s == null) {
       return null;
@@ -115,7 +116,7 @@ final class DefaultChromaTierStore implements ChromaTierStore {
   }
 
   @Override
-  public StoredMemory peek(String key) {
+  public @Nullable StoredMemory peek(String key) {
     return access.withPending(getOne(key));
   }
 
@@ -206,8 +207,9 @@ final class DefaultChromaTierStore implements ChromaTierStore {
       try (KeyCoordinator.Lease held = locks.lockAll(ids)) {
         Map<String, Long> existing = new HashMap<>();
         for (Row row : client.get(collectionId, ids, METADATAS)) {
-          if (RecordCodec.isOurs(row.metadata())) {
-            existing.put(row.id(), RecordCodec.version(row.metadata()));
+          JsonNode meta = RecordCodec.ours(row.metadata());
+          if (meta != null) {
+            existing.put(row.id(), RecordCodec.version(meta));
           }
         }
         List<Write> toWrite = new ArrayList<>(ids.size());
@@ -337,7 +339,7 @@ final class DefaultChromaTierStore implements ChromaTierStore {
     return collectionId;
   }
 
-  private StoredMemory getOne(String key) {
+  private @Nullable StoredMemory getOne(String key) {
     List<Row> rows = client.get(collectionId, List.of(key), RECORDS);
     return rows.isEmpty() ? null : RecordCodec.decode(rows.get(0));
   }
@@ -356,12 +358,10 @@ final class DefaultChromaTierStore implements ChromaTierStore {
     return out;
   }
 
-  private JsonNode metadataOf(String key) {
+  /** The key's metadata, or {@code null} when it is absent or not one of ours. */
+  private @Nullable JsonNode metadataOf(String key) {
     List<Row> rows = client.get(collectionId, List.of(key), METADATAS);
-    if (rows.isEmpty() || !RecordCodec.isOurs(rows.get(0).metadata())) {
-      return null;
-    }
-    return rows.get(0).metadata();
+    return rows.isEmpty() ? null : RecordCodec.ours(rows.get(0).metadata());
   }
 
   private float[] embed(Memory m) {

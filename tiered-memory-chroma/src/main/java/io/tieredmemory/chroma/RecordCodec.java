@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The record layout in a Chroma collection: id = key, document = content, metadata = the reserved
@@ -59,9 +60,12 @@ final class RecordCodec {
     return meta;
   }
 
-  /** Whether {@code meta} is one of ours (records written by others are ignored). */
-  static boolean isOurs(JsonNode meta) {
-    return meta != null && meta.path(VERSION).isIntegralNumber();
+  /**
+   * {@code meta} if it is one of ours, else {@code null} (records written by others are ignored,
+   * and so is a row read without metadata).
+   */
+  static @Nullable JsonNode ours(@Nullable JsonNode meta) {
+    return meta != null && meta.path(VERSION).isIntegralNumber() ? meta : null;
   }
 
   static long version(JsonNode meta) {
@@ -88,15 +92,16 @@ final class RecordCodec {
    * The stored memory in a row read with documents and metadatas, or {@code null} when the row is
    * not one of ours.
    */
-  static StoredMemory decode(ChromaClient.Row row) {
-    JsonNode meta = row.metadata();
-    if (!isOurs(meta)) {
+  static @Nullable StoredMemory decode(ChromaClient.Row row) {
+    JsonNode meta = ours(row.metadata());
+    if (meta == null) {
       return null;
     }
+    String document = row.document();
     Memory m =
         new Memory(
             row.id(),
-            row.document() == null ? "" : row.document(),
+            document == null ? "" : document,
             parseUserMetadata(row.id(), meta.path(META).asText("{}")),
             createdAt(meta),
             Instant.parse(meta.path(UPDATED).asText()),

@@ -1,5 +1,6 @@
 package io.tieredmemory.chroma;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
 import io.tieredmemory.core.spi.AccessBuffer;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -50,10 +52,11 @@ final class Removals {
   boolean removeWhen(String key, String op, long version) {
     try (KeyCoordinator.Lease held = locks.lock(key)) {
       List<Row> rows = client.get(collectionId, List.of(key), METADATAS);
-      if (rows.isEmpty() || !RecordCodec.isOurs(rows.get(0).metadata())) {
+      JsonNode meta = rows.isEmpty() ? null : RecordCodec.ours(rows.get(0).metadata());
+      if (meta == null) {
         return false;
       }
-      long stored = RecordCodec.version(rows.get(0).metadata());
+      long stored = RecordCodec.version(meta);
       boolean matches = op.equals("$eq") ? stored == version : stored < version;
       if (!matches) {
         return false;
@@ -103,9 +106,8 @@ final class Removals {
         Map<Long, List<String>> byVersion = new TreeMap<>();
         for (Row row : client.get(collectionId, chunk, METADATAS)) {
           Long wanted = versions.get(row.id());
-          if (wanted != null
-              && RecordCodec.isOurs(row.metadata())
-              && RecordCodec.version(row.metadata()) == wanted) {
+          JsonNode meta = RecordCodec.ours(row.metadata());
+          if (wanted != null && meta != null && RecordCodec.version(meta) == wanted) {
             byVersion.computeIfAbsent(wanted, v -> new ArrayList<>()).add(row.id());
           }
         }
@@ -142,9 +144,11 @@ final class Removals {
       try (KeyCoordinator.Lease held = locks.lockAll(chunk)) {
         Map<Long, List<String>> staleByThreshold = new TreeMap<>();
         for (Row row : client.get(collectionId, chunk, METADATAS)) {
-          long threshold = versions.get(row.id());
-          if (RecordCodec.isOurs(row.metadata())
-              && RecordCodec.version(row.metadata()) < threshold) {
+          // The server answers only ids of the chunk, all of them keys of versions.
+          long threshold =
+              Objects.requireNonNull(versions.get(row.id()), "a version for every key read");
+          JsonNode meta = RecordCodec.ours(row.metadata());
+          if (meta != null && RecordCodec.version(meta) < threshold) {
             staleByThreshold.computeIfAbsent(threshold, t -> new ArrayList<>()).add(row.id());
           }
         }
