@@ -1,5 +1,7 @@
 package io.tieredmemory.core.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * JSON string literals for the modules that write their little JSON by hand (the metrics endpoint,
  * PostgreSQL's metadata column): RFC 8259 escapes, so any Java string, even one holding U+0000 or
@@ -20,7 +22,7 @@ public final class JsonStrings {
    *
    * @return {@code b}
    */
-  public static StringBuilder append(StringBuilder b, String s) {
+  public static StringBuilder append(StringBuilder b, @Nullable String s) {
     if (s == null) {
       return b.append("null");
     }
