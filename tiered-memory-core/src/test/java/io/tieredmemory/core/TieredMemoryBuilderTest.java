@@ -8,6 +8,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +77,7 @@ class TieredMemoryBuilderTest {
         arguments("embedder", setter(b -> b.embedder(null))),
         arguments("limits", setter(b -> b.limits(null))),
         arguments("observer", setter(b -> b.observer(null))),
+        arguments("consumer", setter(b -> b.observer(TierObserver.events(null)))),
         arguments("coordinator", setter(b -> b.coordinator(null))),
         arguments("sweepEvery", setter(b -> b.sweepEvery(null))));
   }

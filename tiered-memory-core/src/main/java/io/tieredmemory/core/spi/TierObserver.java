@@ -6,8 +6,8 @@ import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.MoveReason;
-import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -47,10 +47,10 @@ public interface TierObserver {
   /**
    * An observer that only wants events, e.g. {@code TierObserver.events(queue::offer)}.
    *
-   * @throws NullPointerException if {@code consumer} is null
+   * @throws IllegalArgumentException if {@code consumer} is null
    */
   static TierObserver events(Consumer<TierEvent> consumer) {
-    Objects.requireNonNull(consumer, "consumer");
+    Validation.requireNonNull("consumer", consumer);
     return new TierObserver() {
       @Override
       public boolean wantsEvents() {
