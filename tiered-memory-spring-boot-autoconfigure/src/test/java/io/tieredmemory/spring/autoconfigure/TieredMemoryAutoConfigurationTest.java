@@ -1,0 +1,319 @@
+package io.tieredmemory.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.testkit.FaultyTierStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+class TieredMemoryAutoConfigurationTest {
+  private static final String REQUESTS = "tiered.memory.requests";
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  TieredMemoryMetricsAutoConfiguration.class,
+                  TieredMemoryAutoConfiguration.class,
+                  TieredMemoryHealthAutoConfiguration.class));
+
+  @Test
+  void defaultStoreExistsAndWorks() {
+    runner.run(
+        ctx -> {
+          TieredMemory store = ctx.getBean(TieredMemory.class);
+          assertThat(store.name()).isEqualTo("default");
+          assertThat(store.policy()).isEqualTo(TieringPolicy.defaults());
+          store.put("user:1:lang", "French", Map.of("source", "test"));
+          assertThat(store.get("user:1:lang")).map(Memory::content).contains("French");
+          assertThat(store.tier(Tier.WARM).up()).isTrue();
+        });
+  }
+
+  @Test
+  void propertyDefaultsAreTheLibrarysDefaults() {
+    TieredMemoryProperties p = new TieredMemoryProperties();
+    assertThat(TieredMemoryAutoConfiguration.policy(p)).isEqualTo(TieringPolicy.defaults());
+    assertThat(p.getSweepEvery()).isEqualTo(TieredMemory.Builder.DEFAULT_SWEEP_INTERVAL);
+  }
+
+  @Test
+  void nameDefaultsToTheApplicationName() {
+    runner
+        .withPropertyValues("spring.application.name=agent-api")
+        .run(ctx -> assertThat(ctx.getBean(TieredMemory.class).name()).isEqualTo("agent-api"));
+    runner
+        .withPropertyValues("spring.application.name=agent-api", "tiered-memory.name=memories")
+        .run(ctx -> assertThat(ctx.getBean(TieredMemory.class).name()).isEqualTo("memories"));
+  }
+
+  @Test
+  void propertiesAreApplied() {
+    runner
+        .withPropertyValues(
+            "tiered-memory.sweep-every=5s",
+            "tiered-memory.promote-after-reads=5",
+            "tiered-memory.promote-window=2m",
+            "tiered-memory.demote-when-idle=15m",
+            "tiered-memory.hot-capacity=500",
+            "tiered-memory.archive-when-idle=3d")
+        .run(
+            ctx -> {
+              TieringPolicy policy = ctx.getBean(TieredMemory.class).policy();
+              assertThat(policy.promotion().reads()).isEqualTo(5);
+              assertThat(policy.promotion().window()).isEqualTo(Duration.ofMinutes(2));
+              assertThat(policy.demotion().idle()).isEqualTo(Duration.ofMinutes(15));
+              assertThat(policy.demotion().capacity()).isEqualTo(500);
+              assertThat(policy.archive().idle()).isEqualTo(Duration.ofDays(3));
+              assertThat(ctx.getBean(TieredMemoryProperties.class).getSweepEvery())
+                  .isEqualTo(Duration.ofSeconds(5));
+            });
+  }
+
+  @Test
+  void theApplicationsOwnStoreWins() {
+    runner
+        .withUserConfiguration(OwnStore.class)
+        .run(
+            ctx -> {
+              assertThat(ctx).hasSingleBean(TieredMemory.class);
+              assertThat(ctx.getBean(TieredMemory.class).name()).isEqualTo("own");
+            });
+  }
+
+  @Test
+  void metricsGoToTheApplicationsRegistryNotTheGlobalOne() {
+    runner
+        .withUserConfiguration(OwnRegistry.class)
+        .withPropertyValues("tiered-memory.name=metered")
+        .run(
+            ctx -> {
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("k", "v", Map.of());
+              store.get("k");
+              assertThat(registry.find(REQUESTS).tag("store", "metered").counters()).isNotEmpty();
+              assertThat(
+                      registry
+                          .find(REQUESTS)
+                          .tag("store", "metered")
+                          .tag("operation", "put")
+                          .tag("tier", "warm")
+                          .tag("result", "success")
+                          .counter())
+                  .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
+              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "metered").counters())
+                  .isEmpty();
+            });
+  }
+
+  @Test
+  void withBootsMetricsAutoConfigurationTheStoreBindsToBootsRegistry() {
+    new ApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                TieredMemoryAutoConfiguration.class,
+                TieredMemoryMetricsAutoConfiguration.class,
+                org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration
+                    .class,
+                org.springframework.boot.micrometer.metrics.autoconfigure
+                    .CompositeMeterRegistryAutoConfiguration.class,
+                org.springframework.boot.micrometer.metrics.autoconfigure.export.simple
+                    .SimpleMetricsExportAutoConfiguration.class))
+        .withPropertyValues(
+            "tiered-memory.name=boot", "management.metrics.use-global-registry=false")
+        .run(
+            ctx -> {
+              ctx.getBean(TieredMemory.class).get("absent");
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              assertThat(registry.find(REQUESTS).tag("store", "boot").counters()).isNotEmpty();
+              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "boot").counters())
+                  .isEmpty();
+            });
+  }
+
+  @Test
+  void withoutARegistryNoMetricsAndNoGlobalBinding() {
+    runner
+        .withPropertyValues("tiered-memory.name=unmetered")
+        .run(
+            ctx -> {
+              assertThat(ctx).doesNotHaveBean(TieredMemoryBuilderCustomizer.class);
+              ctx.getBean(TieredMemory.class).get("absent");
+              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "unmetered").counters())
+                  .isEmpty();
+            });
+  }
+
+  @Test
+  void withoutMicrometerTheStoreStillStarts() {
+    runner
+        .withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+        .run(ctx -> assertThat(ctx).hasSingleBean(TieredMemory.class));
+  }
+
+  @Test
+  void healthIsUpWhenEveryTierAnswers() {
+    new WebApplicationContextRunner()
+        .withConfiguration(
+            AutoConfigurations.of(
+                TieredMemoryAutoConfiguration.class, TieredMemoryHealthAutoConfiguration.class))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasBean("tieredMemoryHealthIndicator");
+              Health health = ctx.getBean(TieredMemoryHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              assertThat(health.getDetails()).containsEntry("name", "default");
+              @SuppressWarnings("unchecked")
+              Map<String, Map<String, Object>> tiers =
+                  (Map<String, Map<String, Object>>) health.getDetails().get("tiers");
+              assertThat(tiers).containsOnlyKeys("hot", "warm", "cold");
+              assertThat(tiers.get("warm")).containsEntry("status", "UP").containsKey("kind");
+            });
+  }
+
+  @Test
+  void healthIsDegradedWhenHotFailsAndMapsTo200() {
+    runner
+        .withUserConfiguration(FailingHot.class)
+        .run(
+            ctx -> {
+              FaultyTierStore hot = ctx.getBean(FaultyTierStore.class);
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              hot.failing().set(true);
+              store.put("k", "v", Map.of());
+              store.get("k");
+              Health health = ctx.getBean(TieredMemoryHealthIndicator.class).health();
+              assertThat(health.getStatus()).isEqualTo(TieredMemoryHealthIndicator.DEGRADED);
+              assertThat(new SimpleHttpCodeStatusMapper().getStatusCode(health.getStatus()))
+                  .isEqualTo(200);
+            });
+  }
+
+  @Test
+  void noHealthIndicatorWithoutTheHealthClasses() {
+    runner
+        .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasSingleBean(TieredMemory.class);
+              assertThat(ctx).doesNotHaveBean("tieredMemoryHealthIndicator");
+            });
+  }
+
+  @Test
+  void aBadValueFailsStartupNamingThePropertyAndValue() {
+    runner
+        .withPropertyValues("tiered-memory.hot-capacity=-1")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasFailed();
+              Throwable failure = ctx.getStartupFailure();
+              FailureAnalysis analysis = new TieredMemoryFailureAnalyzer().analyze(failure);
+              assertThat(analysis).isNotNull();
+              assertThat(analysis.getDescription())
+                  .contains("tiered-memory.hot-capacity")
+                  .contains("'-1'");
+              assertThat(analysis.getAction()).contains("tiered-memory.hot-capacity");
+            });
+    runner
+        .withPropertyValues("tiered-memory.archive-when-idle=1m")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains("tiered-memory.archive-when-idle", "PT1M")));
+  }
+
+  @Test
+  void theFailureAnalyzerIsRegistered() {
+    List<String> names =
+        SpringFactoriesLoader.forDefaultResourceLocation()
+            .load(
+                org.springframework.boot.diagnostics.FailureAnalyzer.class,
+                SpringFactoriesLoader.ArgumentResolver.none(),
+                SpringFactoriesLoader.FailureHandler.handleMessage((message, failure) -> {}))
+            .stream()
+            .map(a -> a.getClass().getName())
+            .toList();
+    assertThat(names).contains(TieredMemoryFailureAnalyzer.class.getName());
+  }
+
+  @Test
+  void closingTheContextClosesTheStore() {
+    TieredMemory[] store = new TieredMemory[1];
+    runner.run(ctx -> store[0] = ctx.getBean(TieredMemory.class));
+    assertThatThrownBy(() -> store[0].put("k", "v", Map.of()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void closingTheContextClosesAStoreWithMetrics() {
+    TieredMemory[] store = new TieredMemory[1];
+    MeterRegistry[] registry = new MeterRegistry[1];
+    runner
+        .withUserConfiguration(OwnRegistry.class)
+        .run(
+            ctx -> {
+              store[0] = ctx.getBean(TieredMemory.class);
+              registry[0] = ctx.getBean(MeterRegistry.class);
+              assertThat(registry[0].find(REQUESTS).counters()).isNotEmpty();
+            });
+    assertThatThrownBy(() -> store[0].get("k")).isInstanceOf(IllegalStateException.class);
+    assertThat(registry[0].find(REQUESTS).counters()).isEmpty();
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnStore {
+    @Bean(destroyMethod = "close")
+    TieredMemory ownStore() {
+      return TieredMemory.builder("own").discoverObservers(false).disableScheduledSweeps().build();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnRegistry {
+    @Bean
+    SimpleMeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class FailingHot {
+    @Bean
+    FaultyTierStore faultyHot() {
+      return new FaultyTierStore(InProcessTiers.hot());
+    }
+
+    @Bean
+    TieredMemoryBuilderCustomizer hotCustomizer(FaultyTierStore hot) {
+      return builder -> builder.hot(hot);
+    }
+  }
+}
