@@ -214,6 +214,13 @@ class TieredMemoryAutoConfigurationTest {
   }
 
   @Test
+  void healthIndicatorCanBeDisabled() {
+    runner
+        .withPropertyValues("management.health.tiered-memory.enabled=false")
+        .run(ctx -> assertThat(ctx).doesNotHaveBean("tieredMemoryHealthIndicator"));
+  }
+
+  @Test
   void noHealthIndicatorWithoutTheHealthClasses() {
     runner
         .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
