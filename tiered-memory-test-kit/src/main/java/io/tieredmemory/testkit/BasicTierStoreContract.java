@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
-import io.tieredmemory.core.spi.TierStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -24,39 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 // Test code: NullAway does not check it (a null where a memory was expected fails the test).
 @NullUnmarked
-abstract class BasicTierStoreContract {
-  /** A fixed instant the contract's memories are created at. */
-  protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-  /** Millis of {@link #T0}. */
-  protected static final long T0_MILLIS = T0.toEpochMilli();
-
-  /** The store under test, fresh for each test. */
-  protected TierStore store;
-
-  private String prefix;
-
-  /** A new, empty store. Called before each test. */
-  protected abstract TierStore createStore();
-
-  /** Creates the store. */
-  @BeforeEach
-  void createStoreUnderTest() {
-    prefix = "c" + Long.toHexString(System.nanoTime()) + ":";
-    store = createStore();
-  }
-
-  /** Closes the store. */
-  @AfterEach
-  void closeStoreUnderTest() {
-    if (store != null) {
-      store.close();
-    }
-  }
-
-  /** A key unique to this test. */
-  protected String key(String name) {
-    return prefix + name;
+abstract class BasicTierStoreContract extends StoreUnderTest {
+  BasicTierStoreContract() {
+    super("c");
   }
 
   /** A memory with content, no metadata. */

@@ -8,7 +8,6 @@ import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
-import io.tieredmemory.core.spi.TierStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.NullUnmarked;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -44,38 +41,15 @@ import org.junit.jupiter.api.Test;
  */
 // Test code: NullAway does not check it (a null where a memory was expected fails the test).
 @NullUnmarked
-public abstract class WarmTierContract {
-  /** A fixed instant the contract's memories are created at. */
-  protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-  /** Millis of {@link #T0}. */
-  protected static final long T0_MILLIS = T0.toEpochMilli();
-
-  /** The store under test, fresh for each test. */
-  protected TierStore store;
-
-  private String prefix;
+public abstract class WarmTierContract extends StoreUnderTest {
+  /** For subclasses. */
+  protected WarmTierContract() {
+    super("w");
+  }
 
   /** A new, empty store with a directory and a journal. Called before each test. */
+  @Override
   protected abstract TierStore createStore();
-
-  @BeforeEach
-  void createStoreUnderTest() {
-    prefix = "w" + Long.toHexString(System.nanoTime()) + ":";
-    store = createStore();
-  }
-
-  @AfterEach
-  void closeStoreUnderTest() {
-    if (store != null) {
-      store.close();
-    }
-  }
-
-  /** A key unique to this test. */
-  protected String key(String name) {
-    return prefix + name;
-  }
 
   private ArchiveDirectory directory() {
     return store.directory().orElseThrow();
