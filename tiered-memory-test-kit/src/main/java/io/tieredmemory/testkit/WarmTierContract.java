@@ -8,6 +8,7 @@ import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
+import io.tieredmemory.core.spi.TierStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
