@@ -1,42 +1,34 @@
 package io.tieredmemory.spring.autoconfigure;
 
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code tiered-memory.*} properties of the auto-configured store. Defaults are the library's
- * ({@code TieringPolicy.defaults()}, {@code TieredMemory.Builder.DEFAULT_SWEEP_INTERVAL}).
+ * The {@code tiered-memory.*} properties. The top level configures the application's store; {@code
+ * tiered-memory.stores.<name>.*} configures several named stores instead, each starting from the
+ * top level's values. Defaults are the library's ({@code TieringPolicy.defaults()}, {@code
+ * TieredMemory.Builder.DEFAULT_SWEEP_INTERVAL}, every tier in process).
  */
-@ConfigurationProperties("tiered-memory")
-public class TieredMemoryProperties {
+@ConfigurationProperties(TieredMemoryProperties.PREFIX)
+public class TieredMemoryProperties extends StoreProperties {
+  /** The prefix of every property. */
+  public static final String PREFIX = "tiered-memory";
 
   /**
    * Name of the store: the "store" tag of every metric. 1-64 letters, digits, '.', '_' or '-'.
-   * Defaults to spring.application.name, else "default".
+   * Defaults to spring.application.name, else "default". Not used when stores are named under
+   * tiered-memory.stores.
    */
   private @Nullable String name;
 
-  /** How often the store sweeps in the background (demotions, archives, clean-up). */
-  private Duration sweepEvery = Duration.ofMinutes(1);
-
-  /** Reads of a WARM memory within promote-window that promote it to HOT. */
-  private int promoteAfterReads = 3;
-
-  /** The window in which promote-after-reads reads must fall. */
-  private Duration promoteWindow = Duration.ofMinutes(10);
-
-  /** A HOT memory not read for this long is demoted to WARM by the next sweep. */
-  private Duration demoteWhenIdle = Duration.ofMinutes(30);
-
-  /** How many memories HOT may hold after a sweep (least recently read demoted first). */
-  private long hotCapacity = 10_000;
-
   /**
-   * A WARM memory not read for this long is archived to COLD by the next sweep; at least
-   * demote-when-idle.
+   * Several stores, by name (the map's key is the store's name and its bean qualifier). Each entry
+   * takes every property of the top level, whose values it starts from. When empty, there is one
+   * store, configured by the top level.
    */
-  private Duration archiveWhenIdle = Duration.ofDays(7);
+  private Map<String, StoreProperties> stores = new LinkedHashMap<>();
 
   public @Nullable String getName() {
     return name;
@@ -46,51 +38,11 @@ public class TieredMemoryProperties {
     this.name = name;
   }
 
-  public Duration getSweepEvery() {
-    return sweepEvery;
+  public Map<String, StoreProperties> getStores() {
+    return stores;
   }
 
-  public void setSweepEvery(Duration sweepEvery) {
-    this.sweepEvery = sweepEvery;
-  }
-
-  public int getPromoteAfterReads() {
-    return promoteAfterReads;
-  }
-
-  public void setPromoteAfterReads(int promoteAfterReads) {
-    this.promoteAfterReads = promoteAfterReads;
-  }
-
-  public Duration getPromoteWindow() {
-    return promoteWindow;
-  }
-
-  public void setPromoteWindow(Duration promoteWindow) {
-    this.promoteWindow = promoteWindow;
-  }
-
-  public Duration getDemoteWhenIdle() {
-    return demoteWhenIdle;
-  }
-
-  public void setDemoteWhenIdle(Duration demoteWhenIdle) {
-    this.demoteWhenIdle = demoteWhenIdle;
-  }
-
-  public long getHotCapacity() {
-    return hotCapacity;
-  }
-
-  public void setHotCapacity(long hotCapacity) {
-    this.hotCapacity = hotCapacity;
-  }
-
-  public Duration getArchiveWhenIdle() {
-    return archiveWhenIdle;
-  }
-
-  public void setArchiveWhenIdle(Duration archiveWhenIdle) {
-    this.archiveWhenIdle = archiveWhenIdle;
+  public void setStores(Map<String, StoreProperties> stores) {
+    this.stores = stores;
   }
 }

@@ -56,7 +56,7 @@ class TieredMemoryAutoConfigurationTest {
   @Test
   void propertyDefaultsAreTheLibrarysDefaults() {
     TieredMemoryProperties p = new TieredMemoryProperties();
-    assertThat(TieredMemoryAutoConfiguration.policy(p)).isEqualTo(TieringPolicy.defaults());
+    assertThat(TieredMemoryFactory.policy(p, "tiered-memory")).isEqualTo(TieringPolicy.defaults());
     assertThat(p.getSweepEvery()).isEqualTo(TieredMemory.Builder.DEFAULT_SWEEP_INTERVAL);
   }
 

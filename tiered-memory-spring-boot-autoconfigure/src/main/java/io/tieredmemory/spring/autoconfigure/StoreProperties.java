@@ -1,0 +1,331 @@
+package io.tieredmemory.spring.autoconfigure;
+
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The settings of one store: its sweeps, its policy and where each tier lives. The top level of
+ * {@code tiered-memory.*} is one of these (the default store); each {@code
+ * tiered-memory.stores.<name>.*} is another, starting from the top level's values.
+ */
+public class StoreProperties {
+
+  /** How often the store sweeps in the background (demotions, archives, clean-up). */
+  private Duration sweepEvery = Duration.ofMinutes(1);
+
+  /** Reads of a WARM memory within promote-window that promote it to HOT. */
+  private int promoteAfterReads = 3;
+
+  /** The window in which promote-after-reads reads must fall. */
+  private Duration promoteWindow = Duration.ofMinutes(10);
+
+  /** A HOT memory not read for this long is demoted to WARM by the next sweep. */
+  private Duration demoteWhenIdle = Duration.ofMinutes(30);
+
+  /** How many memories HOT may hold after a sweep (least recently read demoted first). */
+  private long hotCapacity = 10_000;
+
+  /**
+   * A WARM memory not read for this long is archived to COLD by the next sweep; at least
+   * demote-when-idle.
+   */
+  private Duration archiveWhenIdle = Duration.ofDays(7);
+
+  /** The HOT tier. */
+  private final Hot hot = new Hot();
+
+  /** The WARM tier, the system of record. */
+  private final Warm warm = new Warm();
+
+  /** The COLD tier, the archive with semantic search. */
+  private final Cold cold = new Cold();
+
+  public Duration getSweepEvery() {
+    return sweepEvery;
+  }
+
+  public void setSweepEvery(Duration sweepEvery) {
+    this.sweepEvery = sweepEvery;
+  }
+
+  public int getPromoteAfterReads() {
+    return promoteAfterReads;
+  }
+
+  public void setPromoteAfterReads(int promoteAfterReads) {
+    this.promoteAfterReads = promoteAfterReads;
+  }
+
+  public Duration getPromoteWindow() {
+    return promoteWindow;
+  }
+
+  public void setPromoteWindow(Duration promoteWindow) {
+    this.promoteWindow = promoteWindow;
+  }
+
+  public Duration getDemoteWhenIdle() {
+    return demoteWhenIdle;
+  }
+
+  public void setDemoteWhenIdle(Duration demoteWhenIdle) {
+    this.demoteWhenIdle = demoteWhenIdle;
+  }
+
+  public long getHotCapacity() {
+    return hotCapacity;
+  }
+
+  public void setHotCapacity(long hotCapacity) {
+    this.hotCapacity = hotCapacity;
+  }
+
+  public Duration getArchiveWhenIdle() {
+    return archiveWhenIdle;
+  }
+
+  public void setArchiveWhenIdle(Duration archiveWhenIdle) {
+    this.archiveWhenIdle = archiveWhenIdle;
+  }
+
+  public Hot getHot() {
+    return hot;
+  }
+
+  public Warm getWarm() {
+    return warm;
+  }
+
+  public Cold getCold() {
+    return cold;
+  }
+
+  /** Where HOT lives. */
+  public enum HotBackend {
+    /** In the JVM's heap (the default). */
+    IN_PROCESS,
+    /** On Redis, through Jedis 8. */
+    REDIS
+  }
+
+  /** Where WARM lives. */
+  public enum WarmBackend {
+    /** In the JVM's heap (the default): lost when the application stops. */
+    IN_PROCESS,
+    /** In a PostgreSQL table, through the application's {@code DataSource}. */
+    POSTGRES
+  }
+
+  /** Where COLD lives. */
+  public enum ColdBackend {
+    /** In the JVM's heap (the default), searched by brute force. */
+    IN_PROCESS,
+    /** In a Chroma collection, searched by Chroma. */
+    CHROMA
+  }
+
+  /** The HOT tier: {@code in-process} or {@code redis}. */
+  public static class Hot {
+    /** Where HOT lives: in-process or redis. */
+    private HotBackend backend = HotBackend.IN_PROCESS;
+
+    /** Redis settings, used when backend is redis. */
+    private final Redis redis = new Redis();
+
+    public HotBackend getBackend() {
+      return backend;
+    }
+
+    public void setBackend(HotBackend backend) {
+      this.backend = backend;
+    }
+
+    public Redis getRedis() {
+      return redis;
+    }
+  }
+
+  /** HOT on Redis. */
+  public static class Redis {
+    /**
+     * Redis URL, such as redis://user:secret@host:6379/0 (rediss:// for TLS). Defaults to Spring
+     * Boot's spring.data.redis.url, else one built from spring.data.redis.host, port, username,
+     * password, database and ssl.enabled, else redis://localhost:6379.
+     */
+    private @Nullable String url;
+
+    /** Prefix of the store's Redis keys. Defaults to "tm:", the store's name and ":". */
+    private @Nullable String prefix;
+
+    /** Expiry of each HOT copy in Redis; none when unset (the sweeps demote idle copies). */
+    private @Nullable Duration ttl;
+
+    public @Nullable String getUrl() {
+      return url;
+    }
+
+    public void setUrl(@Nullable String url) {
+      this.url = url;
+    }
+
+    public @Nullable String getPrefix() {
+      return prefix;
+    }
+
+    public void setPrefix(@Nullable String prefix) {
+      this.prefix = prefix;
+    }
+
+    public @Nullable Duration getTtl() {
+      return ttl;
+    }
+
+    public void setTtl(@Nullable Duration ttl) {
+      this.ttl = ttl;
+    }
+  }
+
+  /** The WARM tier: {@code in-process} or {@code postgres}. */
+  public static class Warm {
+    /** Where WARM lives: in-process or postgres. */
+    private WarmBackend backend = WarmBackend.IN_PROCESS;
+
+    /** PostgreSQL settings, used when backend is postgres. */
+    private final Postgres postgres = new Postgres();
+
+    public WarmBackend getBackend() {
+      return backend;
+    }
+
+    public void setBackend(WarmBackend backend) {
+      this.backend = backend;
+    }
+
+    public Postgres getPostgres() {
+      return postgres;
+    }
+  }
+
+  /** WARM on PostgreSQL, through the application's {@code DataSource} bean. */
+  public static class Postgres {
+    /**
+     * Table of the store's memories, in the connection's current schema. Defaults to
+     * "tiered_memory" for the one store, and to "tiered_memory_" followed by the name (lower-case,
+     * other characters than letters and digits as '_') for each of several named stores.
+     */
+    private @Nullable String table;
+
+    /** Whether the store creates (and migrates) its table and indexes at startup. */
+    private boolean createSchema = true;
+
+    /**
+     * Whether writes and moves of one key are serialized across every instance of the service
+     * (PostgreSQL advisory locks in the store's namespace), not only within this JVM. Keep it on
+     * when several instances share the table.
+     */
+    private boolean coordinate = true;
+
+    public @Nullable String getTable() {
+      return table;
+    }
+
+    public void setTable(@Nullable String table) {
+      this.table = table;
+    }
+
+    public boolean isCreateSchema() {
+      return createSchema;
+    }
+
+    public void setCreateSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+    }
+
+    public boolean isCoordinate() {
+      return coordinate;
+    }
+
+    public void setCoordinate(boolean coordinate) {
+      this.coordinate = coordinate;
+    }
+  }
+
+  /** The COLD tier: {@code in-process} or {@code chroma}. */
+  public static class Cold {
+    /** Where COLD lives: in-process or chroma. */
+    private ColdBackend backend = ColdBackend.IN_PROCESS;
+
+    /** Chroma settings, used when backend is chroma. */
+    private final Chroma chroma = new Chroma();
+
+    public ColdBackend getBackend() {
+      return backend;
+    }
+
+    public void setBackend(ColdBackend backend) {
+      this.backend = backend;
+    }
+
+    public Chroma getChroma() {
+      return chroma;
+    }
+  }
+
+  /** COLD on a Chroma server (API v2). */
+  public static class Chroma {
+    /** Base URL of the Chroma server. */
+    private String url = "http://localhost:8000";
+
+    /** Collection of the store's archive. Defaults to "tiered_memory_" followed by the name. */
+    private @Nullable String collection;
+
+    /** Chroma tenant. */
+    private String tenant = "default_tenant";
+
+    /** Chroma database. */
+    private String database = "default_database";
+
+    /** Timeout of each request to Chroma. */
+    private Duration timeout = Duration.ofSeconds(10);
+
+    public String getUrl() {
+      return url;
+    }
+
+    public void setUrl(String url) {
+      this.url = url;
+    }
+
+    public @Nullable String getCollection() {
+      return collection;
+    }
+
+    public void setCollection(@Nullable String collection) {
+      this.collection = collection;
+    }
+
+    public String getTenant() {
+      return tenant;
+    }
+
+    public void setTenant(String tenant) {
+      this.tenant = tenant;
+    }
+
+    public String getDatabase() {
+      return database;
+    }
+
+    public void setDatabase(String database) {
+      this.database = database;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
+    }
+  }
+}
