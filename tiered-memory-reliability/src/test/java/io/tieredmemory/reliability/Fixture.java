@@ -14,6 +14,7 @@ import io.tieredmemory.metrics.TieredMemoryMetrics;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
 import io.tieredmemory.testkit.RecordingObserver;
+import io.tieredmemory.testservers.LocalServers;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

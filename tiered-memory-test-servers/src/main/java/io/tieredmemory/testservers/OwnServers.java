@@ -1,6 +1,6 @@
-package io.tieredmemory.reliability;
+package io.tieredmemory.testservers;
 
-import io.tieredmemory.reliability.LocalServers.Server;
+import io.tieredmemory.testservers.LocalServers.Server;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -38,7 +38,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(OwnServers.Extension.class)
-@interface OwnServers {
+public @interface OwnServers {
 
   /** The servers to start; all three by default. */
   Server[] value() default {Server.REDIS, Server.POSTGRES, Server.CHROMA};

@@ -1,4 +1,4 @@
-package io.tieredmemory.reliability;
+package io.tieredmemory.testservers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,10 +42,10 @@ import java.util.concurrent.TimeUnit;
  * command lines as servers.sh ({@code src/test/bash/faults.sh}). A JVM shutdown hook stops the
  * servers if the test JVM exits without {@link #close()}.
  */
-final class LocalServers implements AutoCloseable {
+public final class LocalServers implements AutoCloseable {
 
   /** A server kind and its directory name under the run directory. */
-  enum Server {
+  public enum Server {
     REDIS("redis"),
     POSTGRES("postgres"),
     CHROMA("chroma");
@@ -80,7 +80,7 @@ final class LocalServers implements AutoCloseable {
   }
 
   /** Starts {@code servers} in a new run directory; on failure stops whatever did start. */
-  static LocalServers start(Server... servers) {
+  public static LocalServers start(Server... servers) {
     Path repo = repoRoot();
     Path runDir;
     try {
@@ -118,37 +118,37 @@ final class LocalServers implements AutoCloseable {
 
   // ------------------------------------------------------------------ addresses
 
-  int port(Server server) {
+  public int port(Server server) {
     return Integer.parseInt(read(runDir.resolve(server.dir).resolve("port")).trim());
   }
 
-  String redisUrl() {
+  public String redisUrl() {
     return "redis://127.0.0.1:" + port(Server.REDIS);
   }
 
   /** The JDBC URL of the test database, without parameters. */
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port(Server.POSTGRES) + "/tiered_memory_test";
   }
 
-  String pgUser() {
+  public String pgUser() {
     return "tiered";
   }
 
-  String pgPassword() {
+  public String pgPassword() {
     return "tiered";
   }
 
-  URI chromaUrl() {
+  public URI chromaUrl() {
     return URI.create("http://127.0.0.1:" + port(Server.CHROMA));
   }
 
-  Path runDir() {
+  public Path runDir() {
     return runDir;
   }
 
   /** The server's PID as servers.sh recorded it, if that process is still the one recorded. */
-  long pid(Server server) {
+  public long pid(Server server) {
     String[] f = read(runDir.resolve(server.dir).resolve("pid")).trim().split("\\s+");
     long pid = Long.parseLong(f[0]);
     String start = f.length > 1 ? f[1] : "";
@@ -159,7 +159,7 @@ final class LocalServers implements AutoCloseable {
     return pid;
   }
 
-  boolean alive(Server server) {
+  public boolean alive(Server server) {
     try {
       pid(server);
       return true;
@@ -174,7 +174,7 @@ final class LocalServers implements AutoCloseable {
    * {@code kill -<signal>} of the server's recorded PID ({@code KILL}, {@code TERM}); for KILL and
    * TERM, waits until the process is gone.
    */
-  void signal(Server server, String signal) {
+  public void signal(Server server, String signal) {
     long pid = pid(server);
     String start = startTime(pid);
     kill(signal, pid);
@@ -206,7 +206,7 @@ final class LocalServers implements AutoCloseable {
    * forked in between. Fails, naming the processes, if that takes more than {@link
    * #SUSPEND_TIMEOUT}; whatever it stopped is still resumed by {@link #resumeAll}.
    */
-  void suspend(Server server) {
+  public void suspend(Server server) {
     long root = pid(server);
     long deadline = System.nanoTime() + SUSPEND_TIMEOUT.toNanos();
     Map<Long, String> stopped = new LinkedHashMap<>();
@@ -242,7 +242,7 @@ final class LocalServers implements AutoCloseable {
    * continuing the parent first would let it reap, and the PID be reused, before its turn. Safe to
    * call twice.
    */
-  void resumeAll() {
+  public void resumeAll() {
     List<Map.Entry<Long, String>> all = new ArrayList<>();
     synchronized (suspended) {
       suspended.forEach((pid, start) -> all.add(Map.entry(pid, start)));
@@ -262,7 +262,7 @@ final class LocalServers implements AutoCloseable {
   }
 
   /** Starts Redis again on the same port, empty (servers.sh runs it without persistence). */
-  void restartRedis() {
+  public void restartRedis() {
     if (alive(Server.REDIS)) {
       throw new IllegalStateException("redis is still running");
     }
@@ -270,17 +270,17 @@ final class LocalServers implements AutoCloseable {
   }
 
   /** {@code pg_ctl stop -m fast}; the data directory stays. */
-  void stopPostgres() {
+  public void stopPostgres() {
     bash("tmr_stop_postgres");
   }
 
   /** {@code pg_ctl start} on the same data directory and port. */
-  void startPostgres() {
+  public void startPostgres() {
     bash("tmr_start_postgres");
   }
 
   /** Chroma again on the same data directory and port, once it is down. */
-  void restartChroma() {
+  public void restartChroma() {
     bash("tmr_start_chroma");
   }
 
@@ -497,7 +497,7 @@ final class LocalServers implements AutoCloseable {
   }
 
   /** Field 22 of /proc/PID/stat (start time in clock ticks), or "" if the process is gone. */
-  static String startTime(long pid) {
+  public static String startTime(long pid) {
     String[] f = statFields(Paths.get("/proc/" + pid + "/stat"));
     return f.length > 19 ? f[19] : "";
   }
@@ -515,7 +515,7 @@ final class LocalServers implements AutoCloseable {
     }
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
