@@ -525,7 +525,7 @@ public final class LocalServers implements AutoCloseable {
   }
 
   /** {@code tm.repo.root} (set by the pom), else the first parent with scripts/lib/servers.sh. */
-  static Path repoRoot() {
+  public static Path repoRoot() {
     String prop = System.getProperty("tm.repo.root");
     if (prop != null && !prop.isBlank()) {
       return Paths.get(prop).toAbsolutePath().normalize();
