@@ -80,6 +80,47 @@ class TieredMemoryStoresTest {
   }
 
   @Test
+  void twoContextsWithAStoreOfTheSameNameKeepTheirOwnMeters() {
+    // e.g. two cached test contexts: each binds to its own registry, and closing one leaves the
+    // other's meters alone
+    runner
+        .withUserConfiguration(Registry.class)
+        .withPropertyValues("tiered-memory.name=agent")
+        .run(
+            first -> {
+              MeterRegistry firstRegistry = first.getBean(MeterRegistry.class);
+              runner
+                  .withUserConfiguration(Registry.class)
+                  .withPropertyValues("tiered-memory.name=agent")
+                  .run(
+                      second -> {
+                        assertThat(second).hasNotFailed();
+                        second.getBean(TieredMemory.class).put("k", "v", Map.of());
+                        assertThat(
+                                second
+                                    .getBean(MeterRegistry.class)
+                                    .get("tiered.memory.requests")
+                                    .tag("operation", "put")
+                                    .tag("result", "success")
+                                    .counter()
+                                    .count())
+                            .isEqualTo(1.0);
+                      });
+              // the second context closed: the first store's meters are all still there
+              first.getBean(TieredMemory.class).put("k", "v", Map.of());
+              assertThat(
+                      firstRegistry
+                          .get("tiered.memory.requests")
+                          .tag("operation", "put")
+                          .tag("result", "success")
+                          .counter()
+                          .count())
+                  .isEqualTo(1.0);
+              assertThat(firstRegistry.find("tiered.memory.items").gauges()).hasSize(3);
+            });
+  }
+
+  @Test
   void namedStoresAreClosedWithTheContext() {
     TieredMemory[] store = new TieredMemory[1];
     runner
