@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * search, and, for an observer that {@linkplain #wantsEvents() wants them}, every {@link TierEvent}
  * with its key and reason. The instrumentation point metrics bind to.
  *
- * <p>Every method has a no-op default. The hooks take only primitives and enums and are called
- * synchronously, so an implementation that records into pre-registered meters allocates nothing;
- * events are built only when some observer wants them. Nothing is ever called while a key's lock is
- * held. An observer that throws is logged and otherwise ignored: it never breaks a read or a write.
+ * <p>Every method has a no-op default. The hooks take only primitives and enums (the start hooks
+ * also the key and the exception thrown, both already at hand) and are called synchronously, so an
+ * implementation that records into pre-registered meters allocates nothing; events are built only
+ * when some observer wants them. Nothing is ever called while a key's lock is held. An observer
+ * that throws is logged and otherwise ignored: it never breaks a read or a write.
  *
  * <p><b>Starts.</b> An observer that {@linkplain #wantsStarts() wants starts} (read once, when the
  * store is built) is also told when a request, a movement or a sweep begins, so that it can open a
@@ -34,8 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       #requestFailed} with the exception the caller gets comes just before it, and the result is
  *       {@link RequestResult#ERROR ERROR}). Nothing is started for an argument rejected before any
  *       tier is asked (a blank key, a closed store). Between the two, the only hooks called on that
- *       thread are {@link #backendCallCompleted}, {@link #putStored} (a put, just before its
- *       completion) and {@link #searchCompleted} (a search, just before its completion).
+ *       thread are {@link #backendCallCompleted} and {@link #onEvent} (a {@code BackendFailed}
+ *       event), {@link #putStored} (a put, just before its completion) and {@link #searchCompleted}
+ *       (a search, just before its completion).
  *   <li>Completions close starts in last-in, first-out order on a thread. {@code getAll} starts one
  *       request per distinct key, in the caller's order, and completes them in reverse order; a
  *       {@code putAll} is a sequence of puts, each started and completed in turn.
