@@ -13,6 +13,8 @@ module io.tieredmemory.metrics {
   requires static transitive org.jspecify;
   requires transitive io.tieredmemory.core;
   requires transitive micrometer.core;
+  requires transitive micrometer.observation;
+  requires transitive micrometer.commons;
   requires transitive micrometer.registry.prometheus;
   requires transitive jdk.httpserver;
 

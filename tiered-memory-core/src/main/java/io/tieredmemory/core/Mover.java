@@ -77,6 +77,24 @@ final class Mover {
    * now holds it.
    */
   boolean promote(String key, long nowMillis, Decision decision) {
+    if (!signals.startsWanted()) {
+      return promoteLocked(key, nowMillis, decision);
+    }
+    signals.movementStarted(Tier.WARM, Tier.HOT, decision.reason(), key);
+    boolean moved = false;
+    Throwable error = null;
+    try {
+      moved = promoteLocked(key, nowMillis, decision);
+      return moved;
+    } catch (RuntimeException | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      signals.movementEnded(Tier.WARM, Tier.HOT, decision.reason(), moved ? 1 : 0, error);
+    }
+  }
+
+  private boolean promoteLocked(String key, long nowMillis, Decision decision) {
     try (KeyLocks.Held held = locks.lock(key)) {
       long start = System.nanoTime();
       StoredMemory current = warm.peek(key);
@@ -94,6 +112,24 @@ final class Mover {
 
   /** HOT to WARM. Returns whether the HOT copy is gone. */
   boolean demote(StoredMemory sm, Decision decision) {
+    if (!signals.startsWanted()) {
+      return demoteLocked(sm, decision);
+    }
+    signals.movementStarted(Tier.HOT, Tier.WARM, decision.reason(), sm.key());
+    boolean moved = false;
+    Throwable error = null;
+    try {
+      moved = demoteLocked(sm, decision);
+      return moved;
+    } catch (RuntimeException | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      signals.movementEnded(Tier.HOT, Tier.WARM, decision.reason(), moved ? 1 : 0, error);
+    }
+  }
+
+  private boolean demoteLocked(StoredMemory sm, Decision decision) {
     String key = sm.key();
     try (KeyLocks.Held held = locks.lock(key)) {
       long start = System.nanoTime();
@@ -119,6 +155,24 @@ final class Mover {
    * deleted the key since the read).
    */
   boolean rehydrate(Memory read, Decision decision) {
+    if (!signals.startsWanted()) {
+      return rehydrateLocked(read, decision);
+    }
+    signals.movementStarted(Tier.COLD, Tier.WARM, decision.reason(), read.key());
+    boolean moved = false;
+    Throwable error = null;
+    try {
+      moved = rehydrateLocked(read, decision);
+      return moved;
+    } catch (RuntimeException | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      signals.movementEnded(Tier.COLD, Tier.WARM, decision.reason(), moved ? 1 : 0, error);
+    }
+  }
+
+  private boolean rehydrateLocked(Memory read, Decision decision) {
     String key = read.key();
     long version = read.version();
     try (KeyLocks.Held held = locks.lock(key)) {
@@ -184,6 +238,30 @@ final class Mover {
    * @param touchAtLeast the least last access WARM learns for a memory found in HOT
    */
   ArchiveBatch archiveAll(
+      List<StoredMemory> candidates,
+      Function<StoredMemory, Decision> decisions,
+      long touchAtLeast) {
+    if (!signals.startsWanted() || candidates.isEmpty()) {
+      return archiveAllLocked(candidates, decisions, touchAtLeast);
+    }
+    // One movement per batch; its reason is the first candidate's (archives have one reason).
+    MoveReason reason = decisions.apply(candidates.get(0)).reason();
+    signals.movementStarted(Tier.WARM, Tier.COLD, reason, null);
+    int moved = 0;
+    Throwable error = null;
+    try {
+      ArchiveBatch done = archiveAllLocked(candidates, decisions, touchAtLeast);
+      moved = done.archived().size();
+      return done;
+    } catch (RuntimeException | Error e) {
+      error = e;
+      throw e;
+    } finally {
+      signals.movementEnded(Tier.WARM, Tier.COLD, reason, moved, error);
+    }
+  }
+
+  private ArchiveBatch archiveAllLocked(
       List<StoredMemory> candidates,
       Function<StoredMemory, Decision> decisions,
       long touchAtLeast) {

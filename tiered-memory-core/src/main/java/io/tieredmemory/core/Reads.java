@@ -79,47 +79,117 @@ final class Reads {
   /** A memory found below HOT, and where. */
   private record Found(Memory memory, Tier tier) {}
 
-  /** Reads a validated key. */
+  /**
+   * Reads a validated key. With an observer that wants starts, the request is started first and
+   * completed exactly once on every way out, an {@link Error} included (the {@code reported} flag:
+   * a local, so the unobserved HOT hit pays one boolean check and allocates nothing).
+   */
   Optional<Memory> get(String key) {
     boolean observed = signals.observed();
     // Every request is counted; in-process HOT hits are timed one in HOT_HIT_SAMPLE, because two
     // clock reads would cost more than the hit itself.
     boolean timed = observed && (hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
     long start = timed ? System.nanoTime() : 0;
-    long now = nowMillis();
-    if (hotUsable(key)) {
-      Memory m = readHotQuietly(key, now);
-      if (m != null) {
-        signals.requestCompleted(
-            Operation.GET, Tier.HOT, RequestResult.HIT, timed ? System.nanoTime() - start : -1);
-        return Optional.of(m);
-      }
+    if (signals.startsWanted()) {
+      signals.requestStarted(Operation.GET, key);
     }
-    if (observed && !timed) {
-      start = System.nanoTime(); // from here on the HOT lookup's cost is noise
-      timed = true;
-    }
-    Found found;
+    boolean reported = false;
     try {
-      found = readBelowHot(key, now);
-    } catch (RuntimeException e) {
-      signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
-      throw failed("get of key " + MemoryLimits.quote(key), e);
+      long now = nowMillis();
+      if (hotUsable(key)) {
+        Memory m = readHotQuietly(key, now);
+        if (m != null) {
+          reported = true;
+          signals.requestCompleted(
+              Operation.GET, Tier.HOT, RequestResult.HIT, timed ? System.nanoTime() - start : -1);
+          return Optional.of(m);
+        }
+      }
+      if (observed && !timed) {
+        start = System.nanoTime(); // from here on the HOT lookup's cost is noise
+        timed = true;
+      }
+      Found found;
+      try {
+        found = readBelowHot(key, now);
+      } catch (RuntimeException e) {
+        TieredMemoryException failure = failed("get of key " + MemoryLimits.quote(key), e);
+        reported = true;
+        signals.requestFailed(Operation.GET, failure);
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
+        throw failure;
+      }
+      if (found == null) {
+        reported = true;
+        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, since(start, timed));
+        return Optional.empty();
+      }
+      // The serving tier is recorded before any movement the read causes.
+      reported = true;
+      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, since(start, timed));
+      afterRead(found.memory, found.tier, now);
+      return Optional.of(found.memory);
+    } catch (Error e) {
+      if (!reported) {
+        signals.requestFailed(Operation.GET, e);
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
+      }
+      throw e;
     }
-    if (found == null) {
-      signals.requestCompleted(Operation.GET, null, RequestResult.MISS, since(start, timed));
-      return Optional.empty();
-    }
-    // The serving tier is recorded before any movement the read causes.
-    signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, since(start, timed));
-    afterRead(found.memory, found.tier, now);
-    return Optional.of(found.memory);
   }
 
-  /** Reads validated, distinct keys; absent keys are left out. */
+  /**
+   * Reads validated, distinct keys; absent keys are left out. One request per key: started in the
+   * caller's order, completed in reverse order (observers pair starts and completions last in,
+   * first out), exactly once each, an {@link Error} included.
+   */
   Map<String, Memory> getAll(List<String> wanted) {
     long start = System.nanoTime();
-    long now = nowMillis();
+    if (signals.startsWanted()) {
+      for (String k : wanted) {
+        signals.requestStarted(Operation.GET, k);
+      }
+    }
+    long now;
+    Map<String, Found> found;
+    try {
+      now = nowMillis();
+      found = lookAll(wanted, now);
+    } catch (RuntimeException | Error e) {
+      long each = (System.nanoTime() - start) / wanted.size();
+      for (int i = 0; i < wanted.size(); i++) {
+        signals.requestFailed(Operation.GET, e);
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, each);
+      }
+      throw e;
+    }
+    long each = (System.nanoTime() - start) / wanted.size();
+    Map<String, Memory> result = new LinkedHashMap<>();
+    for (String k : wanted) {
+      Found f = found.get(k);
+      if (f != null) {
+        result.put(k, f.memory);
+      }
+    }
+    for (int i = wanted.size() - 1; i >= 0; i--) {
+      Found f = found.get(wanted.get(i));
+      signals.requestCompleted(
+          Operation.GET,
+          f == null ? null : f.tier,
+          f == null ? RequestResult.MISS : RequestResult.HIT,
+          each);
+    }
+    for (String k : wanted) {
+      Found f = found.get(k);
+      if (f != null) {
+        afterRead(f.memory, f.tier, now);
+      }
+    }
+    return Collections.unmodifiableMap(result);
+  }
+
+  /** Where each key is, for getAll; a WARM or COLD failure as a {@link TieredMemoryException}. */
+  private Map<String, Found> lookAll(List<String> wanted, long now) {
     Map<String, Found> found = new HashMap<>();
     List<String> forHot = new ArrayList<>(wanted.size());
     for (String k : wanted) {
@@ -161,32 +231,9 @@ final class Reads {
         }
       }
     } catch (RuntimeException e) {
-      long each = (System.nanoTime() - start) / wanted.size();
-      for (int i = 0; i < wanted.size(); i++) {
-        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, each);
-      }
       throw failed("getAll of " + wanted.size() + " keys (in " + at.describe() + ")", e);
     }
-    long each = (System.nanoTime() - start) / wanted.size();
-    Map<String, Memory> result = new LinkedHashMap<>();
-    for (String k : wanted) {
-      Found f = found.get(k);
-      signals.requestCompleted(
-          Operation.GET,
-          f == null ? null : f.tier,
-          f == null ? RequestResult.MISS : RequestResult.HIT,
-          each);
-      if (f != null) {
-        result.put(k, f.memory);
-      }
-    }
-    for (String k : wanted) {
-      Found f = found.get(k);
-      if (f != null) {
-        afterRead(f.memory, f.tier, now);
-      }
-    }
-    return Collections.unmodifiableMap(result);
+    return found;
   }
 
   private boolean hotUsable(String key) {

@@ -35,6 +35,28 @@ final class Searches {
 
   List<SearchHit> search(String text, int k) {
     long start = System.nanoTime();
+    if (signals.startsWanted()) {
+      signals.requestStarted(Operation.SEARCH, null);
+    }
+    List<SearchHit> hits;
+    try {
+      hits = find(text, k, start);
+    } catch (Error e) {
+      signals.requestFailed(Operation.SEARCH, e);
+      signals.requestCompleted(
+          Operation.SEARCH, null, RequestResult.ERROR, System.nanoTime() - start);
+      throw e;
+    }
+    long nanos = System.nanoTime() - start;
+    Tier top = hits.isEmpty() ? null : hits.get(0).tier();
+    signals.searchCompleted(hits.size(), hits.isEmpty() ? Double.NaN : hits.get(0).similarity());
+    signals.requestCompleted(
+        Operation.SEARCH, top, hits.isEmpty() ? RequestResult.MISS : RequestResult.HIT, nanos);
+    return List.copyOf(hits);
+  }
+
+  /** The hits, best first; a failure reported and thrown as a {@link TieredMemoryException}. */
+  private List<SearchHit> find(String text, int k, long start) {
     Map<String, SearchHit> best = new HashMap<>();
     TierHandle at = null;
     try {
@@ -57,10 +79,14 @@ final class Searches {
       at = warm;
       keepCurrent(best, coldHits, vector);
     } catch (RuntimeException e) {
+      TieredMemoryException failure =
+          new TieredMemoryException(
+              "search failed" + (at == null ? "" : " in " + at.describe()) + ": " + e.getMessage(),
+              e);
+      signals.requestFailed(Operation.SEARCH, failure);
       signals.requestCompleted(
           Operation.SEARCH, null, RequestResult.ERROR, System.nanoTime() - start);
-      throw new TieredMemoryException(
-          "search failed" + (at == null ? "" : " in " + at.describe()) + ": " + e.getMessage(), e);
+      throw failure;
     }
     List<SearchHit> hits = new ArrayList<>(best.values());
     hits.sort(
@@ -71,12 +97,7 @@ final class Searches {
     if (hits.size() > k) {
       hits = new ArrayList<>(hits.subList(0, k));
     }
-    long nanos = System.nanoTime() - start;
-    Tier top = hits.isEmpty() ? null : hits.get(0).tier();
-    signals.requestCompleted(
-        Operation.SEARCH, top, hits.isEmpty() ? RequestResult.MISS : RequestResult.HIT, nanos);
-    signals.searchCompleted(hits.size(), hits.isEmpty() ? Double.NaN : hits.get(0).similarity());
-    return List.copyOf(hits);
+    return hits;
   }
 
   private static void merge(Map<String, SearchHit> best, SearchHit hit) {

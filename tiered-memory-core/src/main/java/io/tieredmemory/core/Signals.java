@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The store's observers, each call guarded so that user code that throws is logged (the first time
  * at WARNING, then at DEBUG) and never reaches the caller. With no observer that wants events,
- * {@link #eventsWanted()} is false and no event is built.
+ * {@link #eventsWanted()} is false and no event is built; with no observer that wants starts,
+ * {@link #startsWanted()} is false and no start hook is called.
  */
 final class Signals implements TierObserver {
   private static final System.Logger LOG = System.getLogger(Signals.class.getName());
@@ -18,12 +19,25 @@ final class Signals implements TierObserver {
   // Set once by attach(), before the store is returned from build(); read-only afterwards.
   private TierObserver[] observers = new TierObserver[0];
   private TierObserver[] eventObservers = new TierObserver[0];
+  private TierObserver[] startObservers = new TierObserver[0];
+  private boolean startsWanted;
   private volatile boolean warned;
 
   void attach(List<TierObserver> attached) {
     this.observers = attached.toArray(new TierObserver[0]);
     this.eventObservers =
         attached.stream().filter(TierObserver::wantsEvents).toArray(TierObserver[]::new);
+    this.startObservers =
+        attached.stream().filter(TierObserver::wantsStarts).toArray(TierObserver[]::new);
+    this.startsWanted = startObservers.length > 0;
+  }
+
+  /**
+   * Whether some observer wants the start hooks; when false, the paths call none of them (one
+   * boolean check per request, nothing allocated).
+   */
+  boolean startsWanted() {
+    return startsWanted;
   }
 
   boolean eventsWanted() {
@@ -120,6 +134,79 @@ final class Signals implements TierObserver {
         o.searchCompleted(hits, topSimilarity);
       } catch (RuntimeException | LinkageError e) {
         failed(o, "searchCompleted", e);
+      }
+    }
+  }
+
+  /*
+   * The start hooks and their companions go to the observers that want starts only. The paths call
+   * them only when startsWanted(), except requestFailed, movementEnded and sweep completions on
+   * error paths, where an empty loop costs nothing that matters.
+   */
+
+  @Override
+  public void requestStarted(Operation operation, @Nullable String key) {
+    for (TierObserver o : startObservers) {
+      try {
+        o.requestStarted(operation, key);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "requestStarted", e);
+      }
+    }
+  }
+
+  @Override
+  public void requestFailed(Operation operation, Throwable error) {
+    for (TierObserver o : startObservers) {
+      try {
+        o.requestFailed(operation, error);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "requestFailed", e);
+      }
+    }
+  }
+
+  @Override
+  public void putStored(boolean created) {
+    for (TierObserver o : startObservers) {
+      try {
+        o.putStored(created);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "putStored", e);
+      }
+    }
+  }
+
+  @Override
+  public void movementStarted(Tier from, Tier to, MoveReason reason, @Nullable String key) {
+    for (TierObserver o : startObservers) {
+      try {
+        o.movementStarted(from, to, reason, key);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "movementStarted", e);
+      }
+    }
+  }
+
+  @Override
+  public void movementEnded(
+      Tier from, Tier to, MoveReason reason, int moved, @Nullable Throwable error) {
+    for (TierObserver o : startObservers) {
+      try {
+        o.movementEnded(from, to, reason, moved, error);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "movementEnded", e);
+      }
+    }
+  }
+
+  @Override
+  public void sweepStarted() {
+    for (TierObserver o : startObservers) {
+      try {
+        o.sweepStarted();
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "sweepStarted", e);
       }
     }
   }

@@ -72,7 +72,24 @@ final class Sweeper {
   SweepResult sweep() {
     oneAtATime.lock();
     try {
-      long start = System.nanoTime();
+      return sweepLocked();
+    } finally {
+      oneAtATime.unlock();
+    }
+  }
+
+  /**
+   * One sweep, under {@code oneAtATime}. With an observer that wants starts, the sweep is started
+   * first and completed exactly once, also if something throws (the steps catch their own failures;
+   * an {@link Error} or a failing clock is what could still escape).
+   */
+  private SweepResult sweepLocked() {
+    if (signals.startsWanted()) {
+      signals.sweepStarted();
+    }
+    long start = System.nanoTime();
+    boolean reported = false;
+    try {
       long now = clock.millis();
       Tally t = new Tally();
       for (TierHandle h : List.of(hot, warm, cold)) {
@@ -95,6 +112,7 @@ final class Sweeper {
       long nanos = System.nanoTime() - start;
       SweepResult result =
           new SweepResult(t.demoted, t.archived, t.reconciled, t.failed, Duration.ofNanos(nanos));
+      reported = true;
       signals.sweepCompleted(t.failed == 0, nanos);
       if (signals.eventsWanted()) {
         signals.publish(
@@ -108,8 +126,11 @@ final class Sweeper {
                 result.took()));
       }
       return result;
-    } finally {
-      oneAtATime.unlock();
+    } catch (RuntimeException | Error e) {
+      if (!reported) {
+        signals.sweepCompleted(false, System.nanoTime() - start);
+      }
+      throw e;
     }
   }
 

@@ -57,16 +57,26 @@ final class Writes {
   /** Stores a new version of a validated key; throws {@link TieredMemoryException} on failure. */
   Memory put(String key, String content, Map<String, String> metadata) {
     long start = System.nanoTime();
-    Instant now = clock.instant();
-    Memory proposal = new Memory(key, content, metadata, now, now, micros(now));
+    boolean starts = signals.startsWanted();
+    if (starts) {
+      signals.requestStarted(Operation.PUT, key);
+    }
+    Instant now;
     StoredMemory stored;
     try {
+      now = clock.instant();
+      Memory proposal = new Memory(key, content, metadata, now, now, micros(now));
       stored = putLocked(proposal, now.toEpochMilli());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      signals.requestFailed(Operation.PUT, e);
       signals.requestCompleted(Operation.PUT, null, RequestResult.ERROR, System.nanoTime() - start);
       throw e;
     }
     long nanos = System.nanoTime() - start;
+    if (starts) {
+      // WARM keeps an existing memory's creation time (TierStore.upsert): no other call needed.
+      signals.putStored(stored.memory().createdAt().equals(now));
+    }
     signals.requestCompleted(Operation.PUT, Tier.WARM, RequestResult.SUCCESS, nanos);
     if (signals.eventsWanted()) {
       signals.publish(
@@ -108,11 +118,16 @@ final class Writes {
    */
   boolean delete(String key) {
     long start = System.nanoTime();
-    Instant now = clock.instant();
+    if (signals.startsWanted()) {
+      signals.requestStarted(Operation.DELETE, key);
+    }
+    Instant now;
     boolean existed;
     try {
+      now = clock.instant();
       existed = deleteLocked(key);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      signals.requestFailed(Operation.DELETE, e);
       signals.requestCompleted(
           Operation.DELETE, null, RequestResult.ERROR, System.nanoTime() - start);
       throw e;

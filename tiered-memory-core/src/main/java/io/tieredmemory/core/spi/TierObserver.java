@@ -16,10 +16,41 @@ import org.jspecify.annotations.Nullable;
  * search, and, for an observer that {@linkplain #wantsEvents() wants them}, every {@link TierEvent}
  * with its key and reason. The instrumentation point metrics bind to.
  *
- * <p>Every method has a no-op default. The hooks take only primitives and enums and are called
- * synchronously, so an implementation that records into pre-registered meters allocates nothing;
- * events are built only when some observer wants them. Nothing is ever called while a key's lock is
- * held. An observer that throws is logged and otherwise ignored: it never breaks a read or a write.
+ * <p>Every method has a no-op default. The hooks take only primitives and enums (the start hooks
+ * also the key and the exception thrown, both already at hand) and are called synchronously, so an
+ * implementation that records into pre-registered meters allocates nothing; events are built only
+ * when some observer wants them. Nothing is ever called while a key's lock is held. An observer
+ * that throws is logged and otherwise ignored: it never breaks a read or a write.
+ *
+ * <p><b>Starts.</b> An observer that {@linkplain #wantsStarts() wants starts} (read once, when the
+ * store is built) is also told when a request, a movement or a sweep begins, so that it can open a
+ * span with the right start time and the caller's current span as parent (this is how {@code
+ * TieredMemoryObservations} in {@code tiered-memory-metrics} makes Micrometer {@code
+ * Observation}s). When no observer wants starts, the store does no more than one boolean check per
+ * request: no start hook is called and nothing is allocated. The contract, for such an observer:
+ *
+ * <ul>
+ *   <li>Every {@link #requestStarted} is followed by exactly one {@link #requestCompleted} of the
+ *       same operation, <b>on the same thread</b>, also when the request throws (then {@link
+ *       #requestFailed} with the exception the caller gets comes just before it, and the result is
+ *       {@link RequestResult#ERROR ERROR}). Nothing is started for an argument rejected before any
+ *       tier is asked (a blank key, a closed store). Between the two, the only hooks called on that
+ *       thread are {@link #backendCallCompleted} and {@link #onEvent} (a {@code BackendFailed}
+ *       event), {@link #putStored} (a put, just before its completion) and {@link #searchCompleted}
+ *       (a search, just before its completion).
+ *   <li>Completions close starts in last-in, first-out order on a thread. {@code getAll} starts one
+ *       request per distinct key, in the caller's order, and completes them in reverse order; a
+ *       {@code putAll} is a sequence of puts, each started and completed in turn.
+ *   <li>Every {@link #movementStarted} is followed by exactly one {@link #movementEnded} with the
+ *       same tiers and reason, on the same thread, after the key's lock is released, also when the
+ *       move throws or moves nothing. The {@link #movementCompleted} calls of the memories it moved
+ *       come between the two. Moves a read causes (promotion, rehydration) start after that read's
+ *       {@link #requestCompleted}; moves of a sweep start and end inside it.
+ *   <li>Every {@link #sweepStarted} is followed by exactly one {@link #sweepCompleted} on the same
+ *       thread, also when the sweep throws.
+ *   <li>Start hooks, like every hook, are never called while a key's lock is held; one that throws
+ *       is logged and ignored, and its completion is still called.
+ * </ul>
  *
  * <p>Attach one explicitly ({@code TieredMemory.Builder.observer}), or let {@link
  * java.util.ServiceLoader} find a {@link Provider} on the classpath (how adding {@code
@@ -124,7 +155,8 @@ public interface TierObserver {
 
   /**
    * A search finished with {@code hits} results; {@code topSimilarity} is the best result's cosine
-   * similarity, or {@code NaN} when there were none.
+   * similarity, or {@code NaN} when there were none. Called just before the search's {@link
+   * #requestCompleted}, on the same thread.
    */
   default void searchCompleted(int hits, double topSimilarity) {}
 
@@ -138,4 +170,67 @@ public interface TierObserver {
 
   /** Something the store did, with its key and reason (only if {@link #wantsEvents()}). */
   default void onEvent(TierEvent event) {}
+
+  /**
+   * Whether this observer wants the start hooks ({@link #requestStarted}, {@link #requestFailed},
+   * {@link #putStored}, {@link #movementStarted}, {@link #movementEnded}, {@link #sweepStarted}):
+   * read once, when the store is built. See the class comment for their contract. When no attached
+   * observer wants them, the store calls none of them and pays one boolean check per request.
+   */
+  default boolean wantsStarts() {
+    return false;
+  }
+
+  /**
+   * A request began, on the calling thread, after its arguments were checked and before any tier
+   * was asked (only if {@link #wantsStarts()}). Its {@link #requestCompleted} follows on the same
+   * thread.
+   *
+   * @param operation what is asked
+   * @param key the memory's key for {@code get}, {@code put} and {@code delete}; {@code null} for
+   *     {@code search}
+   */
+  default void requestStarted(Operation operation, @Nullable String key) {}
+
+  /**
+   * The request started last on this thread is about to complete with {@link RequestResult#ERROR}
+   * and throw {@code error} to its caller (only if {@link #wantsStarts()}).
+   */
+  default void requestFailed(Operation operation, Throwable error) {}
+
+  /**
+   * The put started last on this thread stored its version and is about to complete (only if {@link
+   * #wantsStarts()}). {@code created} is true when WARM held no earlier version of the key (nor an
+   * archive mark of one): told apart without another backend call, from the creation time WARM kept
+   * ({@link TierStore#upsert} keeps an existing memory's). An earlier version created at the very
+   * same instant of the store's clock reads as a creation.
+   */
+  default void putStored(boolean created) {}
+
+  /**
+   * A move began on the calling thread, before its key's lock is taken (only if {@link
+   * #wantsStarts()}). Its {@link #movementEnded} follows on the same thread.
+   *
+   * @param key the memory's key, or {@code null} for a batch (archives move a sweep batch at a
+   *     time)
+   */
+  default void movementStarted(Tier from, Tier to, MoveReason reason, @Nullable String key) {}
+
+  /**
+   * The move started last on this thread ended, its locks released (only if {@link
+   * #wantsStarts()}).
+   *
+   * @param moved how many memories it moved: 0 when nothing was left to move (the memory changed or
+   *     moved meanwhile) or it failed, 1 for a single move, up to a batch for archives
+   * @param error what the move threw (and is thrown on to the sweep or the read that asked for it),
+   *     or {@code null}
+   */
+  default void movementEnded(
+      Tier from, Tier to, MoveReason reason, int moved, @Nullable Throwable error) {}
+
+  /**
+   * A sweep began on the calling thread (only if {@link #wantsStarts()}); its {@link
+   * #sweepCompleted} follows on the same thread.
+   */
+  default void sweepStarted() {}
 }
