@@ -50,7 +50,8 @@ final class LiveViewMvcController implements SmartLifecycle {
     this.executor =
         new ThreadPoolExecutor(
             0,
-            maxClients,
+            // The source's semaphore is the limit; room for threads still finishing a stream.
+            2 * maxClients,
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),

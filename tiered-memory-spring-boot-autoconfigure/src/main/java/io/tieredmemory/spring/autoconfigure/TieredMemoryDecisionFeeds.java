@@ -10,13 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * One {@link DecisionFeed} per store, keyed by {@link TieredMemory#name()}: an observer that makes
- * the feed of each store it is attached to and hands it that store's decisions. The auto-configured
- * stores get it through a {@link TieredMemoryBuilderCustomizer}; attach it to a store of your own
- * with {@code builder.observer(feeds)} so that the Actuator endpoint and the live view show its
- * decisions.
+ * One {@link DecisionFeed} per store, keyed by {@link TieredMemory#name()}: its {@link #observer()}
+ * makes the feed of each store it is attached to and hands it that store's decisions. The
+ * auto-configured stores get it through a {@link TieredMemoryBuilderCustomizer}; attach it to a
+ * store of your own with {@code builder.observer(feeds.observer())} so that the Actuator endpoint
+ * and the live view show its decisions. (Not itself a {@code TierObserver} bean: those are attached
+ * to the auto-configured stores too, and each decision would be recorded twice.)
  */
-public final class TieredMemoryDecisionFeeds implements TierObserver {
+public final class TieredMemoryDecisionFeeds {
   private final Supplier<DecisionFeed> factory;
   private final Map<String, DecisionFeed> feeds = new ConcurrentHashMap<>();
 
@@ -25,22 +26,35 @@ public final class TieredMemoryDecisionFeeds implements TierObserver {
     this.factory = factory;
   }
 
-  @Override
-  public void attached(TieredMemory store) {
-    feeds.computeIfAbsent(store.name(), n -> factory.get());
-  }
+  private final TierObserver observer =
+      new TierObserver() {
+        @Override
+        public void attached(TieredMemory store) {
+          feeds.computeIfAbsent(store.name(), n -> factory.get());
+        }
 
-  @Override
-  public boolean wantsEvents() {
-    return true;
-  }
+        @Override
+        public boolean wantsEvents() {
+          return true;
+        }
 
-  @Override
-  public void onEvent(TierEvent event) {
-    DecisionFeed feed = feeds.get(event.store());
-    if (feed != null) {
-      feed.onEvent(event);
-    }
+        @Override
+        public void onEvent(TierEvent event) {
+          DecisionFeed feed = feeds.get(event.store());
+          if (feed != null) {
+            feed.onEvent(event);
+          }
+        }
+
+        @Override
+        public String toString() {
+          return "TieredMemoryDecisionFeeds.observer()";
+        }
+      };
+
+  /** The observer to attach to a store (the same one for every store). */
+  public TierObserver observer() {
+    return observer;
   }
 
   /** The feed of the store named {@code store}, if that store was built with this observer. */

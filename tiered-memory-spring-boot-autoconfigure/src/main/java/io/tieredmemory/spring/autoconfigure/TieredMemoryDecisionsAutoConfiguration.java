@@ -52,6 +52,6 @@ public class TieredMemoryDecisionsAutoConfiguration {
   @Bean
   public TieredMemoryBuilderCustomizer tieredMemoryDecisionFeedsCustomizer(
       TieredMemoryDecisionFeeds feeds) {
-    return builder -> builder.observer(feeds);
+    return builder -> builder.observer(feeds.observer());
   }
 }

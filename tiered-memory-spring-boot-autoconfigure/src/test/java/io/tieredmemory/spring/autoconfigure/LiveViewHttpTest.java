@@ -242,28 +242,4 @@ abstract class LiveViewHttpTest {
   @Configuration(proxyBeanMethods = false)
   @EnableAutoConfiguration
   static class App {}
-
-  static class Mvc extends LiveViewHttpTest {
-    @Override
-    WebApplicationType type() {
-      return WebApplicationType.SERVLET;
-    }
-
-    @Override
-    String serverClassName() {
-      return "Tomcat";
-    }
-  }
-
-  static class WebFlux extends LiveViewHttpTest {
-    @Override
-    WebApplicationType type() {
-      return WebApplicationType.REACTIVE;
-    }
-
-    @Override
-    String serverClassName() {
-      return "Netty";
-    }
-  }
 }

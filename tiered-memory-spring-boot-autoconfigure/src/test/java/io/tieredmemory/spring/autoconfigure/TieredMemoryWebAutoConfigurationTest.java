@@ -58,7 +58,14 @@ class TieredMemoryWebAutoConfigurationTest {
               store.put("user:1", "a");
               store.put("user:2", "b");
               store.sweep(); // over capacity: one demotion
-              assertThat(feed.recent(10)).extracting(DecisionFeed.Entry::kind).contains("demoted");
+              // each decision recorded once: one demotion, sequence numbers 1, 2...
+              assertThat(feed.recent(10))
+                  .extracting(DecisionFeed.Entry::kind)
+                  .containsOnlyOnce("demoted");
+              assertThat(feed.recent(10))
+                  .extracting(DecisionFeed.Entry::sequence)
+                  .startsWith(1L)
+                  .doesNotHaveDuplicates();
               assertThat(feed.recent(10).toString()).doesNotContain("user:");
             });
   }
@@ -257,6 +264,75 @@ class TieredMemoryWebAutoConfigurationTest {
                     .getFailure()
                     .rootCause()
                     .hasMessageContaining("path must start with '/'"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void severalStoresOfTheApplication_eachItsFeed_oneEventStreamResumable() {
+    mvc.withUserConfiguration(TwoStores.class)
+        .run(
+            ctx -> {
+              TieredMemory a = ctx.getBean("a", TieredMemory.class);
+              TieredMemory b = ctx.getBean("b", TieredMemory.class);
+              TieredMemoryDecisionFeeds feeds = ctx.getBean(TieredMemoryDecisionFeeds.class);
+              assertThat(feeds.feeds()).containsOnlyKeys("a", "b");
+              a.delete("x");
+              b.delete("y");
+              b.delete("z");
+              assertThat(feeds.feed("a").orElseThrow().recent(10)).hasSize(1);
+              assertThat(feeds.feed("b").orElseThrow().recent(10)).hasSize(2);
+
+              Map<String, Object> stores =
+                  (Map<String, Object>)
+                      ctx.getBean(TieredMemoryActuatorEndpoint.class).stores().get("stores");
+              assertThat(stores).containsOnlyKeys("a", "b");
+
+              LiveViewSource source = ctx.getBean(LiveViewSource.class);
+              assertThat(source.statsJson()).contains("\"name\":\"a\"").contains("\"name\":\"b\"");
+              List<LiveViewSource.Frame> frames;
+              try (LiveViewSource.Cursor c = source.open(null)) {
+                frames = c.drain(100);
+              }
+              assertThat(frames).hasSize(3);
+              assertThat(frames.get(2).id()).isEqualTo("a:1,b:2");
+              // a reconnect after the second frame gets the third only
+              try (LiveViewSource.Cursor c = source.open(frames.get(1).id())) {
+                assertThat(c.drain(100))
+                    .extracting(LiveViewSource.Frame::id)
+                    .containsExactly("a:1,b:2");
+              }
+            });
+  }
+
+  @Test
+  void eventClientsAreBounded() {
+    mvc.withPropertyValues("tiered-memory.live-view.max-event-clients=1")
+        .run(
+            ctx -> {
+              LiveViewSource source = ctx.getBean(LiveViewSource.class);
+              LiveViewSource.Cursor first = source.open(null);
+              assertThat(first).isNotNull();
+              assertThat(source.open(null)).isNull();
+              first.close();
+              first.close(); // once only
+              LiveViewSource.Cursor again = source.open(null);
+              assertThat(again).isNotNull();
+              assertThat(source.open(null)).isNull();
+              again.close();
+            });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class TwoStores {
+    @Bean(destroyMethod = "close")
+    TieredMemory a(TieredMemoryDecisionFeeds feeds) {
+      return TieredMemory.builder("a").discoverObservers(false).observer(feeds.observer()).build();
+    }
+
+    @Bean(destroyMethod = "close")
+    TieredMemory b(TieredMemoryDecisionFeeds feeds) {
+      return TieredMemory.builder("b").discoverObservers(false).observer(feeds.observer()).build();
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
