@@ -3,6 +3,7 @@ package io.tieredmemory.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.metrics.DecisionFeed;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -151,6 +152,14 @@ abstract class LiveViewHttpTest {
       assertThat(data).containsPattern("\"key\":\"k:[0-9a-f]{12}\"").doesNotContain("secret:");
       assertThat(lines).anyMatch(l -> l.matches("id: ?agent:\\d+"));
     }
+    // The client went away: the stream notices at its next writes and lets go of its subscription.
+    DecisionFeed feed = ctx.getBean(TieredMemoryDecisionFeeds.class).feed("agent").orElseThrow();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    for (int i = 0; feed.subscribers() > 0 && System.nanoTime() < deadline; i++) {
+      store().delete("gone:" + i); // a decision to write
+      Thread.sleep(50);
+    }
+    assertThat(feed.subscribers()).isZero();
   }
 
   @Test
