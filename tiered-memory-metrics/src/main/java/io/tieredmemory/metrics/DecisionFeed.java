@@ -15,11 +15,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The latest decisions of one or more stores (movements, evictions, deletes, backend failures,
@@ -83,7 +85,18 @@ public final class DecisionFeed implements TierObserver {
    * @param kind the event kind, e.g. {@code promoted}
    * @param json one JSON object, no newline
    */
-  public record Entry(long sequence, String kind, String json) {}
+  public record Entry(long sequence, String kind, String json) {
+    /**
+     * The decision's fields as an ordered map (the keys of {@link #json()}, values {@code String},
+     * {@code Long}, {@code Boolean} or null), for frameworks that render maps, e.g. as part of a
+     * bigger JSON document.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a flat JSON object of such values
+     */
+    public Map<String, @Nullable Object> fields() {
+      return Json.parseFlatObject(json);
+    }
+  }
 
   /** Yes: a feed is made of events. */
   @Override

@@ -3,21 +3,13 @@ package io.tieredmemory.metrics;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.InputStream;
 
 /** {@code /memory/}: the live view, a static page reading {@code stats} and {@code events}. */
 final class LiveViewHandler implements HttpHandler {
   private final byte[] page;
 
   LiveViewHandler() {
-    try (InputStream in = LiveViewHandler.class.getResourceAsStream("live/index.html")) {
-      if (in == null) {
-        throw new IllegalStateException("the live view is missing from the jar (live/index.html)");
-      }
-      this.page = in.readAllBytes();
-    } catch (IOException e) {
-      throw new IllegalStateException("could not read the live view from the jar", e);
-    }
+    this.page = LiveView.page();
   }
 
   @Override

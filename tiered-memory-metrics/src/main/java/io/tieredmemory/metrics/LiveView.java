@@ -1,0 +1,58 @@
+package io.tieredmemory.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.internal.Validation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * The live view's parts, to serve it from a web framework instead of {@link TieredMemoryEndpoint}
+ * (the Spring Boot starter does): the page, its stats document and, for its event stream, the
+ * {@link DecisionFeed.Entry entries} of a feed.
+ *
+ * <p>The page fetches <em>relative</em> URLs: serve it at {@code <base>/} (with the trailing
+ * slash), the stats document at {@code <base>/stats} and the decisions as Server-Sent Events at
+ * {@code <base>/events}, one event per entry: {@code id} any increasing id, {@code event} the
+ * entry's {@link DecisionFeed.Entry#kind() kind}, {@code data} its {@link DecisionFeed.Entry#json()
+ * json}. The decisions of several stores may share one stream: each entry names its store.
+ */
+public final class LiveView {
+  private static final byte[] PAGE = load();
+
+  private LiveView() {}
+
+  private static byte[] load() {
+    try (InputStream in = LiveView.class.getResourceAsStream("live/index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("the live view is missing from the jar (live/index.html)");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new IllegalStateException("could not read the live view from the jar", e);
+    }
+  }
+
+  /** The page (UTF-8 HTML), a new copy on each call. */
+  public static byte[] page() {
+    return PAGE.clone();
+  }
+
+  /**
+   * The stats document of {@code stores} ({@code /memory/stats} of {@link TieredMemoryEndpoint}),
+   * as JSON: per store, what each tier holds, requests, movements and policy, read from the store's
+   * meters in {@code registry} (so the stores must be bound to it, e.g. with {@link
+   * TieredMemoryMetrics#of(MeterRegistry)}; counts of a store that is not read as -1 or absent).
+   *
+   * @param names the meter names the stores were bound with
+   * @param eventsDropped decisions dropped by slow subscribers, reported as {@code eventsDropped}
+   */
+  public static String statsJson(
+      MeterRegistry registry, MetricNames names, List<TieredMemory> stores, long eventsDropped) {
+    Validation.requireNonNull("registry", registry);
+    Validation.requireNonNull("names", names);
+    Validation.requireNonNull("stores", stores);
+    return StatsJson.write(registry, names, stores, eventsDropped);
+  }
+}

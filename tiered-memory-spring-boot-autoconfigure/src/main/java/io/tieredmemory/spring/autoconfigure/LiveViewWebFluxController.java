@@ -1,0 +1,132 @@
+package io.tieredmemory.spring.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The live view under WebFlux, at {@code tiered-memory.live-view.path}. An event stream holds no
+ * thread: the feeds are drained every 200 ms, with a keep-alive comment every 15 s; it ends when
+ * the client goes away and when the context stops, before the web server's graceful shutdown.
+ */
+@Controller
+@RequestMapping("${tiered-memory.live-view.path:/tiered-memory}")
+final class LiveViewWebFluxController implements SmartLifecycle {
+  private static final Duration DRAIN_EVERY = Duration.ofMillis(200);
+  private static final int DRAIN_MAX = 256;
+
+  private final LiveViewSource source;
+  private final String lastSegment;
+  private final Sinks.Empty<Void> shutdown = Sinks.empty();
+  private volatile boolean running;
+  private volatile boolean closing;
+
+  LiveViewWebFluxController(LiveViewSource source, String path) {
+    this.source = source;
+    this.lastSegment = path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** {@code <path>} redirects to {@code <path>/}, where the page's relative URLs resolve. */
+  @GetMapping("")
+  ResponseEntity<Void> redirect() {
+    return ResponseEntity.status(HttpStatus.PERMANENT_REDIRECT)
+        .header("Location", lastSegment + "/")
+        .build();
+  }
+
+  @GetMapping("/")
+  ResponseEntity<byte[]> page() {
+    return ResponseEntity.ok()
+        .contentType(new MediaType("text", "html", StandardCharsets.UTF_8))
+        .cacheControl(CacheControl.noCache())
+        .body(source.page());
+  }
+
+  @GetMapping("/stats")
+  ResponseEntity<String> stats() {
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_JSON)
+        .cacheControl(CacheControl.noStore())
+        .body(source.statsJson());
+  }
+
+  @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  @ResponseBody
+  Flux<ServerSentEvent<String>> events(
+      @RequestHeader(value = "Last-Event-ID", required = false) @Nullable String last) {
+    if (closing) {
+      throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "shutting down");
+    }
+    return Flux.using(
+            () -> {
+              LiveViewSource.Cursor cursor = source.open(last);
+              if (cursor == null) {
+                throw new ResponseStatusException(
+                    HttpStatus.SERVICE_UNAVAILABLE, "too many event clients");
+              }
+              return cursor;
+            },
+            cursor -> Flux.concat(hello(), Flux.merge(decisions(cursor), keepalive())),
+            LiveViewSource.Cursor::close)
+        .takeUntilOther(shutdown.asMono());
+  }
+
+  private static Flux<ServerSentEvent<String>> hello() {
+    return Flux.just(
+        ServerSentEvent.<String>builder()
+            .retry(LiveViewMvcController.RECONNECT)
+            .comment("connected")
+            .build());
+  }
+
+  private static Flux<ServerSentEvent<String>> decisions(LiveViewSource.Cursor cursor) {
+    return Flux.interval(Duration.ZERO, DRAIN_EVERY)
+        .onBackpressureDrop()
+        .concatMapIterable(tick -> cursor.drain(DRAIN_MAX), 1)
+        .map(
+            f ->
+                ServerSentEvent.<String>builder()
+                    .id(f.id())
+                    .event(f.event())
+                    .data(f.data())
+                    .build());
+  }
+
+  private static Flux<ServerSentEvent<String>> keepalive() {
+    return Flux.interval(LiveViewMvcController.KEEPALIVE)
+        .onBackpressureDrop()
+        .map(tick -> ServerSentEvent.<String>builder().comment("keepalive").build());
+  }
+
+  @Override
+  public void start() {
+    running = true;
+  }
+
+  /** Ends every event stream, so that the web server's graceful shutdown does not wait on them. */
+  @Override
+  public void stop() {
+    closing = true;
+    running = false;
+    shutdown.tryEmitEmpty();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}
