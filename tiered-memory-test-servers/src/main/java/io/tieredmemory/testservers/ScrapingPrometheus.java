@@ -133,6 +133,32 @@ public final class ScrapingPrometheus implements AutoCloseable {
     }
   }
 
+  /**
+   * Each target's health and last scrape error, as Prometheus's targets page has them (for
+   * assertion messages: a scrape Prometheus refused explains every query without data).
+   */
+  public String targets() throws InterruptedException {
+    try {
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(api.resolve("targets")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      List<String> out = new ArrayList<>();
+      for (JsonNode t : JSON.readTree(r.body()).path("data").path("activeTargets")) {
+        out.add(
+            t.path("scrapeUrl").asText()
+                + " "
+                + t.path("health").asText()
+                + (t.path("lastError").asText().isEmpty()
+                    ? ""
+                    : " (" + t.path("lastError").asText() + ")"));
+      }
+      return String.join("; ", out);
+    } catch (IOException e) {
+      return "Prometheus not answering: " + e;
+    }
+  }
+
   @Override
   public void close() throws IOException, InterruptedException {
     process.destroy();

@@ -64,7 +64,9 @@ class DashboardQueriesIT {
           }
         }
       } while (!empty.isEmpty() && System.nanoTime() < deadline);
-      assertThat(empty).as("dashboard queries without data").isEmpty();
+      assertThat(empty)
+          .as("dashboard queries without data; targets: %s", prometheus.targets())
+          .isEmpty();
       // Under load, not just present: every kind of movement shows in what Prometheus scraped.
       long flows = 0;
       long flowDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

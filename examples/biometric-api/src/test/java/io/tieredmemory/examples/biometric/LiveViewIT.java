@@ -1,9 +1,8 @@
 package io.tieredmemory.examples.biometric;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
+import io.tieredmemory.testservers.HeadlessChromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,11 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -38,26 +31,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @Timeout(90)
 class LiveViewIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Duration MOVES_WITHIN = Duration.ofSeconds(25);
 
   private static BiometricService service;
   private static SimulatedAgent agent;
+  private static HeadlessChromium browser;
   private static ChromeDriver driver;
-  private static Path profile;
 
   @BeforeAll
   static void start() throws IOException {
-    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-      fail(
-          "LiveViewIT needs "
-              + CHROMIUM
-              + " and "
-              + CHROMEDRIVER
-              + ": apt-get install -y chromium chromium-driver"
-              + " (or: source scripts/lib/servers.sh && tm_install_chromium)");
-    }
+    browser = HeadlessChromium.start();
+    driver = browser.driver();
     BiometricService.Settings settings =
         BiometricService.Settings.demo(ServiceConfig.defaults().withPort(0))
             .withFaultRate(ApiOptions.DEFAULT_SIMULATOR_FAULT_RATE);
@@ -68,13 +52,12 @@ class LiveViewIT {
             42,
             settings.policy().archive().idle().plus(settings.sweepEvery().multipliedBy(2)));
     agent.start();
-    driver = chrome();
   }
 
   @AfterAll
   static void stop() throws IOException {
-    if (driver != null) {
-      driver.quit();
+    if (browser != null) {
+      browser.close();
     }
     if (agent != null) {
       agent.close();
@@ -82,34 +65,6 @@ class LiveViewIT {
     if (service != null) {
       service.close();
     }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
-  }
-
-  private static ChromeDriver chrome() throws IOException {
-    // An explicit driver and browser: Selenium Manager never runs (no downloads, no network).
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-    profile = Files.createTempDirectory("live-view-chromium");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1400,1000",
-        "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    return new ChromeDriver(ChromeDriverService.createDefaultService(), options);
   }
 
   @Test
@@ -143,10 +98,7 @@ class LiveViewIT {
         shot,
         StandardCopyOption.REPLACE_EXISTING);
 
-    List<LogEntry> severe =
-        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-            .collect(Collectors.toList());
+    List<LogEntry> severe = browser.consoleErrors();
     assertThat(severe).as("browser console errors").isEmpty();
     assertThat(agent.failures()).as(String.valueOf(agent.lastFailure())).isZero();
   }
