@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -131,6 +132,42 @@ public final class ScrapingPrometheus implements AutoCloseable {
     } catch (IOException e) {
       return 0; // still starting
     }
+  }
+
+  /**
+   * Polls every {@code period} until each of {@code queries} answers with data, for at most {@code
+   * within}: rates over 1m need a few scrapes after each kind of traffic has started. Returns the
+   * queries still without data (empty when all answered).
+   */
+  public List<String> awaitData(List<Query> queries, Duration within, Duration period)
+      throws InterruptedException {
+    List<String> empty = new ArrayList<>();
+    long deadline = System.nanoTime() + within.toNanos();
+    do {
+      Thread.sleep(period.toMillis());
+      empty.clear();
+      for (Query q : queries) {
+        if (!hasData(q.promql())) {
+          empty.add(q.toString());
+        }
+      }
+    } while (!empty.isEmpty() && System.nanoTime() < deadline);
+    return empty;
+  }
+
+  /**
+   * Polls every 2 s, for at most {@code within}, until {@code tiered_memory_movements_total} shows
+   * all four flows (warm to hot, hot to warm, warm to cold, cold to warm) over the last 5 minutes;
+   * returns how many it shows.
+   */
+  public long awaitMovementFlows(Duration within) throws InterruptedException {
+    long flows = 0;
+    long deadline = System.nanoTime() + within.toNanos();
+    while (flows < 4 && System.nanoTime() < deadline) {
+      Thread.sleep(2_000);
+      flows = count("sum by (from, to) (increase(tiered_memory_movements_total[5m])) > 0");
+    }
+    return flows;
   }
 
   /**

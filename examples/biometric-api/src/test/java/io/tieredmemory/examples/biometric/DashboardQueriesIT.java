@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.tieredmemory.testservers.ScrapingPrometheus;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,28 +52,13 @@ class DashboardQueriesIT {
       agent.start();
       // Rates over 1m need a few scrapes after each kind of traffic has started: poll until every
       // query answers, for at most two and a half minutes.
-      List<String> empty = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-      do {
-        Thread.sleep(5_000);
-        empty.clear();
-        for (ScrapingPrometheus.Query q : queries) {
-          if (!prometheus.hasData(q.promql())) {
-            empty.add(q.toString());
-          }
-        }
-      } while (!empty.isEmpty() && System.nanoTime() < deadline);
+      List<String> empty =
+          prometheus.awaitData(queries, Duration.ofSeconds(150), Duration.ofMillis(5_000));
       assertThat(empty)
           .as("dashboard queries without data; targets: %s", prometheus.targets())
           .isEmpty();
       // Under load, not just present: every kind of movement shows in what Prometheus scraped.
-      long flows = 0;
-      long flowDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (flows < 4 && System.nanoTime() < flowDeadline) {
-        Thread.sleep(2_000);
-        flows =
-            prometheus.count("sum by (from, to) (increase(tiered_memory_movements_total[5m])) > 0");
-      }
+      long flows = prometheus.awaitMovementFlows(Duration.ofSeconds(90));
       agent.close();
       assertThat(flows)
           .as("movement flows (warm->hot, hot->warm, warm->cold, cold->warm) seen")

@@ -212,27 +212,12 @@ class SpringBootAgentIT {
     assertThat(queries).hasSizeGreaterThan(20);
     try (ScrapingPrometheus prometheus =
         ScrapingPrometheus.start("127.0.0.1:" + port, "/actuator/prometheus")) {
-      List<String> empty = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(150).toNanos();
-      do {
-        Thread.sleep(3_000);
-        empty.clear();
-        for (ScrapingPrometheus.Query q : queries) {
-          if (!prometheus.hasData(q.promql())) {
-            empty.add(q.toString());
-          }
-        }
-      } while (!empty.isEmpty() && System.nanoTime() < deadline);
+      List<String> empty =
+          prometheus.awaitData(queries, Duration.ofSeconds(150), Duration.ofMillis(3_000));
       assertThat(empty)
           .as("dashboard queries without data; targets: %s", prometheus.targets())
           .isEmpty();
-      long flows = 0;
-      long flowDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (flows < 4 && System.nanoTime() < flowDeadline) {
-        Thread.sleep(2_000);
-        flows =
-            prometheus.count("sum by (from, to) (increase(tiered_memory_movements_total[5m])) > 0");
-      }
+      long flows = prometheus.awaitMovementFlows(Duration.ofSeconds(60));
       assertThat(flows)
           .as("movement flows (warm->hot, hot->warm, warm->cold, cold->warm) seen")
           .isEqualTo(4);
@@ -341,18 +326,7 @@ class SpringBootAgentIT {
 
   private static HttpResponse<String> send(String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(base.resolve(path))
-            .timeout(Duration.ofSeconds(10))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "text/plain");
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return TestHttp.send(base, method, path, body);
   }
 
   /** Polls {@code /actuator/health} until the store's status matches; returns its component. */
