@@ -26,12 +26,16 @@ final class LiveViewSource {
   private final Semaphore clients;
   private final byte[] page = LiveView.page();
 
+  private final MetricNames names;
+
   LiveViewSource(
       MeterRegistry registry,
       ObjectProvider<TieredMemory> stores,
       ObjectProvider<TieredMemoryDecisionFeeds> feeds,
+      MetricNames names,
       int maxClients) {
     this.registry = registry;
+    this.names = names;
     this.stores = stores;
     this.feeds = feeds;
     this.clients = new Semaphore(maxClients);
@@ -54,7 +58,7 @@ final class LiveViewSource {
         dropped += feed.dropped();
       }
     }
-    return LiveView.statsJson(registry, MetricNames.defaults(), all, dropped);
+    return LiveView.statsJson(registry, names, all, dropped);
   }
 
   /**

@@ -3,7 +3,9 @@ package io.tieredmemory.spring.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tieredmemory.core.TieredMemory;
+import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.metrics.LiveView;
+import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,12 +41,16 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnWebApplication
 @ConditionalOnClass({LiveView.class, TieredMemory.class})
 @ConditionalOnBooleanProperty(name = "tiered-memory.live-view.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(TieredMemoryLiveViewProperties.class)
+@EnableConfigurationProperties({
+  TieredMemoryLiveViewProperties.class,
+  TieredMemoryMetricsProperties.class
+})
 public class TieredMemoryLiveViewAutoConfiguration {
 
   @Bean
   LiveViewSource tieredMemoryLiveViewSource(
       TieredMemoryLiveViewProperties properties,
+      TieredMemoryMetricsProperties metrics,
       ObjectProvider<MeterRegistry> registries,
       ObjectProvider<TieredMemory> stores,
       ObjectProvider<TieredMemoryDecisionFeeds> feeds) {
@@ -52,6 +58,7 @@ public class TieredMemoryLiveViewAutoConfiguration {
         registries.getIfUnique(SimpleMeterRegistry::new),
         stores,
         feeds,
+        TieredMemoryMetricsAutoConfiguration.options(metrics).names(),
         properties.getMaxEventClients());
   }
 
@@ -60,8 +67,12 @@ public class TieredMemoryLiveViewAutoConfiguration {
   @ConditionalOnMissingBean(MeterRegistry.class)
   static class OwnRegistry {
     @Bean
-    TieredMemoryBuilderCustomizer tieredMemoryLiveViewMetricsCustomizer(LiveViewSource source) {
-      return builder -> builder.observer(TieredMemoryMetrics.of(source.registry()));
+    TieredMemoryBuilderCustomizer tieredMemoryLiveViewMetricsCustomizer(
+        LiveViewSource source, TieredMemoryMetricsProperties metrics) {
+      MetricsOptions options = TieredMemoryMetricsAutoConfiguration.options(metrics);
+      Tags tags = TieredMemoryMetricsAutoConfiguration.tags(metrics);
+      return builder ->
+          builder.observer(TieredMemoryMetrics.of(source.registry(), tags, options));
     }
   }
 

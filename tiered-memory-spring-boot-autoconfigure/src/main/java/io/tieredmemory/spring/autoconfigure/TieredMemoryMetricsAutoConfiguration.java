@@ -1,18 +1,25 @@
 package io.tieredmemory.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.tieredmemory.metrics.MetricNames;
+import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.util.List;
+import java.util.function.Supplier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Binds the auto-configured store to the application's {@link MeterRegistry} (Boot's, not
+ * Binds each auto-configured store to the application's {@link MeterRegistry} (Boot's, not
  * Micrometer's global one): one {@link TieredMemoryMetrics} per store, through a {@link
- * TieredMemoryBuilderCustomizer}. Ordered after Spring Boot's metrics auto-configuration (module
- * {@code spring-boot-micrometer-metrics}), so that the registry is defined when its presence is
- * checked.
+ * TieredMemoryBuilderCustomizer}, with the options of {@link TieredMemoryMetricsProperties}.
+ * Ordered after Spring Boot's metrics auto-configuration (module {@code
+ * spring-boot-micrometer-metrics}), so that the registry is defined when its presence is checked.
  */
 @AutoConfiguration(
     before = TieredMemoryAutoConfiguration.class,
@@ -24,11 +31,62 @@ import org.springframework.context.annotation.Bean;
     })
 @ConditionalOnClass({MeterRegistry.class, TieredMemoryMetrics.class})
 @ConditionalOnBean(MeterRegistry.class)
+@EnableConfigurationProperties(TieredMemoryMetricsProperties.class)
 public class TieredMemoryMetricsAutoConfiguration {
+  private static final String PREFIX = "tiered-memory.metrics";
 
-  /** Adds {@code TieredMemoryMetrics.of(registry)} to the store's observers. */
+  /** Adds {@code TieredMemoryMetrics.of(registry, tags, options)} to each store's observers. */
   @Bean
-  public TieredMemoryBuilderCustomizer tieredMemoryMetricsCustomizer(MeterRegistry registry) {
-    return builder -> builder.observer(TieredMemoryMetrics.of(registry));
+  public TieredMemoryBuilderCustomizer tieredMemoryMetricsCustomizer(
+      MeterRegistry registry, TieredMemoryMetricsProperties properties) {
+    MetricsOptions options = options(properties);
+    Tags tags = tags(properties);
+    return builder -> builder.observer(TieredMemoryMetrics.of(registry, tags, options));
+  }
+
+  /** The options {@code p} describes; a refused value names its property. */
+  static MetricsOptions options(TieredMemoryMetricsProperties p) {
+    MetricsOptions options = MetricsOptions.defaults();
+    options =
+        checked("prefix", p.getPrefix(), options, o -> o.withNames(new MetricNames(p.getPrefix())));
+    options =
+        checked(
+            "stats-refresh", p.getStatsRefresh(), options, o -> o.withStatsRefresh(p.getStatsRefresh()));
+    List<java.time.Duration> request = p.getRequestBuckets();
+    if (request != null) {
+      options = checked("request-buckets", request, options, o -> o.withRequestBuckets(request));
+    }
+    List<java.time.Duration> backend = p.getBackendBuckets();
+    if (backend != null) {
+      options = checked("backend-buckets", backend, options, o -> o.withBackendBuckets(backend));
+    }
+    return options;
+  }
+
+  static Tags tags(TieredMemoryMetricsProperties p) {
+    Tags tags = Tags.empty();
+    for (var e : p.getTags().entrySet()) {
+      if (e.getKey().equals("store")) {
+        throw new InvalidTieredMemoryPropertyException(
+            PREFIX + ".tags.store",
+            e.getValue(),
+            new IllegalArgumentException("the store tag is the store's name; choose another key"));
+      }
+      tags = tags.and(Tag.of(e.getKey(), e.getValue()));
+    }
+    return tags;
+  }
+
+  private static MetricsOptions checked(
+      String property,
+      Object value,
+      MetricsOptions options,
+      java.util.function.UnaryOperator<MetricsOptions> step) {
+    Supplier<MetricsOptions> s = () -> step.apply(options);
+    try {
+      return s.get();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidTieredMemoryPropertyException(PREFIX + "." + property, value, e);
+    }
   }
 }

@@ -1,0 +1,100 @@
+package io.tieredmemory.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tieredmemory.core.TieredMemory;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** tiered-memory.metrics.*: names, tags, buckets of each store's meters. */
+class TieredMemoryMetricsPropertiesTest {
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  TieredMemoryMetricsAutoConfiguration.class, TieredMemoryAutoConfiguration.class))
+          .withUserConfiguration(Registry.class);
+
+  @Test
+  void prefixTagsAndBucketsAreApplied() {
+    runner
+        .withPropertyValues(
+            "tiered-memory.name=agent",
+            "tiered-memory.metrics.prefix=agent.memory",
+            "tiered-memory.metrics.tags.team=search",
+            "tiered-memory.metrics.request-buckets=1ms,10ms,100ms")
+        .run(
+            ctx -> {
+              ctx.getBean(TieredMemory.class).put("k", "v", Map.of());
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              assertThat(registry.find("tiered.memory.requests").meters()).isEmpty();
+              assertThat(
+                      registry
+                          .get("agent.memory.requests")
+                          .tag("store", "agent")
+                          .tag("team", "search")
+                          .tag("operation", "put")
+                          .tag("result", "success")
+                          .counter()
+                          .count())
+                  .isEqualTo(1.0);
+              Timer latency =
+                  registry
+                      .get("agent.memory.request.duration")
+                      .tag("operation", "put")
+                      .tag("team", "search")
+                      .timer();
+              assertThat(
+                      Arrays.stream(latency.takeSnapshot().histogramCounts())
+                          .map(CountAtBucket::bucket)
+                          .toList())
+                  .containsExactly(1e6, 1e7, 1e8);
+            });
+  }
+
+  @Test
+  void refusedValuesNameTheirProperty() {
+    runner
+        .withPropertyValues("tiered-memory.metrics.prefix=Agent Memory")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("'tiered-memory.metrics.prefix'", "'Agent Memory'"));
+    runner
+        .withPropertyValues("tiered-memory.metrics.request-buckets=10ms,1ms")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("'tiered-memory.metrics.request-buckets'", "increasing"));
+    runner
+        .withPropertyValues("tiered-memory.metrics.tags.store=x")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("'tiered-memory.metrics.tags.store'"));
+  }
+
+  private static FailureAnalysis analysis(Throwable failure) {
+    FailureAnalysis a = new TieredMemoryFailureAnalyzer().analyze(failure);
+    assertThat(a).as("analysis of %s", failure).isNotNull();
+    return a;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Registry {
+    @Bean
+    SimpleMeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+  }
+}
