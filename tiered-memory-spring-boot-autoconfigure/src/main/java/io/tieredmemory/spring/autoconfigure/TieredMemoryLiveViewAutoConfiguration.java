@@ -1,9 +1,9 @@
 package io.tieredmemory.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tieredmemory.core.TieredMemory;
-import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.metrics.LiveView;
 import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
@@ -71,8 +71,7 @@ public class TieredMemoryLiveViewAutoConfiguration {
         LiveViewSource source, TieredMemoryMetricsProperties metrics) {
       MetricsOptions options = TieredMemoryMetricsAutoConfiguration.options(metrics);
       Tags tags = TieredMemoryMetricsAutoConfiguration.tags(metrics);
-      return builder ->
-          builder.observer(TieredMemoryMetrics.of(source.registry(), tags, options));
+      return builder -> builder.observer(TieredMemoryMetrics.of(source.registry(), tags, options));
     }
   }
 

@@ -51,7 +51,10 @@ public class TieredMemoryMetricsAutoConfiguration {
         checked("prefix", p.getPrefix(), options, o -> o.withNames(new MetricNames(p.getPrefix())));
     options =
         checked(
-            "stats-refresh", p.getStatsRefresh(), options, o -> o.withStatsRefresh(p.getStatsRefresh()));
+            "stats-refresh",
+            p.getStatsRefresh(),
+            options,
+            o -> o.withStatsRefresh(p.getStatsRefresh()));
     List<java.time.Duration> request = p.getRequestBuckets();
     if (request != null) {
       options = checked("request-buckets", request, options, o -> o.withRequestBuckets(request));

@@ -17,7 +17,9 @@ public class TieredMemoryMetricsProperties {
   /** Prefix of every meter's name: lower-case dotted words (Prometheus: dots become '_'). */
   private String prefix = "tiered.memory";
 
-  /** How often the item and byte gauges are refreshed in the background (scrapes never call tiers). */
+  /**
+   * How often the item and byte gauges are refreshed in the background (scrapes never call tiers).
+   */
   private Duration statsRefresh = Duration.ofSeconds(10);
 
   /** Bucket boundaries of the request latency histogram; the library's (500ns to 5s) when unset. */
