@@ -108,7 +108,8 @@ class EndpointTest {
       HttpResponse<String> page = get(e, "/memory/");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-      assertThat(page.body()).contains("<html").contains("/memory/events");
+      // relative URLs, so that the page works under any base path
+      assertThat(page.body()).contains("<html").contains("new EventSource(\"events\")");
       HttpResponse<String> redirect = get(e, "/memory");
       assertThat(redirect.statusCode()).isEqualTo(308);
       HttpResponse<String> health = get(e, "/health");

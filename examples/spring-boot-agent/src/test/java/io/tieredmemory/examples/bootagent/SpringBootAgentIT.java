@@ -178,6 +178,8 @@ class SpringBootAgentIT {
       wait.until(d -> d.findElement(By.id("feed")).getText().contains("demoted hot → warm"));
       wait.until(d -> d.findElement(By.id("feed")).getText().contains("promoted warm → hot"));
       assertThat(driver.findElement(By.id("policy")).getText()).contains("promote after 2 reads");
+      assertThat(driver.findElement(By.id("events-url")).getText())
+          .isEqualTo("/tiered-memory/events");
       Path shot = Path.of("target", "spring-boot-live-view.png");
       Files.createDirectories(shot.getParent());
       Files.copy(
