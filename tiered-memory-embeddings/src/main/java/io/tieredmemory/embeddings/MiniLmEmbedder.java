@@ -4,6 +4,7 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.tieredmemory.core.spi.Embedder;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@link Embedder} that understands meaning: the sentence model all-MiniLM-L6-v2 (quantized),
@@ -27,30 +28,38 @@ import java.util.Objects;
  * must be searched with it (and the reverse): vectors of different embedders do not compare.
  *
  * <p><b>Cost.</b> Loading the model (23 MB of weights read from the jar into ONNX Runtime, and the
- * tokenizer) takes about a second, once per JVM: use {@link #shared()}, which loads it on first use
- * and then shares it. One embedding of a short sentence then takes a few milliseconds of one CPU
- * core: 4 to 6 ms measured on the 2-core machine this project is built on ({@code
- * MiniLmEmbedderTest}; {@code docs/search.md}), where {@link Embedder#hashing()} takes under 0.1
- * ms. A store embeds each text once when it enters a searchable tier, and each query once per
- * {@code search}.
+ * tokenizer) takes one to a few seconds, once per JVM (3.2 s measured, first embedding included, on
+ * the 2-core machine this project is built on while other builds ran): use {@link #shared()}, which
+ * loads it on first use and then shares it. One embedding of a short sentence then takes a few
+ * milliseconds of one CPU core: 2.4 ms measured on that machine, up to 6 ms while it was busy
+ * ({@code MiniLmEmbedderTest}; {@code docs/search.md}), where {@link Embedder#hashing()} takes
+ * about 0.1 ms. A store embeds each text once when it enters a searchable tier, and each query once
+ * per {@code search}.
  *
  * <p><b>Threads.</b> Thread-safe: calls from many threads run concurrently on the one model (ONNX
  * Runtime sessions allow concurrent runs). Each call runs on the calling thread.
  *
- * <p><b>Size, and keeping one platform.</b> This module brings about 137 MB of jars, nearly all of
- * it native code: {@code com.microsoft.onnxruntime:onnxruntime} ships ONNX Runtime for five
- * platforms (Linux x64 and aarch64, macOS x64 and aarch64, Windows x64), and {@code
- * ai.djl.huggingface:tokenizers} ships its Rust tokenizer for the same platforms. Both pick the
- * library for the running platform out of the jar at run time ({@code
- * ai/onnxruntime/native/<os>-<arch>/} and {@code native/lib/<os>-<arch>/}). To keep only the
- * platform you deploy on, repackage: for example with the Maven Shade plugin's filters, exclude
- * {@code ai/onnxruntime/native/**} and {@code native/lib/**} except your platform's directory. See
- * {@code docs/search.md} for what was verified.
+ * <p><b>Size, and keeping one platform.</b> This module brings 134.6 MB of jars, nearly all of it
+ * native code: {@code com.microsoft.onnxruntime:onnxruntime} (93.0 MB) ships ONNX Runtime for five
+ * platforms ({@code ai/onnxruntime/native/}{@code linux-x64}, {@code linux-aarch64}, {@code
+ * osx-x64}, {@code osx-aarch64}, {@code win-x64}), {@code ai.djl.huggingface:tokenizers} (18.7 MB)
+ * its Rust tokenizer for four ({@code native/lib/}{@code linux-x86_64}, {@code linux-aarch64},
+ * {@code osx-aarch64}, {@code win-x86_64}), and the model jar is 16.4 MB. ONNX Runtime publishes no
+ * per-platform CPU artifact for the desktop platforms: to keep only yours, repackage, e.g. with the
+ * Maven Shade plugin's {@code <filters>} excluding the other platforms' directories. Verified on
+ * Linux x64: with {@code onnxruntime} cut to {@code linux-x64} (6.1 MB) and {@code tokenizers} to
+ * {@code linux-x86_64} (5.1 MB) the jars total 34 MB and embeddings are unchanged; with the running
+ * platform's tokenizer removed, {@link #shared()} throws an IllegalStateException (no download is
+ * attempted for the CPU tokenizer). At run time ONNX Runtime extracts its library to the temporary
+ * directory and DJL its tokenizer to {@code ~/.djl.ai} ({@code DJL_CACHE_DIR} moves it): give the
+ * process a writable one of each.
  */
 public final class MiniLmEmbedder implements Embedder {
 
   /** The length of every vector: 384. */
   public static final int DIMENSION = 384;
+
+  private static volatile @Nullable MiniLmEmbedder shared;
 
   private final EmbeddingModel model;
 
@@ -59,14 +68,24 @@ public final class MiniLmEmbedder implements Embedder {
   }
 
   /**
-   * The embedder, with its model loaded on the first call of this method (about a second) and
+   * The embedder, with its model loaded on the first call of this method (one to a few seconds) and
    * shared by every caller afterwards.
    *
-   * @throws IllegalStateException if the model or ONNX Runtime's native library cannot be loaded
-   *     (for example on a platform whose natives were removed from the class path)
+   * @throws IllegalStateException if the model or a native library cannot be loaded (for example on
+   *     a platform whose natives were removed from the class path), on every call
    */
   public static MiniLmEmbedder shared() {
-    return Holder.INSTANCE;
+    MiniLmEmbedder s = shared;
+    if (s == null) {
+      synchronized (MiniLmEmbedder.class) {
+        s = shared;
+        if (s == null) {
+          s = load();
+          shared = s;
+        }
+      }
+    }
+    return s;
   }
 
   @Override
@@ -88,24 +107,19 @@ public final class MiniLmEmbedder implements Embedder {
     return "MiniLmEmbedder[all-MiniLM-L6-v2 quantized, " + DIMENSION + " dimensions]";
   }
 
-  /** Loads the model once, on first use (the JVM runs this initialiser once, thread-safely). */
-  private static final class Holder {
-    static final MiniLmEmbedder INSTANCE = load();
-
-    private static MiniLmEmbedder load() {
-      try {
-        // Runnable::run: embed on the caller's thread (LangChain4j's default is a pool of its own).
-        return new MiniLmEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run));
-      } catch (RuntimeException | LinkageError e) {
-        throw new IllegalStateException(
-            "cannot load all-MiniLM-L6-v2 (ONNX Runtime and the model jar must be on the class"
-                + " path, with the native library of this platform: "
-                + System.getProperty("os.name")
-                + " "
-                + System.getProperty("os.arch")
-                + ")",
-            e);
-      }
+  private static MiniLmEmbedder load() {
+    try {
+      // Runnable::run: embed on the caller's thread (LangChain4j's default is a pool of its own).
+      return new MiniLmEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run));
+    } catch (RuntimeException | LinkageError e) {
+      throw new IllegalStateException(
+          "cannot load all-MiniLM-L6-v2: ONNX Runtime, the DJL tokenizer and the model jar must be"
+              + " on the class path, with the native libraries of this platform ("
+              + System.getProperty("os.name")
+              + " "
+              + System.getProperty("os.arch")
+              + ")",
+          e);
     }
   }
 }
