@@ -43,8 +43,9 @@ final class RetrievalEvaluation {
    * @param top1 how many found their memory first
    * @param top5 how many found it among the first {@link #K}
    * @param reciprocalRanks the sum of 1/rank over the questions that found it in the first K
+   * @param misses the questions that did not find it in the first K, with their memory's key
    */
-  record Scores(int questions, int top1, int top5, double reciprocalRanks) {
+  record Scores(int questions, int top1, int top5, double reciprocalRanks, List<String> misses) {
     double recall1() {
       return (double) top1 / questions;
     }
@@ -125,21 +126,26 @@ final class RetrievalEvaluation {
     int top1 = 0;
     int top5 = 0;
     double rr = 0;
+    List<String> misses = new ArrayList<>();
     for (Question q : questions) {
       List<SearchHit> hits = store.search(q.text(), K);
       if (placement == Placement.COLD) {
         assertThat(hits).extracting(SearchHit::tier).containsOnly(Tier.COLD);
       }
-      for (int i = 0; i < hits.size(); i++) {
+      boolean found = false;
+      for (int i = 0; i < hits.size() && !found; i++) {
         if (hits.get(i).memory().key().equals(q.key())) {
           top1 += i == 0 ? 1 : 0;
           top5++;
           rr += 1.0 / (i + 1);
-          break;
+          found = true;
         }
       }
+      if (!found) {
+        misses.add(q.text() + " -> " + q.key());
+      }
     }
-    return new Scores(questions.size(), top1, top5, rr);
+    return new Scores(questions.size(), top1, top5, rr, List.copyOf(misses));
   }
 
   /** The rows as a Markdown table, as docs/search.md shows them. */

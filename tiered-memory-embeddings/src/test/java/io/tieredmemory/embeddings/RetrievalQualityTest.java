@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class RetrievalQualityTest {
 
   /**
-   * MiniLM's recall@5 on the paraphrases must stay at or above this. Measured: 0.98 (118 of 120) in
+   * MiniLM's recall@5 on the paraphrases must stay at or above this. Measured: 0.98 (117 of 120) in
    * every placement, in process and on Chroma; the margin (6 questions' worth and more) absorbs
    * another ONNX Runtime build or CPU, and a few questions added to the set.
    */
@@ -74,6 +74,10 @@ class RetrievalQualityTest {
         hashing.meanMillis(),
         miniLm.meanMillis(),
         miniLm.computed());
+
+    System.out.println(
+        "MiniLM's paraphrase misses (WARM): "
+            + find(rows, "MiniLM", Placement.WARM, PARAPHRASE).misses());
 
     int texts = facts.size() + paraphrases.size() + overlaps.size();
     assertThat(miniLm.computed()).as("each text embedded once").isLessThanOrEqualTo(texts);

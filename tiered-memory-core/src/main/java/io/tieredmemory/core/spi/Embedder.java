@@ -32,7 +32,7 @@ public interface Embedder {
    * <p>Texts that share words score high; texts that say the same thing in other words score near
    * zero. On this project's retrieval set (docs/search.md: 120 memories), questions that paraphrase
    * a memory with no word in common find it in the top 5 for 1 question in 10, where {@code
-   * MiniLmEmbedder} ({@code tiered-memory-embeddings}) finds it for 118 of 120; questions that
+   * MiniLmEmbedder} ({@code tiered-memory-embeddings}) finds it for 117 of 120; questions that
    * repeat the memory's words find it every time with either.
    */
   static Embedder hashing() {
