@@ -2,6 +2,7 @@ package io.tieredmemory.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -207,6 +209,7 @@ abstract class ChatMemoryContract {
       MessageWindowChatMemory window =
           MessageWindowChatMemory.builder().chatMemoryRepository(repository).maxMessages(8).build();
       AtomicBoolean running = new AtomicBoolean(true);
+      AtomicLong moved = new AtomicLong();
       ExecutorService pool = Executors.newFixedThreadPool(9);
       try {
         // conversations move between tiers while they are written
@@ -214,7 +217,8 @@ abstract class ChatMemoryContract {
             pool.submit(
                 () -> {
                   while (running.get()) {
-                    store.sweep();
+                    SweepResult r = store.sweep();
+                    moved.addAndGet(r.demoted() + r.archived());
                   }
                   return null;
                 });
@@ -256,6 +260,9 @@ abstract class ChatMemoryContract {
         running.set(false);
         pool.shutdownNow();
       }
+      assertThat(moved.get())
+          .as("memories moved while the conversations were written")
+          .isPositive();
       List<String> expectedIds = new ArrayList<>();
       for (int c = 0; c < conversations; c++) {
         String id = "conv-" + c;

@@ -109,6 +109,19 @@ class SpringAiAutoConfigurationTest {
   }
 
   @Test
+  void aModelStartersEmbeddingModelIsSeen() {
+    runner
+        .withConfiguration(AutoConfigurations.of(ZModelStarterAutoConfiguration.class))
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(SpringAiEmbedder.class);
+              assertThat(context.getBean(SpringAiEmbedder.class).model())
+                  .isSameAs(context.getBean(EmbeddingModel.class));
+              assertThat(context.getBean(SpringAiEmbedder.class).dimension()).isEqualTo(8);
+            });
+  }
+
+  @Test
   void theDimensionCanBeGiven() {
     runner
         .withUserConfiguration(OneModel.class)
