@@ -1,7 +1,9 @@
 package io.tieredmemory.springai;
 
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.spi.KeyCoordinator;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -30,11 +32,15 @@ public class TieredChatMemoryAutoConfiguration {
   @ConditionalOnMissingBean(ChatMemoryRepository.class)
   TieredChatMemoryRepository tieredChatMemoryRepository(
       TieredMemory store,
+      ObjectProvider<KeyCoordinator> coordinators,
       @Value(
               "${tiered-memory.spring-ai.chat-memory.prefix:"
                   + TieredChatMemoryRepository.DEFAULT_PREFIX
                   + "}")
           String prefix) {
-    return TieredChatMemoryRepository.builder(store).prefix(prefix).build();
+    TieredChatMemoryRepository.Builder builder =
+        TieredChatMemoryRepository.builder(store).prefix(prefix);
+    coordinators.ifUnique(builder::coordinator);
+    return builder.build();
   }
 }

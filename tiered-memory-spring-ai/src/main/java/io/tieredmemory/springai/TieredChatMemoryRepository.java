@@ -3,6 +3,7 @@ package io.tieredmemory.springai;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.spi.KeyCoordinator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.messages.Message;
 import tools.jackson.core.JacksonException;
@@ -74,6 +76,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   private final MessageCodec codec;
   private final JsonMapper mapper;
   private final Object indexLock = new Object();
+  private final @Nullable KeyCoordinator coordinator;
 
   private TieredChatMemoryRepository(Builder b) {
     this.store = b.store;
@@ -81,6 +84,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     this.limits = b.limits;
     this.mapper = b.mapper;
     this.codec = new MessageCodec(b.mapper);
+    this.coordinator = b.coordinator;
     limits.checkKey(indexKey());
   }
 
@@ -186,34 +190,46 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
 
   private void updateIndex(String id, boolean add) {
     synchronized (indexLock) {
-      for (int attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
-        Set<String> ids = readIndex();
-        if (ids.contains(id) == add) {
-          return;
-        }
-        if (add) {
-          ids.add(id);
-        } else {
-          ids.remove(id);
-        }
-        store.put(indexKey(), mapper.writeValueAsString(ids), Map.of(KIND_METADATA, "index"));
-        if (readIndex().contains(id) == add) {
-          return;
-        }
-        // another instance wrote the list between our read and our write: merge again
+      if (coordinator == null) {
+        updateIndexLocked(id, add);
+        return;
       }
-      throw new IllegalStateException(
-          "could not "
-              + (add ? "add" : "remove")
-              + " conversation id "
-              + quote(id)
-              + (add ? " to" : " from")
-              + " the list under "
-              + quote(indexKey())
-              + " in "
-              + INDEX_ATTEMPTS
-              + " attempts: other instances keep rewriting it");
+      // a key of its own: the store's put of the list takes the list's key, and locks are not
+      // reentrant
+      try (KeyCoordinator.Lease lease = coordinator.lock(indexKey() + "#lock")) {
+        updateIndexLocked(id, add);
+      }
     }
+  }
+
+  private void updateIndexLocked(String id, boolean add) {
+    for (int attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
+      Set<String> ids = readIndex();
+      if (ids.contains(id) == add) {
+        return;
+      }
+      if (add) {
+        ids.add(id);
+      } else {
+        ids.remove(id);
+      }
+      store.put(indexKey(), mapper.writeValueAsString(ids), Map.of(KIND_METADATA, "index"));
+      if (readIndex().contains(id) == add) {
+        return;
+      }
+      // another instance wrote the list between our read and our write: merge again
+    }
+    throw new IllegalStateException(
+        "could not "
+            + (add ? "add" : "remove")
+            + " conversation id "
+            + quote(id)
+            + (add ? " to" : " from")
+            + " the list under "
+            + quote(indexKey())
+            + " in "
+            + INDEX_ATTEMPTS
+            + " attempts: other instances keep rewriting it");
   }
 
   private Set<String> readIndex() {
@@ -249,6 +265,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     private String prefix = DEFAULT_PREFIX;
     private MemoryLimits limits = MemoryLimits.defaults();
     private JsonMapper mapper = JsonMapper.builder().build();
+    private @Nullable KeyCoordinator coordinator;
 
     private Builder(TieredMemory store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -272,6 +289,16 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
      */
     public Builder jsonMapper(JsonMapper mapper) {
       this.mapper = Objects.requireNonNull(mapper, "mapper");
+      return this;
+    }
+
+    /**
+     * The coordinator the instances sharing the store's servers share (not closed by the
+     * repository): the id list is then updated under its lock, and no instance loses another's ids.
+     * Not needed in a single process.
+     */
+    public Builder coordinator(KeyCoordinator coordinator) {
+      this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
       return this;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.spring.autoconfigure.TieredMemoryAutoConfiguration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,35 @@ class SpringAiAutoConfigurationTest {
               assertThat(context).hasNotFailed().hasSingleBean(ChatMemoryRepository.class);
               assertThat(context.getBean(ChatMemoryRepository.class))
                   .isInstanceOf(InMemoryChatMemoryRepository.class);
+            });
+  }
+
+  /** Counts the locks it gives. */
+  @Configuration(proxyBeanMethods = false)
+  static class Coordinator {
+    static final List<String> locked = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Bean
+    KeyCoordinator chatIdsCoordinator() {
+      KeyCoordinator delegate = KeyCoordinator.inProcess();
+      return key -> {
+        locked.add(key);
+        return delegate.lock(key);
+      };
+    }
+  }
+
+  @Test
+  void aKeyCoordinatorBeanGuardsTheIdList() {
+    runner
+        .withUserConfiguration(Coordinator.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              context
+                  .getBean(ChatMemoryRepository.class)
+                  .saveAll("c", List.of(new UserMessage("hi")));
+              assertThat(Coordinator.locked).containsExactly("spring-ai:chat:conversations#lock");
             });
   }
 
