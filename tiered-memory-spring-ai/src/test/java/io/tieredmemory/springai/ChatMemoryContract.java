@@ -92,6 +92,12 @@ abstract class ChatMemoryContract {
                         .mimeType(MimeType.valueOf("text/plain;charset=UTF-8"))
                         .data("https://example.com/doc.txt")
                         .name("doc")
+                        .build(),
+                    Media.builder()
+                        .mimeType(MimeType.valueOf("audio/mpeg"))
+                        .data(url("https://example.com/a.mp3"))
+                        .id("a-1")
+                        .name("audio")
                         .build()))
             .metadata(metadata)
             .build(),
@@ -114,6 +120,14 @@ abstract class ChatMemoryContract {
         AssistantMessage.builder().content(null).build(),
         new AssistantMessage("It is -3°C in Oslo at noon."),
         new UserMessage(""));
+  }
+
+  private static java.net.URL url(String s) {
+    try {
+      return URI.create(s).toURL();
+    } catch (java.net.MalformedURLException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 
   private void assertSame(List<Message> actual, List<Message> expected) {

@@ -115,6 +115,21 @@ class TieredChatMemoryRepositoryTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  record Usage(int promptTokens, String model) {}
+
+  @Test
+  void valuesOfOtherClassesComeBackAsTheirJsonStructure() {
+    repository.saveAll(
+        "a",
+        List.of(
+            UserMessage.builder()
+                .text("hi")
+                .metadata(java.util.Map.of("usage", new Usage(12, "m-1")))
+                .build()));
+    assertThat(repository.findByConversationId("a").get(0).getMetadata().get("usage"))
+        .isEqualTo(java.util.Map.of("promptTokens", 12, "model", "m-1"));
+  }
+
   @Test
   void theSerializedFormIsReadable() {
     repository.saveAll("a", List.of(new UserMessage("hi")));
