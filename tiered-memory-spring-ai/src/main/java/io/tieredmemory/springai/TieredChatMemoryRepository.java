@@ -58,10 +58,10 @@ import tools.jackson.databind.json.JsonMapper;
  * repository the {@link KeyCoordinator} they share ({@link Builder#coordinator(KeyCoordinator)},
  * e.g. a {@code PostgresKeyCoordinator} with one namespace): the update then runs under its lock on
  * {@code <prefix>conversations#lock}, and no id is lost either. Without it, two instances adding
- * ids at the same instant can overwrite each other's addition (3 to 11 of 60 ids in a test of two
- * instances saving new conversations at once): the read-back catches some and retries; a lost id
- * comes back with the conversation's next {@code saveAll} (every call re-checks the list), so
- * {@link #findConversationIds()} is at most one turn behind. Conversations themselves are never
+ * ids at the same instant can overwrite each other's addition (3 to 14 of 60 ids in runs of a test
+ * of two instances saving new conversations at once): the read-back catches some and retries; a
+ * lost id comes back with the conversation's next {@code saveAll} (every call re-checks the list),
+ * so {@link #findConversationIds()} is at most one turn behind. Conversations themselves are never
  * lost by this race.
  */
 public final class TieredChatMemoryRepository implements ChatMemoryRepository {
