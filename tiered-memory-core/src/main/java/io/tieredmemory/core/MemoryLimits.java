@@ -2,6 +2,7 @@ package io.tieredmemory.core;
 
 import io.tieredmemory.core.internal.Validation;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits on what a caller may store, checked before anything is written. Every violation throws
@@ -210,8 +211,12 @@ public record MemoryLimits(
             + (field.equals("content") ? "" : " in " + quote(s)));
   }
 
-  /** Quotes a value for an error message, abbreviated and with control characters escaped. */
-  static String quote(String s) {
+  /**
+   * How the store quotes a key or value in an error message: in single quotes, the first 64 chars,
+   * control characters and unpaired surrogates escaped as {@code \\uXXXX}, {@code null} for null.
+   * For adapters that name keys in their own errors the way the store does.
+   */
+  public static String quote(@Nullable String s) {
     if (s == null) {
       return "null";
     }

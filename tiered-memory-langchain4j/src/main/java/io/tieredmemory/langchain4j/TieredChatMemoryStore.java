@@ -5,12 +5,12 @@ import dev.langchain4j.data.message.ChatMessageDeserializer;
 import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.TieredMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A LangChain4j {@link ChatMemoryStore} on a {@link TieredMemory}: the messages of each chat memory
@@ -79,8 +79,6 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
   /** The metadata key holding the number of messages stored. */
   public static final String COUNT_METADATA = "messages";
 
-  private static final int SHOWN = 64;
-
   private final TieredMemory memory;
   private final String keyPrefix;
 
@@ -123,7 +121,7 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
     if (!overridesToString(memoryId.getClass())) {
       throw new IllegalArgumentException(
           "chat memory id "
-              + quote(String.valueOf(memoryId))
+              + MemoryLimits.quote(String.valueOf(memoryId))
               + " is a "
               + memoryId.getClass().getName()
               + ", which keeps Object.toString(): it would not name the same conversation after a"
@@ -158,9 +156,9 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
     } catch (RuntimeException e) {
       throw new IllegalStateException(
           "the memory "
-              + quote(key)
+              + MemoryLimits.quote(key)
               + " of chat memory id "
-              + quote(memoryId.toString())
+              + MemoryLimits.quote(memoryId.toString())
               + " does not hold LangChain4j chat messages (was it written by something else?): "
               + e.getMessage(),
           e);
@@ -181,7 +179,9 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
     String key = keyOf(memoryId);
     if (messages == null) {
       throw new IllegalArgumentException(
-          "messages must not be null (chat memory id " + quote(memoryId.toString()) + ")");
+          "messages must not be null (chat memory id "
+              + MemoryLimits.quote(memoryId.toString())
+              + ")");
     }
     for (int i = 0; i < messages.size(); i++) {
       if (messages.get(i) == null) {
@@ -189,7 +189,7 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
             "messages must not hold null, found one at index "
                 + i
                 + " (chat memory id "
-                + quote(memoryId.toString())
+                + MemoryLimits.quote(memoryId.toString())
                 + ")");
       }
     }
@@ -222,7 +222,11 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
 
   @Override
   public String toString() {
-    return "TieredChatMemoryStore[" + memory.name() + ", keyPrefix=" + quote(keyPrefix) + "]";
+    return "TieredChatMemoryStore["
+        + memory.name()
+        + ", keyPrefix="
+        + MemoryLimits.quote(keyPrefix)
+        + "]";
   }
 
   private static IllegalArgumentException refused(
@@ -235,9 +239,9 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
             : "";
     return new IllegalArgumentException(
         "the store refused chat memory id "
-            + quote(memoryId.toString())
+            + MemoryLimits.quote(memoryId.toString())
             + " (key "
-            + quote(key)
+            + MemoryLimits.quote(key)
             + "): "
             + why
             + hint,
@@ -250,27 +254,6 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
     } catch (NoSuchMethodException e) {
       return false;
     }
-  }
-
-  /** Quotes a value for an error message, abbreviated and with control characters escaped. */
-  static String quote(@Nullable String s) {
-    if (s == null) {
-      return "null";
-    }
-    StringBuilder b = new StringBuilder("'");
-    int shown = Math.min(s.length(), SHOWN);
-    for (int i = 0; i < shown; i++) {
-      char c = s.charAt(i);
-      if (Character.isISOControl(c) || Character.isSurrogate(c)) {
-        b.append(String.format("\\u%04X", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    if (s.length() > SHOWN) {
-      b.append("...(").append(s.length()).append(" chars)");
-    }
-    return b.append('\'').toString();
   }
 
   /** Builds a {@link TieredChatMemoryStore}; each setter validates its argument at once. */
@@ -302,7 +285,7 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
                   + " at index "
                   + i
                   + " in "
-                  + quote(prefix));
+                  + MemoryLimits.quote(prefix));
         }
       }
       this.keyPrefix = prefix;

@@ -116,9 +116,9 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "conversation id "
-              + quote(conversationId)
+              + MemoryLimits.quote(conversationId)
               + " cannot be stored: its key "
-              + quote(key)
+              + MemoryLimits.quote(key)
               + " is refused ("
               + e.getMessage()
               + ")",
@@ -145,7 +145,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     if (m.isEmpty()) {
       return new ArrayList<>();
     }
-    return codec.read(m.get().content(), "conversation " + quote(conversationId));
+    return codec.read(m.get().content(), "conversation " + MemoryLimits.quote(conversationId));
   }
 
   /** Replaces conversation {@code conversationId} with {@code messages}. */
@@ -163,7 +163,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     if (content.length() > limits.maxContentLength()) {
       throw new IllegalArgumentException(
           "conversation "
-              + quote(conversationId)
+              + MemoryLimits.quote(conversationId)
               + " cannot be stored: its "
               + messages.size()
               + " messages take "
@@ -227,10 +227,10 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
         "could not "
             + (add ? "add" : "remove")
             + " conversation id "
-            + quote(id)
+            + MemoryLimits.quote(id)
             + (add ? " to" : " from")
             + " the list under "
-            + quote(indexKey())
+            + MemoryLimits.quote(indexKey())
             + " in "
             + INDEX_ATTEMPTS
             + " attempts: other instances keep rewriting it");
@@ -248,7 +248,10 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
       }
     } catch (JacksonException e) {
       throw new IllegalStateException(
-          "the list of conversation ids under " + quote(indexKey()) + " is not a JSON array", e);
+          "the list of conversation ids under "
+              + MemoryLimits.quote(indexKey())
+              + " is not a JSON array",
+          e);
     }
     return ids;
   }
@@ -257,10 +260,6 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     if (conversationId == null || conversationId.isEmpty()) {
       throw new IllegalArgumentException("conversationId cannot be null or empty");
     }
-  }
-
-  private static String quote(String s) {
-    return "'" + (s.length() > 80 ? s.substring(0, 77) + "..." : s) + "'";
   }
 
   /** Builds a {@link TieredChatMemoryRepository}. */

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.metrics.MetricNames;
 import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -46,24 +47,24 @@ public class TieredMemoryMetricsAutoConfiguration {
 
   /** The options {@code p} describes; a refused value names its property. */
   static MetricsOptions options(TieredMemoryMetricsProperties p) {
-    MetricsOptions options = MetricsOptions.defaults();
-    options =
-        checked("prefix", p.getPrefix(), options, o -> o.withNames(new MetricNames(p.getPrefix())));
-    options =
-        checked(
-            "stats-refresh",
-            p.getStatsRefresh(),
-            options,
-            o -> o.withStatsRefresh(p.getStatsRefresh()));
-    List<java.time.Duration> request = p.getRequestBuckets();
+    // Each value is checked on its own (by the same constructor), so that a refusal names it.
+    MetricsOptions d = MetricsOptions.defaults();
+    MetricNames names = checked("prefix", p.getPrefix(), () -> new MetricNames(p.getPrefix()));
+    Duration refresh = p.getStatsRefresh();
+    checked("stats-refresh", refresh, () -> d.withStatsRefresh(refresh));
+    List<Duration> request = p.getRequestBuckets();
     if (request != null) {
-      options = checked("request-buckets", request, options, o -> o.withRequestBuckets(request));
+      checked("request-buckets", request, () -> d.withRequestBuckets(request));
     }
-    List<java.time.Duration> backend = p.getBackendBuckets();
+    List<Duration> backend = p.getBackendBuckets();
     if (backend != null) {
-      options = checked("backend-buckets", backend, options, o -> o.withBackendBuckets(backend));
+      checked("backend-buckets", backend, () -> d.withBackendBuckets(backend));
     }
-    return options;
+    return new MetricsOptions(
+        names,
+        request != null ? request : d.requestBuckets(),
+        backend != null ? backend : d.backendBuckets(),
+        refresh);
   }
 
   static Tags tags(TieredMemoryMetricsProperties p) {
@@ -80,14 +81,9 @@ public class TieredMemoryMetricsAutoConfiguration {
     return tags;
   }
 
-  private static MetricsOptions checked(
-      String property,
-      Object value,
-      MetricsOptions options,
-      java.util.function.UnaryOperator<MetricsOptions> step) {
-    Supplier<MetricsOptions> s = () -> step.apply(options);
+  private static <T> T checked(String property, Object value, Supplier<T> step) {
     try {
-      return s.get();
+      return step.get();
     } catch (IllegalArgumentException e) {
       throw new InvalidTieredMemoryPropertyException(PREFIX + "." + property, value, e);
     }
