@@ -2,6 +2,7 @@ package io.tieredmemory.core;
 
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
@@ -41,6 +42,9 @@ final class DefaultTieredMemory implements TieredMemory {
   private final Reads reads;
   private final Writes writes;
   private final Searches searches;
+  private final Embedder embedder;
+  private final int embedderDimension;
+  private final String embedderName;
   private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -77,6 +81,9 @@ final class DefaultTieredMemory implements TieredMemory {
             mover);
     this.writes = new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows);
     this.searches = new Searches(b.embedder, signals, all);
+    this.embedder = b.embedder;
+    this.embedderDimension = b.embedder.dimension();
+    this.embedderName = b.embedder.toString();
   }
 
   static TieredMemory create(
@@ -182,12 +189,53 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
+  public Embedder embedder() {
+    return embedder;
+  }
+
+  @Override
   public Memory put(String key, String content, Map<String, String> metadata) {
     ensureOpen();
     limits.checkKey(key);
     limits.checkContent(key, content);
     limits.checkMetadata(key, metadata);
-    return writes.put(key, content, metadata);
+    return writes.put(key, content, metadata, null);
+  }
+
+  @Override
+  public Memory put(MemoryWrite write) {
+    ensureOpen();
+    check(Validation.requireNonNull("write", write));
+    return writes.put(write.key(), write.content(), write.metadata(), write.embedding());
+  }
+
+  private void check(MemoryWrite w) {
+    limits.checkKey(w.key());
+    limits.checkContent(w.key(), w.content());
+    limits.checkMetadata(w.key(), w.metadata());
+    float[] e = w.embedding();
+    if (e != null) {
+      checkVector("embedding of key " + MemoryLimits.quote(w.key()), e);
+    }
+  }
+
+  /** A vector must have the embedder's dimension and finite values: a search could not rank it. */
+  private void checkVector(String what, float[] v) {
+    if (v.length != embedderDimension) {
+      throw new IllegalArgumentException(
+          what
+              + " must have "
+              + embedderDimension
+              + " dimensions (the store's embedder, "
+              + embedderName
+              + "), had "
+              + v.length);
+    }
+    for (int i = 0; i < v.length; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw new IllegalArgumentException(what + " must be finite, was " + v[i] + " at " + i);
+      }
+    }
   }
 
   @Override
@@ -195,14 +243,11 @@ final class DefaultTieredMemory implements TieredMemory {
     ensureOpen();
     Validation.requireNonNull("writes", batch);
     for (MemoryWrite w : batch) {
-      Validation.requireNonNull("writes[i]", w);
-      limits.checkKey(w.key());
-      limits.checkContent(w.key(), w.content());
-      limits.checkMetadata(w.key(), w.metadata());
+      check(Validation.requireNonNull("writes[i]", w));
     }
     List<Memory> stored = new ArrayList<>(batch.size());
     for (MemoryWrite w : batch) {
-      stored.add(writes.put(w.key(), w.content(), w.metadata()));
+      stored.add(writes.put(w.key(), w.content(), w.metadata(), w.embedding()));
     }
     return stored;
   }
@@ -234,13 +279,18 @@ final class DefaultTieredMemory implements TieredMemory {
 
   @Override
   public List<SearchHit> search(String text, int k) {
+    return search(SearchRequest.text(text, k));
+  }
+
+  @Override
+  public List<SearchHit> search(SearchRequest request) {
     ensureOpen();
-    Validation.requireNonNull("text", text);
-    if (k < 1 || k > Searches.MAX_K) {
-      throw new IllegalArgumentException(
-          "k must be between 1 and " + Searches.MAX_K + ", was " + k);
+    Validation.requireNonNull("request", request);
+    float[] v = request.vector();
+    if (v != null) {
+      checkVector("request.vector", v);
     }
-    return searches.search(text, k);
+    return searches.search(request);
   }
 
   @Override

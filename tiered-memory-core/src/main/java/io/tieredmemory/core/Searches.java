@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The search path: embed the query, ask every searchable tier, keep each key once.
@@ -19,8 +20,6 @@ import java.util.Map;
  * the search runs may be left out.
  */
 final class Searches {
-  static final int MAX_K = 1000;
-
   private final Embedder embedder;
   private final Signals signals;
   private final TierHandle[] tiers;
@@ -33,14 +32,14 @@ final class Searches {
     this.warm = tiers[Tier.WARM.ordinal()];
   }
 
-  List<SearchHit> search(String text, int k) {
+  List<SearchHit> search(SearchRequest request) {
     long start = System.nanoTime();
     if (signals.startsWanted()) {
       signals.requestStarted(Operation.SEARCH, null);
     }
     List<SearchHit> hits;
     try {
-      hits = find(text, k, start);
+      hits = find(request, start);
     } catch (Error e) {
       signals.requestFailed(Operation.SEARCH, e);
       signals.requestCompleted(
@@ -56,18 +55,22 @@ final class Searches {
   }
 
   /** The hits, best first; a failure reported and thrown as a {@link TieredMemoryException}. */
-  private List<SearchHit> find(String text, int k, long start) {
+  private List<SearchHit> find(SearchRequest request, long start) {
     Map<String, SearchHit> best = new HashMap<>();
     TierHandle at = null;
+    int k = request.k();
+    Predicate<Memory> filter = request.filter();
+    String text = request.text() == null ? "" : request.text();
     try {
-      float[] vector = embedder.embed(text);
+      float[] own = request.vector();
+      float[] vector = own != null ? own : embedder.embed(text);
       List<SearchHit> coldHits = new ArrayList<>();
       for (TierHandle h : tiers) {
         if (!h.searchable()) {
           continue;
         }
         at = h;
-        for (ScoredMemory s : h.search(vector, text, k)) {
+        for (ScoredMemory s : h.search(vector, text, k, filter)) {
           SearchHit hit = new SearchHit(s.memory(), h.tier, s.similarity());
           if (h.tier == Tier.COLD) {
             coldHits.add(hit);
@@ -77,7 +80,7 @@ final class Searches {
         }
       }
       at = warm;
-      keepCurrent(best, coldHits, vector);
+      keepCurrent(best, coldHits, vector, filter);
     } catch (RuntimeException e) {
       TieredMemoryException failure =
           new TieredMemoryException(
@@ -88,7 +91,12 @@ final class Searches {
           Operation.SEARCH, null, RequestResult.ERROR, System.nanoTime() - start);
       throw failure;
     }
-    List<SearchHit> hits = new ArrayList<>(best.values());
+    List<SearchHit> hits = new ArrayList<>(best.size());
+    for (SearchHit hit : best.values()) {
+      if (hit.similarity() >= request.minSimilarity()) {
+        hits.add(hit);
+      }
+    }
     hits.sort(
         (a, b) -> {
           int c = Double.compare(b.similarity(), a.similarity());
@@ -106,7 +114,11 @@ final class Searches {
   }
 
   /** Keeps the COLD hits WARM points to; serves WARM's newer version of the others it holds. */
-  private void keepCurrent(Map<String, SearchHit> best, List<SearchHit> coldHits, float[] vector) {
+  private void keepCurrent(
+      Map<String, SearchHit> best,
+      List<SearchHit> coldHits,
+      float[] vector,
+      Predicate<Memory> filter) {
     if (coldHits.isEmpty()) {
       return;
     }
@@ -122,9 +134,13 @@ final class Searches {
         merge(best, hit);
       } else if (l instanceof Location.Held h
           && h.version() > hit.memory().version()
-          && !best.containsKey(key)) {
+          && !best.containsKey(key)
+          && filter.test(h.memory().memory())) {
         Memory newer = h.memory().memory();
-        double similarity = Embedder.cosine(vector, embedder.embed(newer.content()));
+        double similarity =
+            newer.hasEmbedding()
+                ? newer.similarityTo(vector)
+                : Embedder.cosine(vector, embedder.embed(newer.content()));
         merge(best, new SearchHit(newer, Tier.WARM, similarity));
       }
       // Else the hit is a copy WARM no longer points to (the memory was deleted, or archived

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -175,8 +176,8 @@ final class TierHandle implements TierView {
         });
   }
 
-  List<ScoredMemory> search(float[] vector, String text, int k) {
-    return call(BackendOperation.SEARCH, () -> searchableOrFail().search(vector, text, k));
+  List<ScoredMemory> search(float[] vector, String text, int k, Predicate<Memory> filter) {
+    return call(BackendOperation.SEARCH, () -> searchableOrFail().search(vector, text, k, filter));
   }
 
   // The optional views; asking a tier for one it lacks is a bug of the caller (the builder checked

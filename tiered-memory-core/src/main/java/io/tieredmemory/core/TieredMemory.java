@@ -56,6 +56,12 @@ public interface TieredMemory extends AutoCloseable {
   Clock clock();
 
   /**
+   * The embedder that searches embed query text with, and content written without an embedding of
+   * its own; an embedding a write supplies must have its {@link Embedder#dimension() dimension}.
+   */
+  Embedder embedder();
+
+  /**
    * Stores a new version of {@code key}: durably in WARM, then in HOT. Runs under the key's lock
    * (the {@link KeyCoordinator}'s), after removing HOT's old copy.
    *
@@ -73,6 +79,16 @@ public interface TieredMemory extends AutoCloseable {
    * @see #put(String, String)
    */
   Memory put(String key, String content, Map<String, String> metadata);
+
+  /**
+   * Stores a new version of {@code write.key()}, with its metadata and, when it has one, the
+   * writer's own embedding (kept with the memory in every tier; searches rank the memory by it).
+   *
+   * @throws IllegalArgumentException if the write breaks the {@link MemoryLimits}, or its embedding
+   *     has another dimension than the {@link #embedder()}'s or a value that is not finite
+   * @see #put(String, String)
+   */
+  Memory put(MemoryWrite write);
 
   /**
    * Stores several memories. Each is validated before any is written; then each write is a {@code
@@ -104,6 +120,23 @@ public interface TieredMemory extends AutoCloseable {
    * moves nothing back from COLD (a {@link #get} of a result does).
    */
   List<SearchHit> search(String text, int k);
+
+  /**
+   * The memories most similar to the request's vector (or its text, embedded by the {@link
+   * #embedder()}), most similar first: at most {@code k}, each at least {@code minSimilarity}
+   * similar and accepted by its filter. A memory written with its own embedding is ranked by it.
+   * Same guarantees as {@link #search(String, int)}.
+   *
+   * <pre>{@code
+   * memory.search(SearchRequest.vector(queryVector, 10)
+   *     .withMinSimilarity(0.6)
+   *     .withFilter(m -> "policy".equals(m.metadata().get("kind"))));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the request's vector has another dimension than the
+   *     embedder's or a value that is not finite
+   */
+  List<SearchHit> search(SearchRequest request);
 
   /**
    * Runs one sweep now: drops stale copies, demotes idle and over-capacity HOT memories, archives

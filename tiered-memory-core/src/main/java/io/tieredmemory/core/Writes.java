@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The write paths, {@code put} and {@code delete}. Each runs under its key's lock, so no other
@@ -55,7 +56,8 @@ final class Writes {
   }
 
   /** Stores a new version of a validated key; throws {@link TieredMemoryException} on failure. */
-  Memory put(String key, String content, Map<String, String> metadata) {
+  Memory put(
+      String key, String content, Map<String, String> metadata, float @Nullable [] embedding) {
     long start = System.nanoTime();
     boolean starts = signals.startsWanted();
     if (starts) {
@@ -65,7 +67,7 @@ final class Writes {
     StoredMemory stored;
     try {
       now = clock.instant();
-      Memory proposal = new Memory(key, content, metadata, now, now, micros(now));
+      Memory proposal = new Memory(key, content, metadata, now, now, micros(now), embedding);
       stored = putLocked(proposal, now.toEpochMilli());
     } catch (RuntimeException | Error e) {
       signals.requestFailed(Operation.PUT, e);

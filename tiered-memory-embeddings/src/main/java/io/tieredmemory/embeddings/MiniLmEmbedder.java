@@ -102,6 +102,12 @@ public final class MiniLmEmbedder implements Embedder {
     return model.embed(text).content().vector();
   }
 
+  /** {@code all-MiniLM-L6-v2-q/384}: the model, quantized, and its dimension. */
+  @Override
+  public String id() {
+    return "all-MiniLM-L6-v2-q/384";
+  }
+
   @Override
   public String toString() {
     return "MiniLmEmbedder[all-MiniLM-L6-v2 quantized, " + DIMENSION + " dimensions]";

@@ -139,6 +139,73 @@ abstract class BasicTierStoreContract extends StoreUnderTest {
     }
   }
 
+  /**
+   * Floats a tier must keep exactly: signed zero, subnormals, extremes, and values with no short
+   * decimal form.
+   */
+  static final float[] AWKWARD_FLOATS = {
+    0.1f,
+    -0.0f,
+    1e-45f,
+    Float.MIN_NORMAL,
+    Float.MAX_VALUE,
+    -Float.MAX_VALUE,
+    0.33333334f,
+    1.0f / 3,
+    123456.79f,
+    -2.7182817f,
+    1e-38f,
+    0.0f
+  };
+
+  @Nested
+  @DisplayName("embeddings")
+  class Embeddings {
+    private Memory embedded(String k, long version, float[] e) {
+      return new Memory(k, "v" + version, Map.of("m", "1"), T0, T0, version, e);
+    }
+
+    @Test
+    void upsert_keepsTheWritersEmbedding_floatForFloat_inEveryRead() {
+      String k = key("emb");
+      StoredMemory put = store.upsert(embedded(k, 1, AWKWARD_FLOATS), T0_MILLIS);
+      store.flush();
+
+      assertThat(put.memory().embedding()).containsExactly(AWKWARD_FLOATS);
+      assertThat(store.read(k, T0_MILLIS + 1).embedding()).containsExactly(AWKWARD_FLOATS);
+      assertThat(store.peek(k).memory().embedding()).containsExactly(AWKWARD_FLOATS);
+      assertThat(store.readAll(List.of(k), T0_MILLIS + 2).get(k).embedding())
+          .containsExactly(AWKWARD_FLOATS);
+      assertThat(store.peekAll(List.of(k)).get(k).memory().embedding())
+          .containsExactly(AWKWARD_FLOATS);
+      assertThat(store.oldestAccessed(T0_MILLIS + 60_000, 1000))
+          .filteredOn(s -> s.key().equals(k))
+          .singleElement()
+          .satisfies(s -> assertThat(s.memory().embedding()).containsExactly(AWKWARD_FLOATS));
+    }
+
+    @Test
+    void copyIn_keepsTheEmbedding_andAnUpdateWithoutOneDropsIt() {
+      String k = key("embcopy");
+      float[] e = {1f, 2f, 3f, 4f};
+      assertThat(store.copyIn(new StoredMemory(embedded(k, 5, e), 2, T0_MILLIS))).isTrue();
+      assertThat(store.peek(k).memory().embedding()).containsExactly(e);
+      assertThat(store.peek(k).memory()).isEqualTo(embedded(k, 5, e));
+
+      store.upsert(memory(k, "plain", 6), T0_MILLIS);
+      assertThat(store.peek(k).memory().embedding()).isNull();
+      assertThat(store.read(k, T0_MILLIS).hasEmbedding()).isFalse();
+    }
+
+    @Test
+    void aMemoryWrittenWithoutEmbedding_readsWithout() {
+      String k = key("noemb");
+      store.upsert(memory(k, "text", 1), T0_MILLIS);
+      assertThat(store.read(k, T0_MILLIS).embedding()).isNull();
+      assertThat(store.peek(k).memory().hasEmbedding()).isFalse();
+    }
+  }
+
   @Nested
   @DisplayName("copies")
   class Copies {

@@ -8,6 +8,7 @@ import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.core.spi.VectorSearch;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -91,6 +92,55 @@ public abstract class SearchableTierStoreContract extends TierStoreContract {
       assertThat(hits).extracting(h -> h.memory().key()).contains(key("copied"));
       assertThat(hits).extracting(h -> h.memory().key()).doesNotContain(key("removed"));
       assertThat(hits.get(0).memory().version()).isEqualTo(3);
+    }
+
+    @Test
+    void search_ranksAMemoryByTheWritersEmbedding_notItsContent() {
+      float[] french = embedder().embed("the user prefers answers in French");
+      store.upsert(
+          new io.tieredmemory.core.Memory(
+              key("own"), "unrelated words about bakeries", Map.of(), T0, T0, 1, french),
+          T0_MILLIS);
+      store.upsert(memory(key("plain"), "quarterly revenue of the bakery grew", 1), T0_MILLIS);
+      store.flush();
+
+      List<ScoredMemory> hits = searchable().search(french, "", 2);
+
+      assertThat(hits).isNotEmpty();
+      assertThat(hits.get(0).memory().key()).isEqualTo(key("own"));
+      assertThat(hits.get(0).similarity()).isCloseTo(1.0, within(1e-4));
+      assertThat(hits.get(0).memory().embedding()).containsExactly(french);
+    }
+
+    @Test
+    void search_withAFilter_returnsUpToKAcceptedMemories_bestFirst() {
+      for (int i = 0; i < 30; i++) {
+        store.upsert(
+            new io.tieredmemory.core.Memory(
+                key("f" + i),
+                "note number " + i + " about invoices",
+                Map.of("parity", i % 2 == 0 ? "even" : "odd"),
+                T0,
+                T0,
+                1),
+            T0_MILLIS);
+      }
+      store.flush();
+
+      String q = "note about invoices";
+      List<ScoredMemory> hits =
+          searchable()
+              .search(embedder().embed(q), q, 5, m -> "odd".equals(m.metadata().get("parity")));
+
+      assertThat(hits).hasSize(5);
+      assertThat(hits)
+          .allSatisfy(h -> assertThat(h.memory().metadata()).containsEntry("parity", "odd"));
+      for (int i = 1; i < hits.size(); i++) {
+        assertThat(hits.get(i).similarity()).isLessThanOrEqualTo(hits.get(i - 1).similarity());
+      }
+      assertThat(
+              searchable().search(embedder().embed(q), q, 5, m -> m.metadata().containsKey("nope")))
+          .isEmpty();
     }
 
     @Test

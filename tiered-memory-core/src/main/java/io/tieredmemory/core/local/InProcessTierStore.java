@@ -93,7 +93,7 @@ class InProcessTierStore implements TierStore {
       this.lastAccess = lastAccess;
     }
 
-    /** The mark an archived memory leaves: no content, no vector. */
+    /** The mark an archived memory leaves: no content, no vector, no embedding. */
     static Entry mark(Entry of) {
       Memory m = of.memory;
       Memory bare =

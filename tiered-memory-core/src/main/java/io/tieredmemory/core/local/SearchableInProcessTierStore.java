@@ -1,6 +1,7 @@
 package io.tieredmemory.core.local;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.VectorSearch;
@@ -9,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /** An in-process tier that keeps each memory's vector and answers exact cosine searches. */
 final class SearchableInProcessTierStore extends InProcessTierStore {
@@ -19,27 +21,43 @@ final class SearchableInProcessTierStore extends InProcessTierStore {
     this.embedder = embedder;
   }
 
+  /** The writer's embedding when the memory has one, else its content embedded. */
   @Override
   float[] vectorFor(Memory memory) {
-    return embedder.embed(memory.content());
+    float[] own = memory.embedding();
+    return own != null ? own : embedder.embed(memory.content());
   }
 
-  private final Optional<VectorSearch> vectorSearch = Optional.of(this::search);
+  private final Optional<VectorSearch> vectorSearch =
+      Optional.of(
+          new VectorSearch() {
+            @Override
+            public List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
+              return SearchableInProcessTierStore.this.search(queryVector, k, SearchRequest.ANY);
+            }
+
+            @Override
+            public List<ScoredMemory> search(
+                float[] queryVector, String queryText, int k, Predicate<Memory> filter) {
+              return SearchableInProcessTierStore.this.search(queryVector, k, filter);
+            }
+          });
 
   @Override
   public Optional<VectorSearch> vectorSearch() {
     return vectorSearch;
   }
 
-  private List<ScoredMemory> search(float[] queryVector, String queryText, int k) {
+  /** Exact: every memory held is scored, those the filter refuses are skipped. */
+  private List<ScoredMemory> search(float[] queryVector, int k, Predicate<Memory> filter) {
     VectorSearch.checkQuery(queryVector, k, embedder);
     Comparator<ScoredMemory> bySimilarity =
         Comparator.comparingDouble(ScoredMemory::similarity)
             .thenComparing(s -> s.memory().key(), Comparator.reverseOrder());
     PriorityQueue<ScoredMemory> best = new PriorityQueue<>(k + 1, bySimilarity);
     for (Entry e : memories()) {
-      if (e.vector == null) {
-        continue; // never here: this tier keeps a vector with every memory
+      if (e.vector == null || !filter.test(e.memory)) {
+        continue; // e.vector is never null here: this tier keeps a vector with every memory
       }
       best.add(new ScoredMemory(e.memory, Embedder.cosine(queryVector, e.vector)));
       if (best.size() > k) {

@@ -25,6 +25,17 @@ public interface Embedder {
   float[] embed(String text);
 
   /**
+   * What names this embedder's vector space, recorded with a tier's data (the PostgreSQL table, the
+   * Chroma collection) so that a store opened with another embedder fails instead of mixing vectors
+   * of two models. Two embedders with the same id must give the same vector for the same text. The
+   * default is the class name and the dimension; an embedder whose class can run several models (a
+   * model's name, a revision) should include them.
+   */
+  default String id() {
+    return getClass().getName() + "/" + dimension();
+  }
+
+  /**
    * The default embedder: word matching by feature hashing, not a semantic model. Each lower-cased
    * word and each of its character trigrams is hashed to one of 256 dimensions; the vector is
    * L2-normalised. Deterministic, offline, dependency-free and fast (microseconds per text).

@@ -78,6 +78,12 @@ final class HashingEmbedder implements Embedder {
     return h;
   }
 
+  /** {@code hashing/<dimension>}: the same for every instance of the same dimension. */
+  @Override
+  public String id() {
+    return "hashing/" + dimension;
+  }
+
   @Override
   public String toString() {
     return "HashingEmbedder[dimension=" + dimension + "]";

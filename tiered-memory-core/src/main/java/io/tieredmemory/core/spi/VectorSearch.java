@@ -1,6 +1,10 @@
 package io.tieredmemory.core.spi;
 
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.SearchRequest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Similarity search, a capability of a {@link TierStore} ({@link TierStore#vectorSearch()}). A
@@ -20,6 +24,41 @@ public interface VectorSearch {
    * @param k how many results at most, at least 1
    */
   List<ScoredMemory> search(float[] queryVector, String queryText, int k);
+
+  /**
+   * The {@code k} memories most similar to the query among those {@code filter} accepts, most
+   * similar first. The default asks {@link #search(float[], String, int)} for more candidates (4
+   * times as many each round) until {@code k} pass the filter or the tier has no more; a tier that
+   * can filter while it ranks should override it.
+   *
+   * @param filter which memories may be returned; {@link SearchRequest#ANY} accepts every one
+   */
+  default List<ScoredMemory> search(
+      float[] queryVector, String queryText, int k, Predicate<Memory> filter) {
+    if (filter == SearchRequest.ANY) {
+      return search(queryVector, queryText, k);
+    }
+    int asked = k;
+    while (true) {
+      List<ScoredMemory> found = search(queryVector, queryText, asked);
+      List<ScoredMemory> kept = new ArrayList<>(Math.min(k, found.size()));
+      for (ScoredMemory s : found) {
+        if (filter.test(s.memory())) {
+          kept.add(s);
+          if (kept.size() == k) {
+            return kept;
+          }
+        }
+      }
+      if (found.size() < asked || asked >= MAX_CANDIDATES) {
+        return kept;
+      }
+      asked = (int) Math.min(MAX_CANDIDATES, asked * 4L);
+    }
+  }
+
+  /** The most candidates the default filtered {@link #search} asks a tier for. */
+  int MAX_CANDIDATES = 1 << 20;
 
   /**
    * Refuses the arguments no implementation can answer, with the messages every built-in tier
