@@ -20,6 +20,9 @@ import java.util.function.Predicate;
  * the search runs may be left out.
  */
 final class Searches {
+  /** The most candidates COLD is asked for when it keeps returning stale copies. */
+  static final int MAX_COLD_CANDIDATES = 10_000;
+
   private final Embedder embedder;
   private final Signals signals;
   private final TierHandle[] tiers;
@@ -64,23 +67,36 @@ final class Searches {
     try {
       float[] own = request.vector();
       float[] vector = own != null ? own : embedder.embed(text);
-      List<SearchHit> coldHits = new ArrayList<>();
+      TierHandle coldTier = null;
       for (TierHandle h : tiers) {
         if (!h.searchable()) {
           continue;
         }
+        if (h.tier == Tier.COLD) {
+          coldTier = h;
+          continue;
+        }
         at = h;
         for (ScoredMemory s : h.search(vector, text, k, filter)) {
-          SearchHit hit = new SearchHit(s.memory(), h.tier, s.similarity());
-          if (h.tier == Tier.COLD) {
-            coldHits.add(hit);
-          } else {
-            merge(best, hit);
-          }
+          merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
         }
       }
-      at = warm;
-      keepCurrent(best, coldHits, vector, filter);
+      if (coldTier != null) {
+        // COLD may return copies WARM no longer points to (rewritten or deleted since): those are
+        // dropped, so COLD is asked again for as many more as it returned stale, until k current
+        // ones (or all it has) are in.
+        int asked = k;
+        while (true) {
+          at = coldTier;
+          List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
+          at = warm;
+          int stale = keepCurrent(best, found, vector, filter);
+          if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
+            break;
+          }
+          asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
+        }
+      }
     } catch (RuntimeException e) {
       TieredMemoryException failure =
           new TieredMemoryException(
@@ -113,26 +129,33 @@ final class Searches {
         hit.memory().key(), hit, (a, b) -> b.memory().version() > a.memory().version() ? b : a);
   }
 
-  /** Keeps the COLD hits WARM points to; serves WARM's newer version of the others it holds. */
-  private void keepCurrent(
+  /**
+   * Keeps the COLD hits WARM points to; serves WARM's newer version of the others it holds (if the
+   * filter accepts it). Returns how many hits were not current (left out or replaced).
+   */
+  private int keepCurrent(
       Map<String, SearchHit> best,
-      List<SearchHit> coldHits,
+      List<ScoredMemory> coldHits,
       float[] vector,
       Predicate<Memory> filter) {
     if (coldHits.isEmpty()) {
-      return;
+      return 0;
     }
     List<String> keys = new ArrayList<>(coldHits.size());
-    for (SearchHit h : coldHits) {
+    for (ScoredMemory h : coldHits) {
       keys.add(h.memory().key());
     }
     Map<String, Location> where = warm.peekLocations(keys);
-    for (SearchHit hit : coldHits) {
+    int stale = 0;
+    for (ScoredMemory hit : coldHits) {
       String key = hit.memory().key();
       Location l = where.get(key);
       if (l instanceof Location.Archived && l.version() == hit.memory().version()) {
-        merge(best, hit);
-      } else if (l instanceof Location.Held h
+        merge(best, new SearchHit(hit.memory(), Tier.COLD, hit.similarity()));
+        continue;
+      }
+      stale++;
+      if (l instanceof Location.Held h
           && h.version() > hit.memory().version()
           && !best.containsKey(key)
           && filter.test(h.memory().memory())) {
@@ -146,5 +169,6 @@ final class Searches {
       // Else the hit is a copy WARM no longer points to (the memory was deleted, or archived
       // again in another version): left out.
     }
+    return stale;
   }
 }
