@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.embeddings.MiniLmEmbedder;
 import io.tieredmemory.metrics.DecisionFeed;
 import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryEndpoint;
@@ -126,7 +127,9 @@ final class BiometricService implements AutoCloseable {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DecisionFeed feed =
         DecisionFeed.builder().registry(registry).revealKeys(config.revealKeys()).build();
-    Embedder embedder = Embedder.hashing();
+    // A sentence model run in process: the agent's questions paraphrase the readings ("how fast
+    // was the pulse" finds "heart rate 72 bpm"), which word matching (Embedder.hashing()) misses.
+    Embedder embedder = MiniLmEmbedder.shared();
     // Bound explicitly to this service's registry and feed, so /metrics shows exactly this
     // service, whatever else shares the JVM (tests start several).
     TieredMemory.Builder builder =

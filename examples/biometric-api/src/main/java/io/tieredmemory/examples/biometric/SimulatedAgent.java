@@ -55,8 +55,8 @@ final class SimulatedAgent implements AutoCloseable {
   private static final int UNKNOWN_SOURCE_EVERY = 50;
   private static final MetricKind[] METRICS = MetricKind.values();
   private static final String[] QUERIES = {
-    "heart rate for user %s", "deep sleep for user %s", "step count for user %s",
-    "heart rate variability for user %s", "resting heart rate bpm %s", "rem sleep %s"
+    "how fast was the pulse of %s", "how well did %s sleep last night", "how far did %s walk",
+    "how many heartbeats a minute for %s", "was %s dreaming", "how active was %s today"
   };
 
   /** One reading the agent knows was stored. */

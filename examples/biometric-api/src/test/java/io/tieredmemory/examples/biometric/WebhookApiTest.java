@@ -354,6 +354,38 @@ class WebhookApiTest {
   }
 
   @Test
+  void search_understandsTheAgentsParaphrases() {
+    Instant at = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+    Map<String, String> keyByMetric = new LinkedHashMap<>();
+    String[][] readings = {
+      // (No HRV reading: "heart rate variability" is, rightly, nearly as close to a pulse.)
+      {"heart_rate", "71"}, {"sleep_stage", "\"deep\""}, {"steps", "12040"}
+    };
+    for (String[] r : readings) {
+      TestHttp.Response created = http.post("/webhooks/oura", reading("u-5", r[0], r[1], at));
+      assertThat(created.status()).as(created.body()).isEqualTo(201);
+      keyByMetric.put(r[0], created.json().path("key").asText());
+    }
+
+    // No content word in common with the reading it should find ("heart rate 71 bpm ...").
+    Map<String, String> questions =
+        Map.of(
+            "how fast was the pulse of u-5", "heart_rate",
+            "how well did u-5 sleep last night", "sleep_stage",
+            "how far did u-5 walk", "steps");
+    SoftAssertions softly = new SoftAssertions();
+    questions.forEach(
+        (question, metric) -> {
+          TestHttp.Response found = http.get("/memories?k=1&query=" + question.replace(' ', '+'));
+          softly
+              .assertThat(found.json().path("results").get(0).path("key").asText())
+              .as(question)
+              .isEqualTo(keyByMetric.get(metric));
+        });
+    softly.assertAll();
+  }
+
+  @Test
   void sameReadingTwice_updatesTheSameMemory() {
     String body =
         reading("u-2", "sleep_stage", "\"rem\"", Instant.now().truncatedTo(ChronoUnit.SECONDS));
