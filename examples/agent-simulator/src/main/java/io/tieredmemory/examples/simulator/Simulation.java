@@ -4,6 +4,7 @@ import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
+import io.tieredmemory.embeddings.MiniLmEmbedder;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -50,6 +51,7 @@ public final class Simulation implements AutoCloseable {
         TieredMemory.builder("agent-simulator")
             .policy(demoPolicy())
             .sweepEvery(SWEEP_INTERVAL)
+            .embedder(MiniLmEmbedder.shared()) // its questions paraphrase what it learned
             .observer(tally)
             .build();
     this.agent = new AgentWorkload(store, seed);
