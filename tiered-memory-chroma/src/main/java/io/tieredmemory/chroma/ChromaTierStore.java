@@ -1,5 +1,8 @@
 package io.tieredmemory.chroma;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
@@ -10,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The COLD tier on a Chroma 1.0.x server, through its v2 REST API: one record per memory (id = key,
@@ -42,6 +46,13 @@ import java.util.regex.Pattern;
  * docs/backends/chroma.md} for the round trips of every operation.
  */
 public interface ChromaTierStore extends TierStore {
+  /**
+   * The collection metadata key recording the {@link Embedder#id()} the collection is written with.
+   */
+  String EMBEDDER_KEY = "tm_embedder";
+
+  /** The collection metadata key recording the dimension of the collection's embedder. */
+  String DIMENSION_KEY = "tm_dimension";
 
   /** The name of the Chroma collection this store keeps its memories in. */
   String collection();
@@ -179,8 +190,17 @@ public interface ChromaTierStore extends TierStore {
      * Connects, fetches the server's batch limit, gets or creates the collection, and starts the
      * store's flusher thread.
      *
+     * <p>The collection records the embedder it is written with: a collection this store creates
+     * gets its embedder's {@link Embedder#id() id} and {@link Embedder#dimension() dimension} in
+     * its metadata ({@code tm_embedder}, {@code tm_dimension}); a collection created before this
+     * record existed gets them added now (its other metadata kept). Opening a collection whose
+     * record names another embedder or dimension fails: its vectors would be compared with vectors
+     * of another space.
+     *
      * @throws io.tieredmemory.core.TieredMemoryException if the server cannot be reached or refuses
-     * @throws IllegalStateException if the collection exists with another space or dimension
+     * @throws IllegalStateException if the collection exists with another space or dimension, or
+     *     was written with another embedder (the message names the collection, the recorded
+     *     embedder and this one)
      */
     public ChromaTierStore build() {
       ChromaClient client =
@@ -189,7 +209,8 @@ public interface ChromaTierStore extends TierStore {
               tenant,
               database,
               maxBatchSize);
-      ChromaClient.CollectionInfo info = client.getOrCreateCollection(collection, "cosine");
+      ChromaClient.CollectionInfo info =
+          client.getOrCreateCollection(collection, "cosine", embedderRecord(null));
       if (!"cosine".equals(info.space())) {
         throw new IllegalStateException(
             "collection '"
@@ -199,6 +220,7 @@ public interface ChromaTierStore extends TierStore {
                 + "', but the COLD tier needs 'cosine' (similarity = 1 - distance); choose another"
                 + " collection name or delete that collection");
       }
+      checkEmbedderRecord(client, info);
       if (info.dimension() != null && info.dimension() != embedder.dimension()) {
         throw new IllegalStateException(
             "collection '"
@@ -218,6 +240,58 @@ public interface ChromaTierStore extends TierStore {
           embedder,
           accessFlushInterval,
           bytesCacheTtl);
+    }
+
+    /** {@code base}'s keys (none when null) with this store's embedder record. */
+    private ObjectNode embedderRecord(@Nullable ObjectNode base) {
+      ObjectNode meta = base == null ? JsonNodeFactory.instance.objectNode() : base.deepCopy();
+      meta.put(EMBEDDER_KEY, embedder.id());
+      meta.put(DIMENSION_KEY, embedder.dimension());
+      return meta;
+    }
+
+    /**
+     * Fails if the collection records another embedder or dimension; records this store's embedder
+     * in a collection that has no record (one created before the record existed, or by another
+     * client). If the server refuses to update the metadata, the collection is used unrecorded.
+     */
+    private void checkEmbedderRecord(ChromaClient client, ChromaClient.CollectionInfo info) {
+      ObjectNode meta = info.metadata();
+      JsonNode recordedId = meta == null ? null : meta.get(EMBEDDER_KEY);
+      JsonNode recordedDimension = meta == null ? null : meta.get(DIMENSION_KEY);
+      if (recordedId == null && recordedDimension == null) {
+        try {
+          client.modifyCollectionMetadata(info.id(), embedderRecord(meta));
+        } catch (ChromaException e) {
+          if (e.status() / 100 != 4) {
+            throw e;
+          }
+          // Refused (e.g. legacy keys the server no longer accepts): adopted without a record.
+        }
+        return;
+      }
+      String id = recordedId == null ? "(none)" : recordedId.asText();
+      String dimension = recordedDimension == null ? "(none)" : recordedDimension.asText();
+      if (!id.equals(embedder.id()) || !dimension.equals(String.valueOf(embedder.dimension()))) {
+        throw new IllegalStateException(
+            "collection '"
+                + collection
+                + "' was written with embedder '"
+                + id
+                + "' ("
+                + EMBEDDER_KEY
+                + ", "
+                + dimension
+                + " dimensions in "
+                + DIMENSION_KEY
+                + "), but this store's embedder is '"
+                + embedder.id()
+                + "' ("
+                + embedder.dimension()
+                + " dimensions): vectors of two embedders cannot be compared. Build the store"
+                + " with the recorded embedder, use another collection, or re-embed the records"
+                + " into a new collection with this embedder");
+      }
     }
 
     /** Where the store is: URL, tenant, database and collection (no header). */
