@@ -17,9 +17,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The COLD tier on a Chroma 1.0.x server, through its v2 REST API: one record per memory (id = key,
- * document = content, embedding of the content, reserved {@code tm_} metadata), searched by cosine
- * similarity. The store talks to the server with the JDK's HTTP client and creates no other
- * resource than its flusher thread.
+ * document = content, reserved {@code tm_} metadata, and as vector the memory's own {@link
+ * io.tieredmemory.core.Memory#embedding() embedding} if its writer gave one, else the embedder's
+ * embedding of its content), searched by cosine similarity. A memory's own embedding is also kept
+ * in its metadata and read back exactly, float for float. The collection records the embedder it is
+ * written with, and a store with another embedder refuses to open it ({@link Builder#build()}). The
+ * store talks to the server with the JDK's HTTP client and creates no other resource than its
+ * flusher thread.
  *
  * <pre>{@code
  * Embedder embedder = Embedder.hashing();   // the SAME embedder writes and queries
@@ -31,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>The store is always searchable: {@link #vectorSearch()} is present and answers with one {@code
- * /query} (similarity = 1 - cosine distance).
+ * /query} (similarity = the cosine of the query and the record's vector: computed from the exact
+ * floats for a memory with its own embedding, {@code 1 - cosine distance} for the others); a
+ * filtered search over-fetches in rounds until enough memories pass the filter.
  *
  * <p>A {@code read} is one HTTP call; the access it records is buffered in process and written for
  * many keys at once, every {@link Builder#accessFlushInterval(Duration)}, on {@link #flush()} and

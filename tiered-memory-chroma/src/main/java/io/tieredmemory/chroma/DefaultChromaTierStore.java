@@ -88,7 +88,10 @@ final class DefaultChromaTierStore implements ChromaTierStore {
     return collection;
   }
 
-  /** Always present: one {@code /query}, similarity {@code 1 - distance}. */
+  /**
+   * Always present: one {@code /query} (one per round when filtered), similarity the cosine of the
+   * query and the record's vector ({@link ChromaSearch}).
+   */
   @Override
   public Optional<VectorSearch> vectorSearch() {
     return search;
