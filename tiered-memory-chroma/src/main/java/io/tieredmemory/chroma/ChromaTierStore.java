@@ -226,7 +226,7 @@ public interface ChromaTierStore extends TierStore {
                 + "', but the COLD tier needs 'cosine' (similarity = 1 - distance); choose another"
                 + " collection name or delete that collection");
       }
-      checkEmbedderRecord(client, info);
+      checkEmbedderRecord(info);
       if (info.dimension() != null && info.dimension() != embedder.dimension()) {
         throw new IllegalStateException(
             "collection '"
@@ -237,6 +237,7 @@ public interface ChromaTierStore extends TierStore {
                 + embedder.dimension()
                 + "; use the embedder it was written with or another collection");
       }
+      adoptUnrecorded(client, info);
       client.maxBatchSize(); // fetched now so that no later read pays for it
       return new DefaultChromaTierStore(
           client,
@@ -256,26 +257,39 @@ public interface ChromaTierStore extends TierStore {
       return meta;
     }
 
-    /**
-     * Fails if the collection records another embedder or dimension; records this store's embedder
-     * in a collection that has no record (one created before the record existed, or by another
-     * client). If the server refuses to update the metadata, the collection is used unrecorded.
-     */
-    private void checkEmbedderRecord(ChromaClient client, ChromaClient.CollectionInfo info) {
+    /** Whether the collection has no embedder record (created before it existed, or by others). */
+    private static boolean unrecorded(ChromaClient.CollectionInfo info) {
       ObjectNode meta = info.metadata();
-      JsonNode recordedId = meta == null ? null : meta.get(EMBEDDER_KEY);
-      JsonNode recordedDimension = meta == null ? null : meta.get(DIMENSION_KEY);
-      if (recordedId == null && recordedDimension == null) {
-        try {
-          client.modifyCollectionMetadata(info.id(), embedderRecord(meta));
-        } catch (ChromaException e) {
-          if (e.status() / 100 != 4) {
-            throw e;
-          }
-          // Refused (e.g. legacy keys the server no longer accepts): adopted without a record.
-        }
+      return meta == null || (!meta.has(EMBEDDER_KEY) && !meta.has(DIMENSION_KEY));
+    }
+
+    /**
+     * Records this store's embedder in a collection that has no record, once every check passed (so
+     * a failed build never records a wrong embedder). If the server refuses to update the metadata,
+     * the collection is used unrecorded.
+     */
+    private void adoptUnrecorded(ChromaClient client, ChromaClient.CollectionInfo info) {
+      if (!unrecorded(info)) {
         return;
       }
+      try {
+        client.modifyCollectionMetadata(info.id(), embedderRecord(info.metadata()));
+      } catch (ChromaException e) {
+        if (e.status() / 100 != 4) {
+          throw e;
+        }
+        // Refused (e.g. legacy keys the server no longer accepts): adopted without a record.
+      }
+    }
+
+    /** Fails if the collection records another embedder or dimension than this store's. */
+    private void checkEmbedderRecord(ChromaClient.CollectionInfo info) {
+      ObjectNode meta = info.metadata();
+      if (meta == null || unrecorded(info)) {
+        return;
+      }
+      JsonNode recordedId = meta.get(EMBEDDER_KEY);
+      JsonNode recordedDimension = meta.get(DIMENSION_KEY);
       String id = recordedId == null ? "(none)" : recordedId.asText();
       String dimension = recordedDimension == null ? "(none)" : recordedDimension.asText();
       if (!id.equals(embedder.id()) || !dimension.equals(String.valueOf(embedder.dimension()))) {
