@@ -60,8 +60,16 @@ final class ChromaClient {
   /** A query result with Chroma's distance (for cosine: 1 - similarity). */
   record Hit(Row row, double distance) {}
 
-  /** A collection as the server describes it; {@code dimension} is null until the first add. */
-  record CollectionInfo(String id, String name, String space, @Nullable Integer dimension) {}
+  /**
+   * A collection as the server describes it; {@code dimension} is null until the first add, {@code
+   * metadata} null when the collection has none.
+   */
+  record CollectionInfo(
+      String id,
+      String name,
+      String space,
+      @Nullable Integer dimension,
+      @Nullable ObjectNode metadata) {}
 
   private final ChromaHttp http;
   private final String databasePath;
@@ -111,11 +119,22 @@ final class ChromaClient {
     return maxBatchSize;
   }
 
-  /** Gets the collection, creating it with {@code space} if absent. */
+  /** Gets the collection, creating it with {@code space} and no metadata if absent. */
   CollectionInfo getOrCreateCollection(String name, String space) {
+    return getOrCreateCollection(name, space, null);
+  }
+
+  /**
+   * Gets the collection, creating it with {@code space} and {@code metadata} if absent (an existing
+   * collection keeps its own metadata: the server ignores {@code metadata} then).
+   */
+  CollectionInfo getOrCreateCollection(String name, String space, @Nullable ObjectNode metadata) {
     ObjectNode body = NODES.objectNode();
     body.put("name", name);
     body.put("get_or_create", true);
+    if (metadata != null) {
+      body.set("metadata", metadata);
+    }
     body.putObject("configuration").putObject("hnsw").put("space", space);
     JsonNode c = http.send("POST", databasePath, body);
     JsonNode config = c.path("configuration_json");
@@ -128,7 +147,18 @@ final class ChromaClient {
         c.path("id").asText(),
         c.path("name").asText(),
         actual == null ? "l2" : actual, // Chroma's default space
-        dim.isIntegralNumber() ? dim.asInt() : null);
+        dim.isIntegralNumber() ? dim.asInt() : null,
+        c.path("metadata").isObject() ? (ObjectNode) c.path("metadata") : null);
+  }
+
+  /**
+   * Replaces the metadata of the collection {@code collectionId} with {@code metadata} (Chroma
+   * replaces it whole: pass every key to keep).
+   */
+  void modifyCollectionMetadata(String collectionId, ObjectNode metadata) {
+    ObjectNode body = NODES.objectNode();
+    body.set("new_metadata", metadata);
+    http.send("PUT", databasePath + "/" + ChromaJson.segment(collectionId), body);
   }
 
   /** Deletes a collection by name. */

@@ -1,5 +1,8 @@
 package io.tieredmemory.chroma;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierStore;
@@ -10,12 +13,17 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The COLD tier on a Chroma 1.0.x server, through its v2 REST API: one record per memory (id = key,
- * document = content, embedding of the content, reserved {@code tm_} metadata), searched by cosine
- * similarity. The store talks to the server with the JDK's HTTP client and creates no other
- * resource than its flusher thread.
+ * document = content, reserved {@code tm_} metadata, and as vector the memory's own {@link
+ * io.tieredmemory.core.Memory#embedding() embedding} if its writer gave one, else the embedder's
+ * embedding of its content), searched by cosine similarity. A memory's own embedding is also kept
+ * in its metadata and read back exactly, float for float. The collection records the embedder it is
+ * written with, and a store with another embedder refuses to open it ({@link Builder#build()}). The
+ * store talks to the server with the JDK's HTTP client and creates no other resource than its
+ * flusher thread.
  *
  * <pre>{@code
  * Embedder embedder = Embedder.hashing();   // the SAME embedder writes and queries
@@ -27,7 +35,9 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The store is always searchable: {@link #vectorSearch()} is present and answers with one {@code
- * /query} (similarity = 1 - cosine distance).
+ * /query} (similarity = the cosine of the query and the record's vector: computed from the exact
+ * floats for a memory with its own embedding, {@code 1 - cosine distance} for the others); a
+ * filtered search over-fetches in rounds until enough memories pass the filter.
  *
  * <p>A {@code read} is one HTTP call; the access it records is buffered in process and written for
  * many keys at once, every {@link Builder#accessFlushInterval(Duration)}, on {@link #flush()} and
@@ -42,6 +52,13 @@ import java.util.regex.Pattern;
  * docs/backends/chroma.md} for the round trips of every operation.
  */
 public interface ChromaTierStore extends TierStore {
+  /**
+   * The collection metadata key recording the {@link Embedder#id()} the collection is written with.
+   */
+  String EMBEDDER_KEY = "tm_embedder";
+
+  /** The collection metadata key recording the dimension of the collection's embedder. */
+  String DIMENSION_KEY = "tm_dimension";
 
   /** The name of the Chroma collection this store keeps its memories in. */
   String collection();
@@ -179,8 +196,17 @@ public interface ChromaTierStore extends TierStore {
      * Connects, fetches the server's batch limit, gets or creates the collection, and starts the
      * store's flusher thread.
      *
+     * <p>The collection records the embedder it is written with: a collection this store creates
+     * gets its embedder's {@link Embedder#id() id} and {@link Embedder#dimension() dimension} in
+     * its metadata ({@code tm_embedder}, {@code tm_dimension}); a collection created before this
+     * record existed gets them added now (its other metadata kept). Opening a collection whose
+     * record names another embedder or dimension fails: its vectors would be compared with vectors
+     * of another space.
+     *
      * @throws io.tieredmemory.core.TieredMemoryException if the server cannot be reached or refuses
-     * @throws IllegalStateException if the collection exists with another space or dimension
+     * @throws IllegalStateException if the collection exists with another space or dimension, or
+     *     was written with another embedder (the message names the collection, the recorded
+     *     embedder and this one)
      */
     public ChromaTierStore build() {
       ChromaClient client =
@@ -189,7 +215,8 @@ public interface ChromaTierStore extends TierStore {
               tenant,
               database,
               maxBatchSize);
-      ChromaClient.CollectionInfo info = client.getOrCreateCollection(collection, "cosine");
+      ChromaClient.CollectionInfo info =
+          client.getOrCreateCollection(collection, "cosine", embedderRecord(null));
       if (!"cosine".equals(info.space())) {
         throw new IllegalStateException(
             "collection '"
@@ -199,6 +226,7 @@ public interface ChromaTierStore extends TierStore {
                 + "', but the COLD tier needs 'cosine' (similarity = 1 - distance); choose another"
                 + " collection name or delete that collection");
       }
+      checkEmbedderRecord(info);
       if (info.dimension() != null && info.dimension() != embedder.dimension()) {
         throw new IllegalStateException(
             "collection '"
@@ -209,6 +237,7 @@ public interface ChromaTierStore extends TierStore {
                 + embedder.dimension()
                 + "; use the embedder it was written with or another collection");
       }
+      adoptUnrecorded(client, info);
       client.maxBatchSize(); // fetched now so that no later read pays for it
       return new DefaultChromaTierStore(
           client,
@@ -218,6 +247,71 @@ public interface ChromaTierStore extends TierStore {
           embedder,
           accessFlushInterval,
           bytesCacheTtl);
+    }
+
+    /** {@code base}'s keys (none when null) with this store's embedder record. */
+    private ObjectNode embedderRecord(@Nullable ObjectNode base) {
+      ObjectNode meta = base == null ? JsonNodeFactory.instance.objectNode() : base.deepCopy();
+      meta.put(EMBEDDER_KEY, embedder.id());
+      meta.put(DIMENSION_KEY, embedder.dimension());
+      return meta;
+    }
+
+    /** Whether the collection has no embedder record (created before it existed, or by others). */
+    private static boolean unrecorded(ChromaClient.CollectionInfo info) {
+      ObjectNode meta = info.metadata();
+      return meta == null || (!meta.has(EMBEDDER_KEY) && !meta.has(DIMENSION_KEY));
+    }
+
+    /**
+     * Records this store's embedder in a collection that has no record, once every check passed (so
+     * a failed build never records a wrong embedder). If the server refuses to update the metadata,
+     * the collection is used unrecorded.
+     */
+    private void adoptUnrecorded(ChromaClient client, ChromaClient.CollectionInfo info) {
+      if (!unrecorded(info)) {
+        return;
+      }
+      try {
+        client.modifyCollectionMetadata(info.id(), embedderRecord(info.metadata()));
+      } catch (ChromaException e) {
+        if (e.status() / 100 != 4) {
+          throw e;
+        }
+        // Refused (e.g. legacy keys the server no longer accepts): adopted without a record.
+      }
+    }
+
+    /** Fails if the collection records another embedder or dimension than this store's. */
+    private void checkEmbedderRecord(ChromaClient.CollectionInfo info) {
+      ObjectNode meta = info.metadata();
+      if (meta == null || unrecorded(info)) {
+        return;
+      }
+      JsonNode recordedId = meta.get(EMBEDDER_KEY);
+      JsonNode recordedDimension = meta.get(DIMENSION_KEY);
+      String id = recordedId == null ? "(none)" : recordedId.asText();
+      String dimension = recordedDimension == null ? "(none)" : recordedDimension.asText();
+      if (!id.equals(embedder.id()) || !dimension.equals(String.valueOf(embedder.dimension()))) {
+        throw new IllegalStateException(
+            "collection '"
+                + collection
+                + "' was written with embedder '"
+                + id
+                + "' ("
+                + EMBEDDER_KEY
+                + ", "
+                + dimension
+                + " dimensions in "
+                + DIMENSION_KEY
+                + "), but this store's embedder is '"
+                + embedder.id()
+                + "' ("
+                + embedder.dimension()
+                + " dimensions): vectors of two embedders cannot be compared. Build the store"
+                + " with the recorded embedder, use another collection, or re-embed the records"
+                + " into a new collection with this embedder");
+      }
     }
 
     /** Where the store is: URL, tenant, database and collection (no header). */

@@ -88,7 +88,10 @@ final class DefaultChromaTierStore implements ChromaTierStore {
     return collection;
   }
 
-  /** Always present: one {@code /query}, similarity {@code 1 - distance}. */
+  /**
+   * Always present: one {@code /query} (one per round when filtered), similarity the cosine of the
+   * query and the record's vector ({@link ChromaSearch}).
+   */
   @Override
   public Optional<VectorSearch> vectorSearch() {
     return search;
@@ -364,7 +367,19 @@ final class DefaultChromaTierStore implements ChromaTierStore {
     return rows.isEmpty() ? null : RecordCodec.ours(rows.get(0).metadata());
   }
 
+  /**
+   * The vector {@code m} is indexed under: its writer's embedding if it has one (never its content
+   * re-embedded), else the embedder's embedding of its content. An embedding of another dimension
+   * than the embedder's cannot go into the collection's index; {@code TieredMemory.put} refuses it,
+   * but a caller of this SPI may pass one: the memory is then kept (embedding included, in {@code
+   * tm_embedding}) and indexed under its content's embedding, and a search never returns it (see
+   * {@link ChromaSearch}), since it cannot be compared with a query.
+   */
   private float[] embed(Memory m) {
+    float[] own = m.embedding();
+    if (own != null && own.length == embedder.dimension()) {
+      return own;
+    }
     float[] v = embedder.embed(m.content());
     if (v == null || v.length != embedder.dimension()) {
       throw new IllegalStateException(

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +24,16 @@ import org.jspecify.annotations.Nullable;
  * versions (hybrid-clock micros, around 1.8e15) are stored as ints and filtered server-side with
  * {@code $eq} and {@code $lt}. Instants are ISO-8601 strings: exact to the nanosecond, unlike epoch
  * micros.
+ *
+ * <p>A memory with its writer's embedding ({@link Memory#embedding()}) is indexed under that
+ * vector, and the vector is also kept in {@code tm_embedding}: the base64 (RFC 4648, padded) of its
+ * floats' IEEE 754 bits, 4 bytes each, little-endian. Chroma cannot give it back itself: a cosine
+ * collection returns its records' embeddings altered (1.0.0 gives {@code [1, 2, 3, 4]} back as
+ * {@code [1, 2, 3.0000002, 4]}, turns {@code Float.MAX_VALUE} into null and moves values near
+ * {@code Float.MIN_NORMAL}). The field's presence is what says the vector is the writer's: a record
+ * without it (every record written before the field existed included) is indexed under the
+ * content's embedding by the tier's embedder and reads back with no embedding. A write of a memory
+ * without one sends the field as null, which deletes it (Chroma merges the metadata of an upsert).
  */
 final class RecordCodec {
   static final String LAYOUT = "tm_layout";
@@ -31,6 +44,7 @@ final class RecordCodec {
   static final String LAST = "tm_last";
   static final String SIZE = "tm_size";
   static final String META = "tm_meta";
+  static final String EMBEDDING = "tm_embedding";
 
   /** Bumped if the layout ever changes, so old records can be told apart. */
   static final int CURRENT_LAYOUT = 1;
@@ -49,6 +63,12 @@ final class RecordCodec {
     meta.put(LAST, stored.lastAccessMillis());
     meta.put(SIZE, m.sizeInBytes());
     meta.put(META, userMetadata(m.metadata()));
+    float[] embedding = m.embedding();
+    if (embedding == null) {
+      meta.putNull(EMBEDDING);
+    } else {
+      meta.put(EMBEDDING, encodeEmbedding(embedding));
+    }
     return meta;
   }
 
@@ -106,7 +126,46 @@ final class RecordCodec {
             createdAt(meta),
             Instant.parse(meta.path(UPDATED).asText()),
             version(meta));
+    JsonNode embedding = meta.path(EMBEDDING);
+    if (embedding.isTextual()) {
+      m = m.withEmbedding(decodeEmbedding(row.id(), embedding.asText()));
+    }
     return new StoredMemory(m, accessCount(meta), lastAccess(meta));
+  }
+
+  /** The floats' bits, little-endian, in base64. */
+  static String encodeEmbedding(float[] embedding) {
+    ByteBuffer bytes = ByteBuffer.allocate(embedding.length * Float.BYTES);
+    bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(embedding);
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+
+  /** The embedding {@link #encodeEmbedding} wrote for the record {@code key}. */
+  static float[] decodeEmbedding(String key, String encoded) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw corruptEmbedding(key, encoded);
+    }
+    if (bytes.length == 0 || bytes.length % Float.BYTES != 0) {
+      throw corruptEmbedding(key, encoded);
+    }
+    float[] out = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
+  }
+
+  private static IllegalStateException corruptEmbedding(String key, String encoded) {
+    String shown = encoded.length() > 64 ? encoded.substring(0, 64) + "..." : encoded;
+    return new IllegalStateException(
+        "record "
+            + key
+            + " has unreadable "
+            + EMBEDDING
+            + " (not base64 of little-endian floats): '"
+            + shown
+            + "'");
   }
 
   private static String userMetadata(Map<String, String> metadata) {

@@ -186,6 +186,9 @@ class ChromaClientIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("3-dimensional")
         .hasMessageContaining("256");
+    assertThat(client.getOrCreateCollection(name, "cosine").metadata())
+        .as("a failed build records no embedder")
+        .isNull();
   }
 
   @Test

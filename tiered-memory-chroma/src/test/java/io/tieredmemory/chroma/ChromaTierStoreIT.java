@@ -1,17 +1,24 @@
 package io.tieredmemory.chroma;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.tieredmemory.chroma.ChromaClient.Include;
+import io.tieredmemory.chroma.ChromaClient.Row;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.testkit.SearchableTierStoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -314,6 +321,132 @@ class ChromaTierStoreIT extends SearchableTierStoreContract {
         .containsExactlyInAnyOrder(key("s0"), key("s2"), key("s4"));
     assertThat(s.count()).isEqualTo(4);
     assertThat(s.peek(key("s6")).memory().content()).isEqualTo("newer");
+  }
+
+  // ------------------------------------------------------------------ the writer's embedding
+
+  /** A vector of the embedder's dimension with awkward floats, far from any content's. */
+  private float[] ownVector() {
+    float[] v = new float[embedder().dimension()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = AWKWARD[i % AWKWARD.length] * (i % 3 == 0 ? -1 : 1);
+    }
+    return v;
+  }
+
+  private static final float[] AWKWARD = {0.1f, -0.0f, 1e-45f, 0.33333334f, -2.7182817f, 1e-38f};
+
+  private Row rawRecord(String k) {
+    List<Row> rows =
+        chroma()
+            .client()
+            .get(
+                chroma().collectionId(),
+                List.of(k),
+                EnumSet.of(Include.EMBEDDINGS, Include.METADATAS));
+    assertThat(rows).hasSize(1);
+    return rows.get(0);
+  }
+
+  @Test
+  void writersEmbedding_isTheRecordsVector_andAWriteWithoutOneGoesBackToTheContents() {
+    String own = key("own");
+    String plain = key("plain");
+    float[] e = embedder().embed("the user prefers answers in French");
+    store.upsert(new Memory(own, "unrelated words about bakeries", Map.of(), T0, T0, 1, e), 0);
+    store.upsert(memory(plain, "quarterly revenue of the bakery grew", 1), 0);
+
+    Row ownRow = rawRecord(own);
+    assertThat(Embedder.cosine(ownRow.embedding(), e)).isCloseTo(1.0, within(1e-6));
+    assertThat(ownRow.metadata().path(RecordCodec.EMBEDDING).isTextual()).isTrue();
+    Row plainRow = rawRecord(plain);
+    float[] contentVector = embedder().embed("quarterly revenue of the bakery grew");
+    assertThat(Embedder.cosine(plainRow.embedding(), contentVector)).isCloseTo(1.0, within(1e-6));
+    assertThat(plainRow.metadata().has(RecordCodec.EMBEDDING)).isFalse();
+    assertThat(store.read(plain, 0).embedding()).isNull();
+
+    // The same key written without an embedding: indexed under its content, no embedding kept.
+    store.upsert(memory(own, "unrelated words about bakeries", 2), 0);
+    Row rewritten = rawRecord(own);
+    assertThat(rewritten.metadata().has(RecordCodec.EMBEDDING)).isFalse();
+    assertThat(
+            Embedder.cosine(
+                rewritten.embedding(), embedder().embed("unrelated words about bakeries")))
+        .isCloseTo(1.0, within(1e-6));
+    assertThat(store.peek(own).memory().hasEmbedding()).isFalse();
+  }
+
+  @Test
+  void search_scoresTheWritersEmbeddingByItsExactCosine_andReturnsItFloatForFloat() {
+    String k = key("exact");
+    float[] e = ownVector();
+    store.upsert(new Memory(k, "note", Map.of("t", "x"), T0, T0, 1, e), 0);
+    store.copyIn(new StoredMemory(memory(key("other"), "another note", 1), 0, 0));
+    float[] q = embedder().embed("note");
+    q[0] = 0.25f; // some overlap with e
+
+    List<ScoredMemory> all = store.vectorSearch().orElseThrow().search(q, "note", 2);
+    List<ScoredMemory> filtered =
+        store.vectorSearch().orElseThrow().search(q, "note", 1, m -> m.metadata().containsKey("t"));
+
+    ScoredMemory hit =
+        all.stream().filter(h -> h.memory().key().equals(k)).findFirst().orElseThrow();
+    assertThat(hit.similarity()).isEqualTo(Embedder.cosine(q, e));
+    assertThat(hit.memory().embedding()).containsExactly(e);
+    assertThat(filtered).singleElement().satisfies(h -> assertThat(h).isEqualTo(hit));
+  }
+
+  @Test
+  void search_neverReturnsAMemoryWhoseEmbeddingHasAnotherDimension() {
+    // Only a caller of the SPI can store one; it is kept, but cannot be compared with a query.
+    String k = key("4d");
+    store.upsert(new Memory(k, "invoice", Map.of(), T0, T0, 1, new float[] {1, 2, 3, 4}), 0);
+    store.upsert(memory(key("p"), "invoice", 1), 0);
+    float[] q = embedder().embed("invoice");
+
+    assertThat(store.vectorSearch().orElseThrow().search(q, "invoice", 5))
+        .extracting(h -> h.memory().key())
+        .containsExactly(key("p"));
+    assertThat(store.peek(k).memory().embedding()).containsExactly(1, 2, 3, 4);
+  }
+
+  @Test
+  void filteredSearch_overFetchesInRounds_untilTheCollectionIsExhausted() {
+    for (int i = 0; i < 40; i++) {
+      store.upsert(
+          new Memory(
+              key("r" + i),
+              "note number " + i + " about invoices",
+              Map.of("n", Integer.toString(i)),
+              T0,
+              T0,
+              1),
+          0);
+    }
+    float[] q = embedder().embed("note about invoices");
+    Set<String> wanted = Set.of("3", "17", "38");
+    ChromaClient client = chroma().client();
+
+    long before = client.requestCount();
+    List<ScoredMemory> hits =
+        store
+            .vectorSearch()
+            .orElseThrow()
+            .search(q, "", 5, m -> wanted.contains(m.metadata().get("n")));
+    long requests = client.requestCount() - before;
+
+    assertThat(hits)
+        .extracting(h -> h.memory().metadata().get("n"))
+        .containsExactlyInAnyOrderElementsOf(wanted);
+    for (int i = 1; i < hits.size(); i++) {
+      assertThat(hits.get(i).similarity()).isLessThanOrEqualTo(hits.get(i - 1).similarity());
+    }
+    // Queries for 5, 20 and 40 (the collection's size, from one /count): then nothing is left.
+    assertThat(requests).isEqualTo(4);
+
+    before = client.requestCount();
+    assertThat(store.vectorSearch().orElseThrow().search(q, "", 3, m -> true)).hasSize(3);
+    assertThat(client.requestCount() - before).as("k accepted in the first round").isEqualTo(1);
   }
 
   @Test

@@ -2,7 +2,10 @@ package io.tieredmemory.redis;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +14,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a memory is laid out in its hash. Fields: {@code v} version, {@code c} content, {@code m}
  * metadata, {@code ca}/{@code ua} created/updated (ISO-8601, exact to the nanosecond), {@code n}
- * access count, {@code la} last access (epoch millis), {@code sz} size in bytes. Numbers are
- * decimal strings so the Lua scripts can compare them exactly beyond 2^53.
+ * access count, {@code la} last access (epoch millis), {@code sz} size in bytes, {@code e} the
+ * writer's embedding. Numbers are decimal strings so the Lua scripts can compare them exactly
+ * beyond 2^53.
+ *
+ * <p>The embedding is the base64 (RFC 4648, padded) of its floats' IEEE 754 bits, 4 bytes each,
+ * little-endian: exact for every float ({@code -0.0f}, subnormals, NaN payloads), 5.33 characters a
+ * float. A memory without one has no {@code e} field, so a hash written before the field existed
+ * reads as a memory without an embedding.
  *
  * <p>Metadata is length-prefixed, {@code <length>:<key><length>:<value>} per entry, lengths in
  * UTF-16 chars: any text round-trips as it is, with no escaping to get wrong and no JSON library.
@@ -26,12 +35,15 @@ final class Codec {
   static final String COUNT = "n";
   static final String LAST = "la";
   static final String SIZE = "sz";
+  static final String EMBEDDING = "e";
 
   /** What {@code read} needs: the value, not the statistics. */
-  static final String[] READ_FIELDS = {VERSION, CONTENT, METADATA, CREATED, UPDATED};
+  static final String[] READ_FIELDS = {VERSION, CONTENT, METADATA, CREATED, UPDATED, EMBEDDING};
 
   /** What {@code peek} needs: the value and the statistics. */
-  static final String[] PEEK_FIELDS = {VERSION, CONTENT, METADATA, CREATED, UPDATED, COUNT, LAST};
+  static final String[] PEEK_FIELDS = {
+    VERSION, CONTENT, METADATA, CREATED, UPDATED, EMBEDDING, COUNT, LAST
+  };
 
   private Codec() {}
 
@@ -41,13 +53,17 @@ final class Codec {
     if (version == null) {
       return null;
     }
-    return new Memory(
-        key,
-        fields.get(1),
-        decodeMetadata(key, fields.get(2)),
-        Instant.parse(fields.get(3)),
-        Instant.parse(fields.get(4)),
-        Long.parseLong(version));
+    Memory m =
+        new Memory(
+            key,
+            fields.get(1),
+            decodeMetadata(key, fields.get(2)),
+            Instant.parse(fields.get(3)),
+            Instant.parse(fields.get(4)),
+            Long.parseLong(version));
+    float[] embedding = decodeEmbedding(key, fields.get(5));
+    // Two steps keep NullAway content with the nullable array of the 7-argument constructor.
+    return embedding == null ? m : m.withEmbedding(embedding);
   }
 
   /** The stored memory in {@code fields} (laid out as {@link #PEEK_FIELDS}), or null if absent. */
@@ -56,7 +72,52 @@ final class Codec {
     if (m == null) {
       return null;
     }
-    return new StoredMemory(m, Long.parseLong(fields.get(5)), Long.parseLong(fields.get(6)));
+    return new StoredMemory(m, Long.parseLong(fields.get(6)), Long.parseLong(fields.get(7)));
+  }
+
+  /**
+   * The script argument for {@code embedding}: its floats' bits, little-endian, in base64; the
+   * empty string (the scripts then delete the field) for none.
+   */
+  static String encodeEmbedding(float @Nullable [] embedding) {
+    if (embedding == null) {
+      return "";
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(embedding.length * Float.BYTES);
+    bytes.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(embedding);
+    return Base64.getEncoder().encodeToString(bytes.array());
+  }
+
+  /** The embedding in field {@code e}: null when absent (or empty). */
+  static float @Nullable [] decodeEmbedding(String key, @Nullable String encoded) {
+    if (encoded == null || encoded.isEmpty()) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw corruptEmbedding(key, encoded);
+    }
+    if (bytes.length % Float.BYTES != 0) {
+      throw corruptEmbedding(key, encoded);
+    }
+    float[] out = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    return out;
+  }
+
+  private static IllegalStateException corruptEmbedding(String key, String encoded) {
+    return new IllegalStateException(
+        "embedding of key '"
+            + key
+            + "' is not in the store's encoding (base64 of little-endian floats): '"
+            + shown(encoded)
+            + "'");
+  }
+
+  private static String shown(String encoded) {
+    return encoded.length() > 64 ? encoded.substring(0, 64) + "..." : encoded;
   }
 
   static String encodeMetadata(Map<String, String> metadata) {
@@ -111,8 +172,7 @@ final class Codec {
   }
 
   private static IllegalStateException corrupt(String key, String encoded) {
-    String shown = encoded.length() > 64 ? encoded.substring(0, 64) + "..." : encoded;
     return new IllegalStateException(
-        "metadata of key '" + key + "' is not in the store's encoding: '" + shown + "'");
+        "metadata of key '" + key + "' is not in the store's encoding: '" + shown(encoded) + "'");
   }
 }

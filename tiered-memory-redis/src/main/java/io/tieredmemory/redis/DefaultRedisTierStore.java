@@ -129,7 +129,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
             Long.toString(proposal.version()),
             Long.toString(nowMillis),
             Long.toString(size),
-            ttlArg);
+            ttlArg,
+            Codec.encodeEmbedding(proposal.embedding()));
     List<?> r = (List<?>) Scripts.UPSERT.eval(jedis, keys.memory(proposal.key()), args);
     long version = Long.parseLong((String) r.get(0));
     Instant createdAt = Instant.parse((String) r.get(1));
@@ -209,7 +210,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
         Long.toString(copy.accessCount()),
         Long.toString(copy.lastAccessMillis()),
         Long.toString(m.sizeInBytes()),
-        ttlArg);
+        ttlArg,
+        Codec.encodeEmbedding(m.embedding()));
   }
 
   @Override

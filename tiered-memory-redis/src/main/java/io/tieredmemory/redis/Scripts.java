@@ -29,15 +29,19 @@ final class Scripts {
         return string.sub(s, 1, i - 1) .. string.char(string.byte(s, i) + 1)
           .. string.rep('0', #s - i)
       end
+      local function embedding(e)
+        if e == '' then redis.call('HDEL', KEYS[1], 'e') else redis.call('HSET', KEYS[1], 'e', e) end
+      end
       local function expire(ttl)
         if ttl ~= '0' then redis.call('PEXPIRE', KEYS[1], ttl) end
       end
       """;
 
   /**
-   * ARGV: content, metadata, createdAt, updatedAt, proposed version, now, size, ttl. Stores version
-   * max(proposal, old + 1), keeps the old createdAt and count, last access max(now, old). Returns
-   * {version, createdAt, count, last access, old size ('0' if absent)}.
+   * ARGV: content, metadata, createdAt, updatedAt, proposed version, now, size, ttl, embedding (''
+   * for none: the field is deleted). Stores version max(proposal, old + 1), keeps the old createdAt
+   * and count, last access max(now, old). Returns {version, createdAt, count, last access, old size
+   * ('0' if absent)}.
    */
   static final Script UPSERT =
       new Script(
@@ -54,14 +58,15 @@ final class Scripts {
               end
               redis.call('HSET', KEYS[1], 'v', v, 'c', ARGV[1], 'm', ARGV[2], 'ca', ca,
                 'ua', ARGV[4], 'n', n, 'la', la, 'sz', ARGV[7])
+              embedding(ARGV[9])
               expire(ARGV[8])
               return {v, ca, n, la, oldsz}
               """);
 
   /**
-   * ARGV: content, metadata, createdAt, updatedAt, version, count, last access, size, ttl. Stores
-   * the copy iff absent or holding a version {@code <=} the copy's. Returns the old size ('0' if
-   * absent) when stored, nil when refused.
+   * ARGV: content, metadata, createdAt, updatedAt, version, count, last access, size, ttl,
+   * embedding ('' for none: the field is deleted). Stores the copy iff absent or holding a version
+   * {@code <=} the copy's. Returns the old size ('0' if absent) when stored, nil when refused.
    */
   static final Script COPY_IN =
       new Script(
@@ -72,6 +77,7 @@ final class Scripts {
               if old[1] and lt(ARGV[5], old[1]) then return false end
               redis.call('HSET', KEYS[1], 'v', ARGV[5], 'c', ARGV[1], 'm', ARGV[2], 'ca', ARGV[3],
                 'ua', ARGV[4], 'n', ARGV[6], 'la', ARGV[7], 'sz', ARGV[8])
+              embedding(ARGV[10])
               expire(ARGV[9])
               return old[2] or '0'
               """);

@@ -43,4 +43,45 @@ class CodecTest {
     assertThatThrownBy(() -> Codec.decodeMetadata("user:1", "99:short"))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void embedding_roundTripsEveryFloatBitForBit() {
+    float[] e = {
+      0.1f,
+      -0.0f,
+      0.0f,
+      Float.MIN_VALUE,
+      Float.MIN_NORMAL,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.NaN,
+      Float.POSITIVE_INFINITY,
+      1.0f / 3,
+      Float.intBitsToFloat(0x7fc00001)
+    };
+    float[] back = Codec.decodeEmbedding("k", Codec.encodeEmbedding(e));
+    assertThat(back).hasSize(e.length);
+    for (int i = 0; i < e.length; i++) {
+      assertThat(Float.floatToRawIntBits(back[i])).isEqualTo(Float.floatToRawIntBits(e[i]));
+    }
+  }
+
+  @Test
+  void embedding_noneIsTheEmptyString_andAnAbsentFieldIsNone() {
+    assertThat(Codec.encodeEmbedding(null)).isEmpty();
+    assertThat(Codec.decodeEmbedding("k", null)).isNull();
+    assertThat(Codec.decodeEmbedding("k", "")).isNull();
+    assertThat(Codec.encodeEmbedding(new float[] {1f})).isEqualTo("AACAPw==");
+  }
+
+  @Test
+  void embedding_corrupt_namesTheKey() {
+    assertThatThrownBy(() -> Codec.decodeEmbedding("user:1", "AACA"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "embedding of key 'user:1' is not in the store's encoding (base64 of little-endian"
+                + " floats): 'AACA'");
+    assertThatThrownBy(() -> Codec.decodeEmbedding("user:1", "not base64!"))
+        .isInstanceOf(IllegalStateException.class);
+  }
 }

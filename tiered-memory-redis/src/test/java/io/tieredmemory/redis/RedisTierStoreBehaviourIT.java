@@ -285,6 +285,27 @@ class RedisTierStoreBehaviourIT {
   }
 
   @Test
+  void embedding_isOneCompactField_andAHashWrittenWithoutTheField_readsWithoutEmbedding() {
+    RedisTierStore s = store();
+    Keys keys = new Keys(s.prefix());
+    float[] e = {1f, -0.0f, Float.MIN_VALUE, Float.NaN};
+    s.upsert(new Memory("emb", "x", Map.of(), T0, T0, 1, e), T0_MILLIS);
+    // 16 bytes of little-endian float bits, base64: 24 characters.
+    assertThat(jedis.hget(keys.memory("emb"), "e")).isEqualTo("AACAPwAAAIABAAAAAADAfw==");
+    assertThat(s.peek("emb").memory().embedding()).containsExactly(e);
+
+    // An entry as the store wrote it before embeddings: no "e" field at all.
+    s.upsert(memory("old", "x", 1), T0_MILLIS);
+    assertThat(jedis.hexists(keys.memory("old"), "e")).isFalse();
+    assertThat(s.read("old", T0_MILLIS).embedding()).isNull();
+
+    // Writing a memory without embedding over one with deletes the field.
+    s.upsert(memory("emb", "y", 2), T0_MILLIS);
+    assertThat(jedis.hexists(keys.memory("emb"), "e")).isFalse();
+    assertThat(s.read("emb", T0_MILLIS).hasEmbedding()).isFalse();
+  }
+
+  @Test
   void close_leavesTheJedisClientOpen_andFlushes() {
     RedisTierStore s = builder().accessFlushInterval(Duration.ofHours(1)).build();
     try {
