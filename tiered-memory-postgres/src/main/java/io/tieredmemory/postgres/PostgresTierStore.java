@@ -78,9 +78,12 @@ public interface PostgresTierStore extends TierStore {
     }
 
     /**
-     * Makes the store searchable ({@link #vectorSearch()} present): full-text candidates re-ranked
-     * by this embedder's cosine similarity (default: none, not searchable). Use the {@code
-     * TieredMemory}'s embedder.
+     * Makes the store searchable ({@link #vectorSearch()} present; default: none, not searchable):
+     * memories carrying their writer's embedding are ranked by it, exactly; the others are
+     * full-text candidates re-ranked by this embedder's cosine similarity. Use the {@code
+     * TieredMemory}'s embedder. The table records the embedder's {@link Embedder#id() id} and
+     * {@link Embedder#dimension() dimension} the first time it is built with one, and {@link
+     * #build()} refuses another one later.
      */
     public Builder embedder(Embedder embedder) {
       this.embedder = Validation.requireNonNull("embedder", embedder);
@@ -110,13 +113,18 @@ public interface PostgresTierStore extends TierStore {
      * @throws io.tieredmemory.core.TieredMemoryException if the database cannot be reached
      * @throws IllegalStateException if the table's schema is newer than this library, or older and
      *     {@code createSchema} is false, or if the table's name or its journal's is held by a
-     *     relation that is not a table of the expected columns (an index, a view, a journal...)
+     *     relation that is not a table of the expected columns (an index, a view, a journal...), or
+     *     if the table records an embedder of another id or dimension than this builder's (the
+     *     message names both and how to proceed)
      */
     public PostgresTierStore build() {
       if (createSchema) {
         Schema.ensure(dataSource, table);
       } else {
         Schema.verify(dataSource, table);
+      }
+      if (embedder != null) {
+        EmbedderRecord.check(dataSource, table, embedder);
       }
       return new DefaultPostgresTierStore(dataSource, table, accessFlushInterval, embedder);
     }
