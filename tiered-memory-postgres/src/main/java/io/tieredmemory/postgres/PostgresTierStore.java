@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * built with an embedder it also offers {@link #vectorSearch()}, and the {@code TieredMemory} then
  * searches WARM too.
  *
+ * <p>A memory keeps its writer's embedding ({@link io.tieredmemory.core.Memory#embedding()}) in a
+ * column of its row, bit for bit, and search ranks such a memory by it, exactly: every row with an
+ * embedding is scored on the client, so a search costs time linear in those rows (there is no
+ * vector index). Memories without one are found by full text and ranked by their content embedded.
+ * The table records the embedder it was first built with, and refuses another one.
+ *
  * <p>A {@code read} is one round trip (a primary-key {@code SELECT}); the access it records is
  * buffered in process and written for many keys at once, every {@link
  * Builder#accessFlushInterval(Duration)}, on {@link #flush()} and on {@link #close()}. {@link
