@@ -140,7 +140,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
             ps.setString(1, proposal.key());
             Rows.bindValue(ps, 1, proposal, 10);
             ps.setLong(9, nowMillis);
-            ps.setString(11, proposal.key());
+            ps.setString(12, proposal.key());
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               Memory stored =
@@ -185,6 +185,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
     Long[] counts = new Long[n];
     Long[] lastAccess = new Long[n];
     Long[] sizes = new Long[n];
+    byte[][] embeddings = new byte[n][];
     for (int i = 0; i < n; i++) {
       StoredMemory copy = copies.get(i);
       Memory m = copy.memory();
@@ -199,6 +200,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
       counts[i] = copy.accessCount();
       lastAccess[i] = copy.lastAccessMillis();
       sizes[i] = m.sizeInBytes();
+      embeddings[i] = Rows.embeddingBytes(m.embedding());
     }
     return jdbc.call(
         "copyAllIn",
@@ -214,6 +216,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
             ps.setArray(8, c.createArrayOf("bigint", counts));
             ps.setArray(9, c.createArrayOf("bigint", lastAccess));
             ps.setArray(10, c.createArrayOf("bigint", sizes));
+            ps.setArray(11, c.createArrayOf("bytea", embeddings));
             return Jdbc.keys(ps);
           }
         });

@@ -17,6 +17,9 @@ final class Migrations {
   /** The migration that added archive marks. */
   static final int ARCHIVE_MARKS = 4;
 
+  /** The migration that added writers' embeddings and the embedder record. */
+  static final int EMBEDDINGS = 5;
+
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}
 
@@ -100,7 +103,27 @@ final class Migrations {
                     + table.derived("journal")
                     + " ADD CONSTRAINT "
                     + table.derived("journal_pkey")
-                    + " PRIMARY KEY (tier, key)")));
+                    + " PRIMARY KEY (tier, key)")),
+        new Migration(
+            EMBEDDINGS,
+            "writers' embeddings: column embedding (float32, big-endian, in a bytea), a partial"
+                + " index of the rows that have one, and the embedder record (one row: the id and"
+                + " dimension of the embedder the table was first opened with)",
+            List.of(
+                "ALTER TABLE " + t + " ADD COLUMN IF NOT EXISTS embedding bytea",
+                // Search scans exactly these rows: the index keeps that scan linear in the rows
+                // that have an embedding, not in the whole table.
+                createIndex(
+                    table, "embedded_idx", "(key) WHERE embedding IS NOT NULL AND NOT archived"),
+                "CREATE TABLE IF NOT EXISTS "
+                    + table.derived("embedder")
+                    + " (one boolean NOT NULL DEFAULT true CHECK (one),"
+                    + " id text NOT NULL,"
+                    + " dimension integer NOT NULL,"
+                    + " recorded_at timestamptz NOT NULL DEFAULT now(),"
+                    + " CONSTRAINT "
+                    + table.derived("embedder_pkey")
+                    + " PRIMARY KEY (one))")));
   }
 
   /** The version the last migration brings a table to. */

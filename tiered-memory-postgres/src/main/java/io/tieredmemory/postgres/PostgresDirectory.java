@@ -109,7 +109,7 @@ final class PostgresDirectory implements ArchiveDirectory {
 
   /** A row of {@code COLUMNS, archived}. */
   private static Location location(ResultSet rs) throws SQLException {
-    return rs.getBoolean(10)
+    return rs.getBoolean(Sql.AFTER_COLUMNS)
         ? new Location.Archived(rs.getLong(7))
         : new Location.Held(Rows.stored(rs));
   }

@@ -26,6 +26,12 @@ import org.jspecify.annotations.Nullable;
  * built with an embedder it also offers {@link #vectorSearch()}, and the {@code TieredMemory} then
  * searches WARM too.
  *
+ * <p>A memory keeps its writer's embedding ({@link io.tieredmemory.core.Memory#embedding()}) in a
+ * column of its row, bit for bit, and search ranks such a memory by it, exactly: every row with an
+ * embedding is scored on the client, so a search costs time linear in those rows (there is no
+ * vector index). Memories without one are found by full text and ranked by their content embedded.
+ * The table records the embedder it was first built with, and refuses another one.
+ *
  * <p>A {@code read} is one round trip (a primary-key {@code SELECT}); the access it records is
  * buffered in process and written for many keys at once, every {@link
  * Builder#accessFlushInterval(Duration)}, on {@link #flush()} and on {@link #close()}. {@link
@@ -78,9 +84,12 @@ public interface PostgresTierStore extends TierStore {
     }
 
     /**
-     * Makes the store searchable ({@link #vectorSearch()} present): full-text candidates re-ranked
-     * by this embedder's cosine similarity (default: none, not searchable). Use the {@code
-     * TieredMemory}'s embedder.
+     * Makes the store searchable ({@link #vectorSearch()} present; default: none, not searchable):
+     * memories carrying their writer's embedding are ranked by it, exactly; the others are
+     * full-text candidates re-ranked by this embedder's cosine similarity. Use the {@code
+     * TieredMemory}'s embedder. The table records the embedder's {@link Embedder#id() id} and
+     * {@link Embedder#dimension() dimension} the first time it is built with one, and {@link
+     * #build()} refuses another one later.
      */
     public Builder embedder(Embedder embedder) {
       this.embedder = Validation.requireNonNull("embedder", embedder);
@@ -110,13 +119,18 @@ public interface PostgresTierStore extends TierStore {
      * @throws io.tieredmemory.core.TieredMemoryException if the database cannot be reached
      * @throws IllegalStateException if the table's schema is newer than this library, or older and
      *     {@code createSchema} is false, or if the table's name or its journal's is held by a
-     *     relation that is not a table of the expected columns (an index, a view, a journal...)
+     *     relation that is not a table of the expected columns (an index, a view, a journal...), or
+     *     if the table records an embedder of another id or dimension than this builder's (the
+     *     message names both and how to proceed)
      */
     public PostgresTierStore build() {
       if (createSchema) {
         Schema.ensure(dataSource, table);
       } else {
         Schema.verify(dataSource, table);
+      }
+      if (embedder != null) {
+        EmbedderRecord.check(dataSource, table, embedder);
       }
       return new DefaultPostgresTierStore(dataSource, table, accessFlushInterval, embedder);
     }

@@ -2,10 +2,12 @@ package io.tieredmemory.postgres;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** Reads rows selected with {@link Sql#COLUMNS} and binds memories to write statements. */
 final class Rows {
@@ -14,17 +16,25 @@ final class Rows {
   private Rows() {}
 
   static Memory memory(ResultSet rs) throws SQLException {
+    return memory(rs, rs.getString(1), embedding(rs.getBytes(10)));
+  }
+
+  /** The memory of the current row, with its embedding already decoded. */
+  static Memory memory(ResultSet rs, String key, float @Nullable [] embedding) throws SQLException {
     String content = rs.getString(2);
     if (rs.getBoolean(3)) {
       content = StoredText.unescape(content);
     }
-    return new Memory(
-        rs.getString(1),
-        content,
-        MetadataJson.decode(rs.getString(4)),
-        instant(rs.getLong(5)),
-        instant(rs.getLong(6)),
-        rs.getLong(7));
+    Memory m =
+        new Memory(
+            key,
+            content,
+            MetadataJson.decode(rs.getString(4)),
+            instant(rs.getLong(5)),
+            instant(rs.getLong(6)),
+            rs.getLong(7));
+    // withEmbedding: Memory's 7-argument constructor reads as non-null to NullAway from the jar.
+    return embedding == null ? m : m.withEmbedding(embedding);
   }
 
   static StoredMemory stored(ResultSet rs) throws SQLException {
@@ -33,8 +43,8 @@ final class Rows {
 
   /**
    * Binds the value columns of a write ({@code key} to {@code version} at parameters {@code offset
-   * + 1} to {@code offset + 7}, then {@code size} at {@code sizeIndex}); the caller binds the
-   * access statistics.
+   * + 1} to {@code offset + 7}, then {@code size} at {@code sizeIndex} and {@code embedding} right
+   * after it); the caller binds the access statistics.
    */
   static void bindValue(PreparedStatement ps, int offset, Memory m, int sizeIndex)
       throws SQLException {
@@ -48,6 +58,42 @@ final class Rows {
     ps.setLong(offset + 6, nanos("updatedAt", m.updatedAt()));
     ps.setLong(offset + 7, m.version());
     ps.setLong(sizeIndex, m.sizeInBytes());
+    ps.setBytes(sizeIndex + 1, embeddingBytes(m.embedding()));
+  }
+
+  /**
+   * The {@code embedding} column of a memory: its floats as IEEE 754 single precision, big-endian,
+   * 4 bytes each (the raw bits, so -0.0, subnormals and every other value round-trip exactly); null
+   * for a memory without an embedding.
+   */
+  static byte @Nullable [] embeddingBytes(float @Nullable [] embedding) {
+    if (embedding == null) {
+      return null;
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(embedding.length * Float.BYTES);
+    bytes.asFloatBuffer().put(embedding);
+    return bytes.array();
+  }
+
+  /**
+   * Reverses {@link #embeddingBytes}.
+   *
+   * @throws IllegalStateException if the column holds no whole number of floats (the message names
+   *     no key: this module puts none in its messages)
+   */
+  static float @Nullable [] embedding(byte @Nullable [] bytes) {
+    if (bytes == null) {
+      return null;
+    }
+    if (bytes.length == 0 || bytes.length % Float.BYTES != 0) {
+      throw new IllegalStateException(
+          "an embedding column holds "
+              + bytes.length
+              + " bytes, expected a positive multiple of 4 (float32, big-endian)");
+    }
+    float[] floats = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).asFloatBuffer().get(floats);
+    return floats;
   }
 
   /**

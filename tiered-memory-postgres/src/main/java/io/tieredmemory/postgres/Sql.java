@@ -8,17 +8,23 @@ final class Sql {
   /** Columns read into a stored memory, in the order {@link Rows} reads them. */
   static final String COLUMNS =
       "key, content, content_escaped, metadata, created_ns, updated_ns, version,"
-          + " access_count, last_access";
+          + " access_count, last_access, embedding";
+
+  /** The column after {@link #COLUMNS} in statements that add one ({@code archived}, a rank). */
+  static final int AFTER_COLUMNS = 11;
 
   private static final String WRITE_COLUMNS =
       "(key, content, content_escaped, metadata, created_ns, updated_ns, version, access_count,"
-          + " last_access, size)";
+          + " last_access, size, embedding)";
 
-  /** A write replaces the value, and a memory replaces an archive mark. */
+  /**
+   * A write replaces the value, the writer's embedding included (a write without one clears it),
+   * and a memory replaces an archive mark.
+   */
   private static final String REPLACE_VALUE =
       "content = EXCLUDED.content, content_escaped = EXCLUDED.content_escaped,"
           + " metadata = EXCLUDED.metadata, updated_ns = EXCLUDED.updated_ns,"
-          + " size = EXCLUDED.size, archived = false";
+          + " size = EXCLUDED.size, embedding = EXCLUDED.embedding, archived = false";
 
   /** The journal's code for the tier a note is about: the {@code Tier} ordinal. */
   static final int COLD_NOTE = 2;
@@ -56,11 +62,12 @@ final class Sql {
     readAll = "SELECT " + COLUMNS + " FROM " + t + " WHERE key = ANY (?) AND NOT archived";
     locate = "SELECT " + COLUMNS + ", archived FROM " + t + " WHERE key = ?";
     locateAll = "SELECT " + COLUMNS + ", archived FROM " + t + " WHERE key = ANY (?)";
-    // The content goes (COLD holds it now); key, version, metadata and instants stay.
+    // The content and the embedding go (COLD holds them now); key, version, metadata and instants
+    // stay.
     markArchived =
         "UPDATE "
             + t
-            + " AS t SET archived = true, content = '', content_escaped = false"
+            + " AS t SET archived = true, content = '', content_escaped = false, embedding = NULL"
             + " FROM unnest(?::text[], ?::bigint[]) AS u(key, version)"
             + " WHERE t.key = u.key AND t.version = u.version AND NOT t.archived RETURNING t.key";
     // A mark removed is noted for COLD in the same statement, so no crash can leave its COLD copy
@@ -90,7 +97,8 @@ final class Sql {
             + t
             + " AS t "
             + WRITE_COLUMNS
-            + " SELECT ?, ?, ?, ?, ?, ?, ?, 0, ?, ? FROM (VALUES (1)) AS one LEFT JOIN prev ON true"
+            + " SELECT ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ? FROM (VALUES (1)) AS one"
+            + " LEFT JOIN prev ON true"
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", version = GREATEST(t.version + 1, EXCLUDED.version),"
@@ -110,7 +118,7 @@ final class Sql {
             + t
             + " AS t "
             + WRITE_COLUMNS
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
@@ -124,7 +132,7 @@ final class Sql {
             + " AS t "
             + WRITE_COLUMNS
             + " SELECT * FROM unnest(?::text[], ?::text[], ?::boolean[], ?::text[], ?::bigint[],"
-            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])"
+            + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bytea[])"
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
@@ -181,17 +189,27 @@ final class Sql {
             + " WHERE last_access < ? AND NOT archived ORDER BY last_access, key LIMIT ?";
     count = "SELECT count(*) FROM " + t + " WHERE NOT archived";
     bytes = "SELECT coalesce(sum(size), 0) FROM " + t + " WHERE NOT archived";
-    // The query is tokenised by the same parser and dictionary as the documents (to_tsvector with
-    // the 'simple' configuration), then its lexemes are OR-ed, quoted as tsquery input requires.
+    // One statement, one snapshot, two kinds of rows. First every memory that has an embedding
+    // of the embedder's dimension (4 bytes a float), rank NULL: the client scores it by that
+    // embedding (the partial index embedded_idx holds exactly the rows with one). Then full-text
+    // candidates among the others, with their ts_rank, best first: the query is tokenised by the
+    // same parser and dictionary as the documents (to_tsvector with the 'simple' configuration),
+    // then its lexemes are OR-ed, quoted as tsquery input requires. LIMIT NULL: every match.
     search =
         "SELECT "
             + COLUMNS
-            + " FROM "
+            + ", NULL::real AS rank FROM "
+            + t
+            + " WHERE embedding IS NOT NULL AND NOT archived AND octet_length(embedding) = ?"
+            + " UNION ALL (SELECT "
+            + COLUMNS
+            + ", ts_rank(search, q.query) AS rank FROM "
             + t
             + ", (SELECT string_agg('''' || replace(replace(w, E'\\\\', E'\\\\\\\\'), '''',"
             + " '''''') || '''', ' | ')::tsquery AS query"
             + " FROM unnest(tsvector_to_array(to_tsvector('simple'::regconfig, ?))) AS w) AS q"
             + " WHERE search @@ q.query AND NOT archived"
-            + " ORDER BY ts_rank(search, q.query) DESC, key LIMIT ?";
+            + " AND (embedding IS NULL OR octet_length(embedding) <> ?)"
+            + " ORDER BY rank DESC, key LIMIT ?)";
   }
 }

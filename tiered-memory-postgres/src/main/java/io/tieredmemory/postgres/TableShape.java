@@ -40,7 +40,8 @@ final class TableShape {
           new Column("last_access", "bigint", 1),
           new Column("size", "bigint", 1),
           new Column("search", "tsvector", 1),
-          new Column("archived", "boolean", 4));
+          new Column("archived", "boolean", 4),
+          new Column("embedding", "bytea", Migrations.EMBEDDINGS));
 
   /** The journal's columns: exactly these, since a memory table has them too, among others. */
   static final List<Column> JOURNAL_COLUMNS =
@@ -49,15 +50,46 @@ final class TableShape {
           new Column("version", "bigint", 2),
           new Column("tier", "smallint", 4));
 
+  /** The embedder record's columns (from schema version 5): exactly these. */
+  static final List<Column> EMBEDDER_COLUMNS =
+      List.of(
+          new Column("one", "boolean", Migrations.EMBEDDINGS),
+          new Column("id", "text", Migrations.EMBEDDINGS),
+          new Column("dimension", "integer", Migrations.EMBEDDINGS),
+          new Column("recorded_at", "timestamp with time zone", Migrations.EMBEDDINGS));
+
   /** The journal's columns before notes named their tier (schema versions 2 and 3). */
   static final List<Column> LEGACY_JOURNAL_COLUMNS = JOURNAL_COLUMNS.subList(0, 2);
 
   private TableShape() {}
 
-  /** Checks the memory table and its journal are tables of the latest version's columns. */
+  /**
+   * Checks the memory table, its journal and its embedder record are tables of the latest version's
+   * columns.
+   */
   static void check(Connection c, TableName table) throws SQLException {
     checkMemoryTable(c, table, Schema.latest(), false);
     checkJournal(c, table, Schema.latest());
+    checkEmbedderRecord(c, table);
+  }
+
+  /** Checks the embedder record is a table with exactly {@link #EMBEDDER_COLUMNS}. */
+  static void checkEmbedderRecord(Connection c, TableName table) throws SQLException {
+    Relation record = describe(c, table.derivedName("embedder"));
+    if (!record.isTable() || !record.columns().equals(names(EMBEDDER_COLUMNS))) {
+      throw new IllegalStateException(
+          "embedder record '"
+              + table.derivedName("embedder")
+              + "' of table '"
+              + table.name()
+              + "' (schema '"
+              + record.schema()
+              + "'): expected a table with exactly the columns "
+              + list(names(EMBEDDER_COLUMNS))
+              + ", found "
+              + record.found()
+              + "; drop or rename that relation");
+    }
   }
 
   /** Checks the journal is a table with exactly the columns of {@code version}. */

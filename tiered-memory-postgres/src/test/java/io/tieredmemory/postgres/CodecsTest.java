@@ -8,7 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The text encodings of metadata, content and instants. */
+/** The encodings of metadata, content, instants and embeddings. */
 class CodecsTest {
 
   @Test
@@ -86,5 +86,42 @@ class CodecsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("updatedAt must be between")
         .hasMessageEndingWith("was 2300-01-01T00:00:00Z");
+  }
+
+  @Test
+  void embedding_roundTripsEveryFloatBitForBit_bigEndian() {
+    float[] e = {
+      0.1f,
+      -0.0f,
+      0.0f,
+      1e-45f,
+      Float.MIN_NORMAL,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      1.0f / 3,
+      Float.POSITIVE_INFINITY,
+      Float.intBitsToFloat(0x7fc00001)
+    };
+    byte[] bytes = Rows.embeddingBytes(e);
+    assertThat(bytes).hasSize(e.length * 4);
+    assertThat(bytes).startsWith((byte) 0x3d, (byte) 0xcc, (byte) 0xcc, (byte) 0xcd);
+    float[] back = Rows.embedding(bytes);
+    assertThat(back).hasSize(e.length);
+    for (int i = 0; i < e.length; i++) {
+      assertThat(Float.floatToRawIntBits(back[i]))
+          .as("float %d", i)
+          .isEqualTo(Float.floatToRawIntBits(e[i]));
+    }
+  }
+
+  @Test
+  void embedding_null_isNull_andNoWholeNumberOfFloats_fails() {
+    assertThat(Rows.embeddingBytes(null)).isNull();
+    assertThat(Rows.embedding(null)).isNull();
+    for (byte[] bad : new byte[][] {{}, {1, 2, 3}, {1, 2, 3, 4, 5}}) {
+      assertThatThrownBy(() -> Rows.embedding(bad))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("holds " + bad.length + " bytes");
+    }
   }
 }

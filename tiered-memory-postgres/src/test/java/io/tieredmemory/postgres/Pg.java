@@ -38,13 +38,14 @@ final class Pg {
         + TABLES.incrementAndGet();
   }
 
-  /** Drops a test table, its journal and its schema version row. */
+  /** Drops a test table, its journal, its embedder record and its schema version row. */
   static void drop(DataSource ds, String table) {
     TableName name = TableName.of(table);
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE IF EXISTS " + name.sql());
       s.execute("DROP TABLE IF EXISTS " + name.derived("journal"));
+      s.execute("DROP TABLE IF EXISTS " + name.derived("embedder"));
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?")) {
         ps.setString(1, table);

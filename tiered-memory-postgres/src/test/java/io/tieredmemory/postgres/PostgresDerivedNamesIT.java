@@ -271,7 +271,8 @@ class PostgresDerivedNamesIT {
 
     assertThat(indexes(x))
         .as("indexes of table '%s'", x)
-        .containsExactlyInAnyOrder(x + "$pkey", x + "$held_access_idx", x + "$search_idx");
+        .containsExactlyInAnyOrder(
+            x + "$pkey", x + "$held_access_idx", x + "$search_idx", x + "$embedded_idx");
     assertThat(store.oldestAccessed(10, 100)).hasSize(1);
     for (String name : lookalikes) {
       assertThat(relkind(name)).as(name).isEqualTo("r");
@@ -291,7 +292,7 @@ class PostgresDerivedNamesIT {
       assertThat(relkind(name)).as(name).isEqualTo("r");
     }
     assertThat(rows(x)).isEqualTo(1);
-    assertThat(indexes(x)).hasSize(3);
+    assertThat(indexes(x)).hasSize(4);
   }
 
   // (c) Tables of the previous layout.
@@ -317,8 +318,13 @@ class PostgresDerivedNamesIT {
     assertThat(store.journal().orElseThrow().notes(Tier.COLD, 100))
         .containsExactly(Map.entry("k", 3L));
     assertThat(store.peek("k").version()).isEqualTo(4);
+    assertThat(store.peek("k").memory().hasEmbedding()).as("an old row has no embedding").isFalse();
+    float[] embedding = {0.25f, -0.0f, 1e-45f};
+    store.upsert(memory("k", 5).withEmbedding(embedding), 1_000);
+    assertThat(store.peek("k").memory().embedding()).containsExactly(embedding);
     assertThat(indexes(t))
-        .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
+        .containsExactlyInAnyOrder(
+            t + "$pkey", t + "$held_access_idx", t + "$search_idx", t + "$embedded_idx");
     assertThat(indexes(t + "$journal")).containsExactly(t + "$journal_pkey");
     for (String suffix :
         List.of("journal", "last_access_idx", "search_idx", "pkey", "journal_pkey")) {
@@ -344,7 +350,7 @@ class PostgresDerivedNamesIT {
 
     assertThat(store.journal().orElseThrow().notes(Tier.COLD, 100))
         .containsExactly(Map.entry("k", 3L));
-    assertThat(indexes(t)).hasSize(3).allMatch(n -> n.contains("$"));
+    assertThat(indexes(t)).hasSize(4).allMatch(n -> n.contains("$"));
     assertThat(relkind(oldName(t, "journal"))).isNull();
     assertThat(relkind(oldName(t, "last_access_idx"))).isNull();
     assertThat(relkind(oldName(t, "search_idx"))).isNull();
@@ -375,7 +381,8 @@ class PostgresDerivedNamesIT {
     assertThat(indexes(other)).as("indexes of table '%s'", other).contains(tLastAccess);
     assertThat(relkind(t + "$journal")).isEqualTo("r");
     assertThat(indexes(t))
-        .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
+        .containsExactlyInAnyOrder(
+            t + "$pkey", t + "$held_access_idx", t + "$search_idx", t + "$embedded_idx");
   }
 
   @Test
@@ -444,7 +451,8 @@ class PostgresDerivedNamesIT {
             ((PostgresTierStore) closeables.get(0)).journal().orElseThrow().notes(Tier.COLD, 100))
         .containsExactly(Map.entry("k", 3L));
     assertThat(indexes(t))
-        .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
+        .containsExactlyInAnyOrder(
+            t + "$pkey", t + "$held_access_idx", t + "$search_idx", t + "$embedded_idx");
   }
 
   @Test

@@ -110,7 +110,8 @@ class PostgresSchemaIT {
     assertThat(versionRows(t)).isEqualTo(1);
     assertThat(version(t)).isEqualTo(Schema.latest());
     assertThat(indexes(t))
-        .containsExactlyInAnyOrder(t + "$pkey", t + "$held_access_idx", t + "$search_idx");
+        .containsExactlyInAnyOrder(
+            t + "$pkey", t + "$held_access_idx", t + "$search_idx", t + "$embedded_idx");
   }
 
   @Test
@@ -126,7 +127,7 @@ class PostgresSchemaIT {
             t);
     build(t);
     assertThat(versionRows(t)).isEqualTo(1);
-    assertThat(indexes(t)).hasSize(3);
+    assertThat(indexes(t)).hasSize(4);
     assertThat(
             Pg.queryLong(
                 pool,
@@ -158,8 +159,8 @@ class PostgresSchemaIT {
     assertThat(a).hasSize(63);
     build(a);
     build(b);
-    assertThat(indexes(a)).hasSize(3).doesNotContainAnyElementsOf(indexes(b));
-    assertThat(indexes(b)).hasSize(3);
+    assertThat(indexes(a)).hasSize(4).doesNotContainAnyElementsOf(indexes(b));
+    assertThat(indexes(b)).hasSize(4);
   }
 
   @Test
@@ -179,7 +180,7 @@ class PostgresSchemaIT {
     PostgresTierStore s = PostgresTierStore.builder(pool).table(t).createSchema(false).build();
     stores.add(s);
     assertThat(s.count()).isZero();
-    assertThat(indexes(t)).hasSize(3);
+    assertThat(indexes(t)).hasSize(4);
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.MemoryWrite;
 import io.tieredmemory.core.SearchHit;
+import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
@@ -68,5 +70,42 @@ class PostgresTieredMemoryIT {
       assertThat(store.stats().tier(Tier.WARM).kind()).isEqualTo("postgres");
     }
     assertThat(pool.getHikariPoolMXBean().getActiveConnections()).isZero();
+  }
+
+  @Test
+  void writersEmbeddings_throughTheStore_rankTheirMemories_andAFilterIsAppliedInWarm() {
+    Embedder embedder = Embedder.hashing();
+    String own = Pg.uniqueTable("tm_store_emb");
+    PostgresTierStore warm = PostgresTierStore.builder(pool).table(own).embedder(embedder).build();
+    try (TieredMemory store = TieredMemory.builder("agent").warm(warm).embedder(embedder).build()) {
+      float[] french = embedder.embed("the user prefers answers in French");
+      Memory put =
+          store.put(
+              MemoryWrite.of("pref", "unrelated words about bakeries")
+                  .withMetadata(Map.of("user", "42"))
+                  .withEmbedding(french));
+      store.put(
+          MemoryWrite.of("other", "unrelated words about bakeries")
+              .withMetadata(Map.of("user", "7"))
+              .withEmbedding(french));
+      store.put("plain", "the user prefers answers in French", Map.of("user", "42"));
+
+      assertThat(warm.peek("pref").memory()).isEqualTo(put);
+      SearchRequest byVector =
+          SearchRequest.vector(french, 2).withFilter(m -> "42".equals(m.metadata().get("user")));
+      // No text: full text has no words to find "plain" by (WARM finds memories without an
+      // embedding by full text only).
+      List<SearchHit> hits = store.search(byVector);
+      assertThat(hits).extracting(h -> h.memory().key()).containsExactly("pref");
+      assertThat(hits.get(0).memory().embedding()).containsExactly(french);
+      assertThat(hits.get(0).similarity())
+          .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-4));
+
+      hits = store.search(byVector.withText("the user prefers answers in French"));
+      // Both score 1: "pref" by its embedding, "plain" by its content (the same words).
+      assertThat(hits).extracting(h -> h.memory().key()).containsExactlyInAnyOrder("pref", "plain");
+    } finally {
+      Pg.drop(pool, own);
+    }
   }
 }
