@@ -12,8 +12,9 @@ import javax.sql.DataSource;
  * The embedder a table's embeddings belong to: one row in {@code <table>$embedder} (created by
  * migration {@value Migrations#EMBEDDINGS}), its {@link Embedder#id()} and {@link
  * Embedder#dimension()}, written the first time a store on the table is built with an embedder.
- * Every later build with an embedder must bring the same one: vectors of two embedders are not
- * comparable, so a search would rank writers' embeddings against a query of another space.
+ * Every later build with an embedder must bring the same one while the table holds embeddings:
+ * vectors of two embedders are not comparable, so a search would rank writers' embeddings against a
+ * query of another space. A table that holds none takes the new embedder.
  */
 final class EmbedderRecord {
   private EmbedderRecord() {}
@@ -55,7 +56,8 @@ final class EmbedderRecord {
       if (!c.getAutoCommit()) {
         c.commit();
       }
-      if (!storedId.equals(id) || storedDimension != dimension) {
+      if ((!storedId.equals(id) || storedDimension != dimension)
+          && !adopt(c, table, storedId, storedDimension, embedder)) {
         throw new IllegalStateException(mismatch(table, storedId, storedDimension, id, dimension));
       }
     } catch (SQLException e) {
@@ -68,6 +70,36 @@ final class EmbedderRecord {
               + e.getSQLState()
               + ")",
           e);
+    }
+  }
+
+  /**
+   * A table that holds no embedding depends on no embedder (memories without one are embedded at
+   * query time), so it takes the new one: how a store changes model once its archive was moved
+   * ({@code Reembedding}). The record changes only if it still names the old embedder and, in the
+   * same statement, no row holds an embedding.
+   */
+  private static boolean adopt(
+      Connection c, TableName table, String storedId, int storedDimension, Embedder embedder)
+      throws SQLException {
+    String record = table.derived("embedder");
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE "
+                + record
+                + " SET id = ?, dimension = ?, recorded_at = now() WHERE id = ? AND dimension = ?"
+                + " AND NOT EXISTS (SELECT 1 FROM "
+                + table.sql()
+                + " WHERE embedding IS NOT NULL)")) {
+      update.setString(1, embedder.id());
+      update.setInt(2, embedder.dimension());
+      update.setString(3, storedId);
+      update.setInt(4, storedDimension);
+      int changed = update.executeUpdate();
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+      return changed == 1;
     }
   }
 

@@ -127,7 +127,7 @@ class PostgresEmbeddingsIT {
   @Test
   void anotherEmbedderId_failsNamingTableBothEmbeddersAndWhatToDo() {
     String t = table("tm_emb_id");
-    build(t, HASHING);
+    build(t, HASHING).upsert(memory("k", "text", HASHING.embed("text")), NOW);
     Embedder other = embedder("all-MiniLM-L6-v2-q/256", 256);
     assertThatThrownBy(() -> build(t, other))
         .isInstanceOf(IllegalStateException.class)
@@ -154,7 +154,7 @@ class PostgresEmbeddingsIT {
   @Test
   void anotherDimension_failsEvenUnderTheSameId() {
     String t = table("tm_emb_dim");
-    build(t, HASHING);
+    build(t, HASHING).upsert(memory("k", "text", HASHING.embed("text")), NOW);
     assertThatThrownBy(() -> build(t, embedder("hashing/256", 128)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("table '" + t + "'")
@@ -171,11 +171,35 @@ class PostgresEmbeddingsIT {
     PostgresTierStore plain = PostgresTierStore.builder(pool).table(t).build();
     stores.add(plain);
     assertThat(recorded(t)).isNull();
-    build(t, embedder("mine/64", 64));
+    float[] own = new float[64];
+    own[7] = 1;
+    build(t, embedder("mine/64", 64)).upsert(memory("k", "text", own), NOW);
     assertThat(recorded(t)).isEqualTo("mine/64/64 x1");
     PostgresTierStore plainAgain = PostgresTierStore.builder(pool).table(t).build();
     stores.add(plainAgain);
     assertThatThrownBy(() -> build(t, HASHING)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aTableHoldingNoEmbedding_takesTheNewEmbedder_andHoldsItOnceItHasEmbeddings() {
+    String t = table("tm_emb_adopt");
+    PostgresTierStore first = build(t, HASHING);
+    first.upsert(memory("plain", "content only", null), NOW);
+    first.upsert(memory("own", "text", HASHING.embed("text")), NOW);
+    first.upsert(memory("own", "text again", null), NOW); // its embedding dropped: none left
+
+    Embedder next = embedder("next/32", 32);
+    PostgresTierStore second = build(t, next);
+    assertThat(recorded(t)).isEqualTo("next/32/32 x1");
+    assertThat(second.peek("plain").memory().content()).isEqualTo("content only");
+
+    float[] own = new float[32];
+    own[1] = 1;
+    second.upsert(memory("own", "text", own), NOW);
+    assertThatThrownBy(() -> build(t, HASHING))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("embedder 'next/32' (dimension 32");
+    assertThat(recorded(t)).isEqualTo("next/32/32 x1");
   }
 
   // Marks and the directory.
