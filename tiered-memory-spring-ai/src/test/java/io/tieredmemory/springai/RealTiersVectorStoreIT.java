@@ -1,5 +1,7 @@
 package io.tieredmemory.springai;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -51,6 +54,25 @@ class RealTiersVectorStoreIT extends VectorStoreContract {
     } finally {
       pool.close();
       redis.close();
+    }
+  }
+
+  /** A PostgreSQL WARM without an embedder cannot search: the store says so, and how. */
+  @Test
+  void aWarmTierThatCannotSearch_isRefused_sayingHow() {
+    String table = "tm_saivs_plain_" + Long.toHexString(System.nanoTime());
+    tables.add(table);
+    try (TieredMemory memory =
+        TieredMemory.builder("plain")
+            .discoverObservers(false)
+            .disableScheduledSweeps()
+            .embedder(MODEL.embedder)
+            .warm(PostgresTierStore.builder(pool).table(table).build())
+            .build()) {
+      assertThatThrownBy(() -> TieredVectorStore.builder(memory, MODEL).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("WARM of the memory store 'plain'")
+          .hasMessageContaining("PostgresTierStore.builder(dataSource).embedder(embedder)");
     }
   }
 
