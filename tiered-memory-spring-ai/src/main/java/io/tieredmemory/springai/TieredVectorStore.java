@@ -198,13 +198,20 @@ public final class TieredVectorStore extends AbstractObservationVectorStore {
         io.tieredmemory.core.SearchRequest.vector(probe, io.tieredmemory.core.SearchRequest.MAX_K)
             .withMinSimilarity(-1)
             .withFilter(filter(filterExpression));
+    int fruitless = 0;
     while (true) {
       List<SearchHit> hits = memory.search(request);
+      if (hits.isEmpty()) {
+        return;
+      }
       boolean deleted = false;
       for (SearchHit hit : hits) {
         deleted |= memory.delete(hit.memory().key());
       }
-      if (hits.isEmpty() || !deleted) {
+      // every hit already gone (deleted meanwhile by another caller): search again, but never
+      // loop on hits no delete removes
+      fruitless = deleted ? 0 : fruitless + 1;
+      if (fruitless == 2) {
         return;
       }
     }
