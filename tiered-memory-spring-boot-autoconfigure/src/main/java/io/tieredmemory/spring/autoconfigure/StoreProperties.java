@@ -225,6 +225,21 @@ public class StoreProperties {
      */
     private boolean coordinate = true;
 
+    /**
+     * Whether WARM is searched too (with the store's embedder: writers' embeddings exactly, other
+     * memories by full-text candidates), as in process; needed by the LangChain4j and Spring AI
+     * vector stores. The table then records the embedder.
+     */
+    private boolean searchable = true;
+
+    public boolean isSearchable() {
+      return searchable;
+    }
+
+    public void setSearchable(boolean searchable) {
+      this.searchable = searchable;
+    }
+
     public @Nullable String getTable() {
       return table;
     }

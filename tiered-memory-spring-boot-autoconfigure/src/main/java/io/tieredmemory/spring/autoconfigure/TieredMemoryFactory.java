@@ -93,7 +93,13 @@ final class TieredMemoryFactory {
                       + " spring.datasource.url, or define one DataSource bean)"));
         }
         PostgresTier.configure(
-            builder, name, named, p.getWarm().getPostgres(), prefix + ".warm.postgres", dataSource);
+            builder,
+            name,
+            named,
+            p.getWarm().getPostgres(),
+            prefix + ".warm.postgres",
+            dataSource,
+            embedder);
       }
       case IN_PROCESS -> {}
     }

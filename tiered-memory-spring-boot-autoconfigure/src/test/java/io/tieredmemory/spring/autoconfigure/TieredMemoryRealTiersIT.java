@@ -60,7 +60,12 @@ class TieredMemoryRealTiersIT {
               assertThat(store.tier(Tier.WARM).kind()).isEqualTo("postgres");
               assertThat(store.tier(Tier.COLD).kind()).isEqualTo("chroma");
 
+              // WARM is searched too (by default), with the store's embedder
+              assertThat(store.tier(Tier.WARM).searchable()).isTrue();
               store.put("user:1:lang", "prefers French", Map.of("source", "chat"));
+              assertThat(store.search("prefers French", 1))
+                  .singleElement()
+                  .satisfies(h -> assertThat(h.tier()).isEqualTo(Tier.WARM));
               // WARM is the application's database: the row is there
               assertThat(rows(ctx.getBean(DataSource.class), "boot_it_" + name.substring(5)))
                   .isEqualTo(1);
