@@ -1,6 +1,7 @@
 package io.tieredmemory.testkit.interleavings;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.MemoryWrite;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -124,6 +125,7 @@ final class Execution {
     }
     int[] remaining = {config.operations()};
     int[] failures = {0};
+    List<String> torn = java.util.Collections.synchronizedList(new ArrayList<>());
     for (int w = 0; w < config.workers(); w++) {
       TieredMemory store = stores.get(w % stores.size());
       String process = "w" + w + "@i" + (w % stores.size());
@@ -133,7 +135,7 @@ final class Execution {
           () -> {
             while (remaining[0] > 0) {
               remaining[0]--;
-              if (!operate(scheduler, recorder, store, process, keys, written)) {
+              if (!operate(scheduler, recorder, store, process, keys, written, torn)) {
                 failures[0]++;
               }
             }
@@ -164,10 +166,13 @@ final class Execution {
       for (String key : keys) {
         HistoryRecorder.Invocation call =
             recorder.invoke("final@" + store.name(), key, OpKind.GET, null);
-        call.ok(store.get(key).map(Memory::content));
+        Optional<Memory> got = store.get(key);
+        got.ifPresent(m -> check(m, "final read", torn));
+        call.ok(got.map(Memory::content));
       }
     }
-    List<String> invariants = settledInvariants(stores.get(0), hot, warm, cold, keys);
+    List<String> invariants = new ArrayList<>(torn);
+    invariants.addAll(settledInvariants(stores.get(0), hot, warm, cold, keys));
     for (TieredMemory store : stores) {
       store.close();
     }
@@ -186,16 +191,21 @@ final class Execution {
       TieredMemory store,
       String process,
       List<String> keys,
-      int[] written) {
+      int[] written,
+      List<String> torn) {
     Random r = scheduler.random();
     int roll = r.nextInt(100);
     String key = keys.get(r.nextInt(keys.size()));
     if (roll < 35) {
-      String value = process + "-" + (++written[0]) + " about " + key;
+      boolean own = r.nextBoolean();
+      String value = process + "-" + (++written[0]) + " about " + key + (own ? OWN : "");
       HistoryRecorder.Invocation call = recorder.invoke(process, key, OpKind.PUT, value);
       scheduler.pause();
       try {
-        store.put(key, value);
+        store.put(
+            own
+                ? MemoryWrite.of(key, value).withEmbedding(embeddingOf(value))
+                : MemoryWrite.of(key, value));
       } catch (RuntimeException e) {
         scheduler.pause();
         call.failed(e);
@@ -217,6 +227,7 @@ final class Execution {
         return false;
       }
       scheduler.pause();
+      got.ifPresent(m -> check(m, "get", torn));
       call.ok(got.map(Memory::content));
       return true;
     }
@@ -259,6 +270,7 @@ final class Execution {
         return false;
       }
       scheduler.pause();
+      got.values().forEach(m -> check(m, "getAll", torn));
       calls.forEach((k, c) -> c.ok(Optional.ofNullable(got.get(k)).map(Memory::content)));
       return true;
     }
@@ -275,10 +287,42 @@ final class Execution {
     scheduler.pause();
     Map<String, String> found = new HashMap<>();
     for (SearchHit h : hits) {
+      check(h.memory(), "search", torn);
       found.put(h.memory().key(), h.memory().content());
     }
     call.ok(found);
     return true;
+  }
+
+  /** Content of a write that carried its own embedding ends so. */
+  private static final String OWN = " +embedding";
+
+  private static final Embedder WRITER = Embedder.hashing(256);
+
+  /** The embedding a writer gives {@code content}: a function of it, so a read can check it. */
+  static float[] embeddingOf(String content) {
+    return WRITER.embed("writer's " + content);
+  }
+
+  /**
+   * A memory carries the embedding its version was written with, and only then: an embedding lost
+   * by a move, or one of another version, is a torn memory.
+   */
+  private static void check(Memory m, String where, List<String> torn) {
+    boolean own = m.content().endsWith(OWN);
+    if (own != m.hasEmbedding()) {
+      torn.add(
+          m.key()
+              + ": "
+              + where
+              + " returned '"
+              + m.content()
+              + "' "
+              + (own ? "without" : "with")
+              + " an embedding");
+    } else if (own && !java.util.Arrays.equals(m.embedding(), embeddingOf(m.content()))) {
+      torn.add(m.key() + ": " + where + " returned '" + m.content() + "' with another's embedding");
+    }
   }
 
   /**
@@ -294,6 +338,11 @@ final class Execution {
       StoredMemory inWarm = warm.peek(key);
       StoredMemory inCold = cold.peek(key);
       Location l = where.get(key);
+      for (StoredMemory copy : new StoredMemory[] {inHot, inWarm, inCold}) {
+        if (copy != null) {
+          check(copy.memory(), "a settled copy", problems);
+        }
+      }
       if (inHot != null && (inWarm == null || inWarm.version() != inHot.version())) {
         problems.add(key + ": HOT holds v" + inHot.version() + ", WARM " + l);
       }
