@@ -6,11 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +22,7 @@ class TieredMemoryEmbeddingTest {
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private static final Embedder HASHING = Embedder.hashing(16);
 
-  private final StepClock clock = new StepClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
   private final TieredMemory store =
       TieredMemory.builder("embedding-test")
           .discoverObservers(false)
@@ -250,33 +247,5 @@ class TieredMemoryEmbeddingTest {
           }
         };
     assertThat(custom.id()).endsWith("/3").startsWith(getClass().getName());
-  }
-
-  /** A clock tests move forward. */
-  private static final class StepClock extends Clock {
-    private volatile Instant now;
-
-    StepClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }
