@@ -35,7 +35,11 @@ final class ArchivingEmbeddingStore implements EmbeddingStore<TextSegment> {
 
   /** Archives every memory of the store to COLD. */
   void archiveAll() {
-    TieredMemory memory = delegate.memory();
+    archiveAll(delegate.memory(), clock);
+  }
+
+  /** Advances {@code clock} a minute and sweeps {@code memory} until nothing moves. */
+  static void archiveAll(TieredMemory memory, ManualClock clock) {
     clock.advance(Duration.ofMinutes(1));
     for (int i = 0; i < 100; i++) {
       SweepResult r = memory.sweep();

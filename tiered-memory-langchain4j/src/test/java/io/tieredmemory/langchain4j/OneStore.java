@@ -7,6 +7,11 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import dev.langchain4j.store.embedding.EmbeddingStore;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.SearchHit;
+import io.tieredmemory.core.SearchRequest;
+import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
@@ -15,12 +20,17 @@ import io.tieredmemory.redis.RedisTierStore;
 import io.tieredmemory.testkit.ManualClock;
 import io.tieredmemory.testservers.RealServers;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
@@ -52,9 +62,11 @@ final class OneStore implements AutoCloseable {
   private final boolean archived;
   private final String name;
   private final ManualClock clock = new ManualClock();
-  private final List<AutoCloseable> opened = new ArrayList<>();
   private @Nullable HikariDataSource pool;
   private @Nullable String table;
+  private @Nullable String collection;
+  private @Nullable String redisPrefix;
+  private @Nullable RedisClient redis;
   private @Nullable TieredMemory memory;
   private @Nullable EmbeddingStore<TextSegment> store;
 
@@ -85,6 +97,9 @@ final class OneStore implements AutoCloseable {
     EmbeddingStore<TextSegment> s = store;
     if (s == null) {
       TieredMemory m = open();
+      if (real) {
+        requireEmbeddingsKept(m);
+      }
       TieredEmbeddingStore plain = TieredEmbeddingStore.builder(m).build();
       s = archived ? new ArchivingEmbeddingStore(plain, clock) : plain;
       store = s;
@@ -117,14 +132,62 @@ final class OneStore implements AutoCloseable {
     return m;
   }
 
+  /**
+   * Fails at once, saying why, when the real tiers cannot hold an embedding store: a memory written
+   * with its own embedding and no text must be found by a vector search, with that embedding, in
+   * WARM (and, archived, in COLD). Without this check each of the suites' tests would wait five
+   * minutes (their awaitility timeout) for searches that never see the embeddings.
+   */
+  private void requireEmbeddingsKept(TieredMemory m) {
+    float[] vector = MODEL.embed("a probe of the tiers").content().vector();
+    String key = "lc4j-probe:" + UUID.randomUUID();
+    m.put(MemoryWrite.of(key, "").withEmbedding(vector));
+    try {
+      checkProbe(m, key, vector, "WARM");
+      if (archived) {
+        ArchivingEmbeddingStore.archiveAll(m, clock);
+        checkProbe(m, key, vector, "COLD");
+      }
+    } finally {
+      m.delete(key);
+    }
+  }
+
+  private static void checkProbe(TieredMemory m, String key, float[] vector, String where) {
+    List<SearchHit> hits =
+        m.search(SearchRequest.vector(vector, 10).withFilter(x -> x.key().equals(key)));
+    String tier = where + " (" + m.tier(Tier.valueOf(where)).kind() + ")";
+    if (hits.isEmpty()) {
+      throw new AssertionError(
+          "the real tiers cannot hold an EmbeddingStore yet: a vector search did not find a memory"
+              + " written with its own embedding and empty content in "
+              + tier
+              + " (the tier does not rank memories by their writer's embedding)");
+    }
+    Memory found = hits.get(0).memory();
+    if (!Arrays.equals(found.embedding(), vector)) {
+      throw new AssertionError(
+          "the real tiers cannot hold an EmbeddingStore yet: "
+              + tier
+              + " returned the memory "
+              + (found.hasEmbedding()
+                  ? "with another embedding"
+                  : "without its writer's embedding"));
+    }
+  }
+
   private TieredMemory.Builder realTiers(String base) {
     String id =
         base.replace('-', '_')
             + "_"
             + Long.toHexString(System.nanoTime())
             + SEQUENCE.incrementAndGet();
-    RedisClient redis = RedisClient.create(RealServers.redisUrl());
-    opened.add(redis);
+    RedisClient r = RedisClient.create(RealServers.redisUrl());
+    redis = r;
+    String prefix = "tm:" + id + ":";
+    redisPrefix = prefix;
+    String c = "tm-" + id.replace('_', '-');
+    collection = c;
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(RealServers.postgresJdbcUrl());
     config.setUsername(RealServers.postgresUser());
@@ -137,8 +200,8 @@ final class OneStore implements AutoCloseable {
     table = t;
     return TieredMemory.builder(base)
         .hot(
-            RedisTierStore.builder(redis)
-                .prefix("tm:" + id + ":")
+            RedisTierStore.builder(r)
+                .prefix(prefix)
                 .accessFlushInterval(Duration.ofMillis(200))
                 .build())
         .warm(
@@ -149,7 +212,7 @@ final class OneStore implements AutoCloseable {
                 .build())
         .cold(
             ChromaTierStore.builder(URI.create(RealServers.chromaUrl()), EMBEDDER)
-                .collection("tm-" + id.replace('_', '-'))
+                .collection(c)
                 .accessFlushInterval(Duration.ofMillis(200))
                 .build());
   }
@@ -164,13 +227,42 @@ final class OneStore implements AutoCloseable {
     if (p != null) {
       try (Connection conn = p.getConnection();
           Statement s = conn.createStatement()) {
-        s.execute("DROP TABLE IF EXISTS " + table);
+        // The store's table and the relations it derives from the name (docs/backends/postgres.md)
+        s.execute("DROP TABLE IF EXISTS \"" + table + "\"");
+        s.execute("DROP TABLE IF EXISTS \"" + table + "$journal\"");
+        s.execute("DROP TABLE IF EXISTS \"" + table + "$embedder\"");
+        s.execute(
+            "DO $$ BEGIN IF to_regclass('tiered_memory_schema') IS NOT NULL THEN"
+                + " DELETE FROM tiered_memory_schema WHERE table_name = '"
+                + table
+                + "'; END IF; END $$");
       } finally {
         p.close();
       }
     }
-    for (AutoCloseable c : opened) {
-      c.close();
+    RedisClient r = redis;
+    if (r != null) {
+      try {
+        Set<String> keys = r.keys(redisPrefix + "*");
+        if (!keys.isEmpty()) {
+          r.del(keys.toArray(new String[0]));
+        }
+      } finally {
+        r.close();
+      }
+    }
+    if (collection != null) {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      http.send(
+          HttpRequest.newBuilder(
+                  URI.create(
+                      RealServers.chromaUrl()
+                          + "/api/v2/tenants/default_tenant/databases/default_database/collections/"
+                          + collection))
+              .DELETE()
+              .timeout(Duration.ofSeconds(10))
+              .build(),
+          HttpResponse.BodyHandlers.discarding());
     }
   }
 }
