@@ -2,11 +2,11 @@ package io.tieredmemory.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.tieredmemory.core.SweepPlan;
 import io.tieredmemory.core.TieredMemory;
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,15 +19,12 @@ import org.jspecify.annotations.Nullable;
  * limit} or an unknown {@code store} gets 400 naming the parameter.
  */
 final class PlanHandler implements HttpHandler {
-  static final int DEFAULT_LIMIT = 20;
-  static final int MAX_LIMIT = 1000;
-
   private final List<TieredMemory> stores;
-  private final UnaryOperator<String> keyLabel;
+  private final @Nullable DecisionFeed feed;
 
   PlanHandler(List<TieredMemory> stores, @Nullable DecisionFeed feed) {
     this.stores = stores;
-    this.keyLabel = feed != null ? feed::keyLabel : PlanJson.saltedHash();
+    this.feed = feed;
   }
 
   @Override
@@ -41,10 +38,7 @@ final class PlanHandler implements HttpHandler {
         int eq = part.indexOf('=');
         String name = eq < 0 ? part : part.substring(0, eq);
         String value =
-            eq < 0
-                ? ""
-                : java.net.URLDecoder.decode(
-                    part.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
         if (name.equals("limit")) {
           limitParam = value;
         } else if (name.equals("store")) {
@@ -52,66 +46,26 @@ final class PlanHandler implements HttpHandler {
         }
       }
     }
-    int limit = DEFAULT_LIMIT;
-    if (limitParam != null) {
-      try {
-        limit = Integer.parseInt(limitParam.trim());
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 0 || limit > MAX_LIMIT) {
+    int limit;
+    try {
+      limit = PlanJson.limit(limitParam);
+    } catch (IllegalArgumentException e) {
+      Http.send(ex, 400, Http.TEXT, e.getMessage() + "\n");
+      return;
+    }
+    List<TieredMemory> chosen = stores;
+    if (storeParam != null) {
+      String name = storeParam;
+      chosen = stores.stream().filter(s -> s.name().equals(name)).toList();
+      if (chosen.isEmpty()) {
         Http.send(
             ex,
             400,
             Http.TEXT,
-            "limit must be an integer from 0 to "
-                + MAX_LIMIT
-                + ", was '"
-                + abbreviate(limitParam)
-                + "'\n");
+            "store must name a store served here, was '" + PlanJson.printable(name) + "'\n");
         return;
       }
     }
-    StringBuilder b = new StringBuilder("{\"stores\":[");
-    boolean first = true;
-    boolean found = storeParam == null;
-    for (TieredMemory store : stores) {
-      if (storeParam != null && !storeParam.equals(store.name())) {
-        continue;
-      }
-      found = true;
-      SweepPlan plan;
-      try {
-        plan = store.plan(limit);
-      } catch (IllegalStateException e) {
-        continue; // closed meanwhile
-      }
-      if (!first) {
-        b.append(',');
-      }
-      first = false;
-      b.append(PlanJson.write(store, plan, keyLabel));
-    }
-    if (!found) {
-      Http.send(
-          ex,
-          400,
-          Http.TEXT,
-          "store must name a store served here, was '" + abbreviate(storeParam) + "'\n");
-      return;
-    }
-    Http.send(ex, 200, Http.JSON, b.append("]}").toString());
-  }
-
-  private static String abbreviate(@Nullable String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < s.length() && out.length() < 40; i++) {
-      char c = s.charAt(i);
-      out.append(c < 0x20 || c == 0x7f ? '?' : c);
-    }
-    return s.length() > 40 ? out + "..." : out.toString();
+    Http.send(ex, 200, Http.JSON, PlanJson.document(chosen, limit, n -> feed));
   }
 }

@@ -11,8 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store's {@link SweepPlan} as JSON, for {@code /memory/plan} and the live view: keys hashed as
@@ -30,7 +33,71 @@ import java.util.function.UnaryOperator;
 final class PlanJson {
   private PlanJson() {}
 
-  /** Hashes keys with a salt of its own: for an endpoint without a feed to share a salt with. */
+  /** Keys of stores without a feed: hashed with a salt of this class's own, one per JVM. */
+  static final UnaryOperator<String> OWN_SALT = saltedHash();
+
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 1000;
+
+  /**
+   * The {@code limit} parameter: absent means {@link #DEFAULT_LIMIT}.
+   *
+   * @throws IllegalArgumentException naming the parameter and the value unless it is an integer
+   *     from 0 to {@link #MAX_LIMIT}
+   */
+  static int limit(@Nullable String param) {
+    if (param == null) {
+      return DEFAULT_LIMIT;
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(param.trim());
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 0 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException(
+          "limit must be an integer from 0 to " + MAX_LIMIT + ", was '" + printable(param) + "'");
+    }
+    return limit;
+  }
+
+  /** At most 40 characters of a parameter, control characters replaced, for an error message. */
+  static String printable(String s) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < s.length() && out.length() < 40; i++) {
+      char c = s.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    return s.length() > 40 ? out + "..." : out.toString();
+  }
+
+  /**
+   * {@code {"stores":[...]}}: the plan of each store, keys labelled by its feed ({@code feedOf} may
+   * return null: then hashed with {@link #OWN_SALT}). A store closed meanwhile is left out.
+   */
+  static String document(
+      List<TieredMemory> stores, int limit, Function<String, @Nullable DecisionFeed> feedOf) {
+    StringBuilder b = new StringBuilder("{\"stores\":[");
+    boolean first = true;
+    for (TieredMemory store : stores) {
+      SweepPlan plan;
+      try {
+        plan = store.plan(limit);
+      } catch (IllegalStateException e) {
+        continue; // closed meanwhile
+      }
+      if (!first) {
+        b.append(',');
+      }
+      first = false;
+      DecisionFeed feed = feedOf.apply(store.name());
+      b.append(write(store, plan, feed != null ? feed::keyLabel : OWN_SALT));
+    }
+    return b.append("]}").toString();
+  }
+
+  /** Hashes keys with a new random salt. */
   static UnaryOperator<String> saltedHash() {
     byte[] salt = new byte[16];
     new SecureRandom().nextBytes(salt);
