@@ -213,6 +213,19 @@ abstract class LiveViewHttpTest {
     HttpResponse<String> one = get("actuator/tieredmemory/agent");
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(one.body()).startsWith("{\"name\":\"agent\"");
+
+    // The plan: what the next sweep would move, keys labelled as in the feed.
+    store.put("endpoint:user:3", "c"); // HOT over its capacity of 1 again
+    DecisionFeed feed = ctx.getBean(TieredMemoryDecisionFeeds.class).feed("agent").orElseThrow();
+    String planned = get("actuator/tieredmemory/agent").body();
+    assertThat(planned)
+        .contains("\"plan\":{\"computedAt\":")
+        .contains("\"complete\":true")
+        .contains("\"totals\":{\"hot_capacity\":1}")
+        .contains("\"key\":\"" + feed.keyLabel("endpoint:user:2") + "\",\"version\":")
+        .contains("\"reason\":\"hot_capacity\",\"detail\":\"hot over capacity 1 (held 2)\"")
+        .doesNotContain("endpoint:user");
+    store.sweep();
     assertThat(get("actuator/tieredmemory/nope").statusCode()).isEqualTo(404);
   }
 
