@@ -300,6 +300,13 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
+  public SweepPlan plan(int limit) {
+    ensureOpen();
+    Validation.requireAtLeast("limit", limit, 0);
+    return sweeper.plan(limit);
+  }
+
+  @Override
   public StoreStats stats() {
     ensureOpen();
     Map<Tier, TierStats> tiers = new EnumMap<>(Tier.class);

@@ -1,22 +1,32 @@
 package io.tieredmemory.core;
 
 import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.policy.Decision;
+import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One sweep: flush buffered access statistics, remove HOT copies noted as possibly stale, remove
  * COLD copies WARM does not point to (left by puts and deletes of archived memories and by
- * interrupted moves), demote idle then over-capacity HOT memories, archive idle WARM memories.
- * Candidates come from each tier's last-access index in batches, so the cost follows the number of
+ * interrupted moves), demote idle then over-capacity HOT memories, archive idle WARM memories. The
+ * moves are planned first by {@link SweepPlanner} (the same code {@link #plan} runs, so a plan is
+ * exactly what the next sweep does), then made under the keys' locks, each move re-checking what it
+ * finds. Candidates come from each tier's last-access index, so the cost follows the number of
  * candidates, not of memories held. A step whose backend fails stops there and is retried by the
  * next sweep; the other steps still run.
  */
@@ -34,6 +44,19 @@ final class Sweeper {
   private final Signals signals;
   private static final long BASE_BACKOFF_MILLIS = 1_000L;
   private static final long MAX_BACKOFF_MILLIS = 300_000L;
+
+  private static final String DROP_STALE_HOT = "drop stale hot copies";
+  private static final String RECONCILE_COLD = "drop cold copies warm does not point to";
+  private static final String DEMOTE_IDLE = "demote idle";
+  private static final String DEMOTE_CAPACITY = "demote over capacity";
+  private static final String ARCHIVE_IDLE = "archive idle";
+
+  /** The most journal notes a plan reads of each kind; more make the plan incomplete. */
+  static final int NOTES_READ = 100_000;
+
+  private final SweepPlanner planner;
+  private final SweepPlanner.Tiers live;
+  private final SweepPlanner.Tiers quiet;
 
   private final ReentrantLock oneAtATime = new ReentrantLock();
   private volatile boolean hotTrusted;
@@ -59,6 +82,71 @@ final class Sweeper {
     this.mover = mover;
     this.readWindows = readWindows;
     this.signals = signals;
+    this.planner = new SweepPlanner(policy);
+    this.live =
+        new SweepPlanner.Tiers() {
+          @Override
+          public List<StoredMemory> hotOldest(long beforeMillis, int limit) {
+            return hot.oldestAccessed(beforeMillis, limit);
+          }
+
+          @Override
+          public long hotCount() {
+            return hot.count();
+          }
+
+          @Override
+          public Map<String, StoredMemory> hotPeekAll(Collection<String> keys) {
+            return hot.peekAll(keys);
+          }
+
+          @Override
+          public List<StoredMemory> warmOldest(long beforeMillis, int limit) {
+            return warm.oldestAccessed(beforeMillis, limit);
+          }
+
+          @Override
+          public Map<String, StoredMemory> warmPeekAll(Collection<String> keys) {
+            return warm.peekAll(keys);
+          }
+
+          @Override
+          public Map<String, Long> notes(Tier about, int limit) {
+            return warm.notes(about, limit);
+          }
+        };
+    this.quiet =
+        new SweepPlanner.Tiers() {
+          @Override
+          public List<StoredMemory> hotOldest(long beforeMillis, int limit) {
+            return hot.store.oldestAccessed(beforeMillis, limit);
+          }
+
+          @Override
+          public long hotCount() {
+            return hot.store.count();
+          }
+
+          @Override
+          public Map<String, StoredMemory> hotPeekAll(Collection<String> keys) {
+            return hot.store.peekAll(keys);
+          }
+
+          @Override
+          public List<StoredMemory> warmOldest(long beforeMillis, int limit) {
+            return warm.store.oldestAccessed(beforeMillis, limit);
+          }
+
+          @Override
+          public Map<String, StoredMemory> warmPeekAll(Collection<String> keys) {
+            return warm.store.peekAll(keys);
+          }
+
+          @Override
+          public Map<String, Long> notes(Tier about, int limit) {
+            return warm.store.journal().orElseThrow().notes(about, limit);
+          }
+        };
   }
 
   /** Counters of one sweep. */
@@ -95,15 +183,30 @@ final class Sweeper {
       for (TierHandle h : List.of(hot, warm, cold)) {
         step(t, "flush " + h.tier.label(), h::flush);
       }
-      step(t, "drop stale hot copies", () -> trustHot(t));
-      step(
-          t,
-          "drop cold copies warm does not point to",
-          () -> t.reconciled += mover.reconcileCold(batch()));
+      // The moves are planned first, from the state a plan() at this instant sees (before the
+      // steps that remove stale copies run), then made under the keys' locks, each move
+      // re-checking what it finds.
+      Planned p =
+          planAll(live, now, (name, body) -> due(t, name) && attempt(t, name, body, false), false);
+      if (p.drain) {
+        attempt(t, DROP_STALE_HOT, () -> trustHot(t), true);
+      }
+      if (p.reconcile) {
+        attempt(t, RECONCILE_COLD, () -> t.reconciled += mover.reconcileCold(batch()), true);
+      }
       readWindows.prune(now);
-      step(t, "demote idle", () -> demoteIdle(t, now));
-      step(t, "demote over capacity", () -> demoteOverCapacity(t));
-      step(t, "archive idle", () -> archiveIdle(t, now));
+      SweepPlanner.Step idle = p.idle;
+      SweepPlanner.Step capacity = p.capacity;
+      SweepPlanner.Step archive = p.archive;
+      if (idle != null) {
+        attempt(t, DEMOTE_IDLE, () -> demote(t, idle), true);
+      }
+      if (capacity != null) {
+        attempt(t, DEMOTE_CAPACITY, () -> demote(t, capacity), true);
+      }
+      if (archive != null) {
+        attempt(t, ARCHIVE_IDLE, () -> archive(t, archive, planner.archiveCutoff(now)), true);
+      }
       long end = clock.millis();
       for (Backoff b : failedThisSweep) {
         b.notBefore = end + b.delay;
@@ -132,6 +235,159 @@ final class Sweeper {
       }
       throw e;
     }
+  }
+
+  /**
+   * What the next sweep would do now, without doing any of it: the sweep's own planning (the same
+   * code, from the same state), with the steps before the moves (removing HOT copies noted as
+   * possibly stale, reconciling COLD) simulated rather than run. Reads the tiers directly, not
+   * through their handles: no backend call is reported to observers, no failure either (a step that
+   * fails while planned is listed as skipped). Buffered access statistics are flushed first, as a
+   * sweep does, so the plan reads the last-access index the sweep would read.
+   */
+  SweepPlan plan(int limit) {
+    oneAtATime.lock();
+    try {
+      return planLocked(limit);
+    } finally {
+      oneAtATime.unlock();
+    }
+  }
+
+  private SweepPlan planLocked(int limit) {
+    Instant at = clock.instant();
+    long now = at.toEpochMilli();
+    List<String> skipped = new ArrayList<>();
+    for (TierHandle h : List.of(hot, warm, cold)) {
+      String name = "flush " + h.tier.label();
+      if (backingOff(name, now)) {
+        skipped.add(name); // the sweep would not flush either
+        continue;
+      }
+      try {
+        h.store.flush();
+      } catch (RuntimeException e) {
+        skipped.add(name);
+      }
+    }
+    Planned p =
+        planAll(
+            quiet,
+            now,
+            (name, body) -> {
+              if (backingOff(name, now)) {
+                skipped.add(name);
+                return false;
+              }
+              try {
+                body.run();
+                return true;
+              } catch (RuntimeException e) {
+                skipped.add(name);
+                return false;
+              }
+            },
+            true);
+    boolean complete = p.notesComplete;
+    for (String name : skipped) {
+      complete &= name.startsWith("flush ");
+    }
+    Map<MoveReason, Integer> totals = new EnumMap<>(MoveReason.class);
+    if (p.staleHot > 0) {
+      totals.put(MoveReason.STALE_COPY, p.staleHot);
+    }
+    Set<MoveReason> budgetReached = EnumSet.noneOf(MoveReason.class);
+    List<PlannedMove> moves = new ArrayList<>(Math.min(limit, 1024));
+    int keptInHot = 0;
+    SweepPlanner.@Nullable Step[] steps = {p.idle, p.capacity, p.archive};
+    MoveReason[] reasons = {MoveReason.HOT_IDLE, MoveReason.HOT_CAPACITY, MoveReason.WARM_IDLE};
+    for (int i = 0; i < 3; i++) {
+      SweepPlanner.Step step = steps[i];
+      if (step == null) {
+        continue;
+      }
+      Tier from = i < 2 ? Tier.HOT : Tier.WARM;
+      Tier to = i < 2 ? Tier.WARM : Tier.COLD;
+      if (step.budgetUsed) {
+        budgetReached.add(reasons[i]);
+      }
+      for (List<SweepPlanner.Item> batch : step.batches) {
+        for (SweepPlanner.Item item : batch) {
+          switch (item.outcome()) {
+            case KEEP -> keptInHot++;
+            case DROP -> totals.merge(MoveReason.STALE_COPY, 1, Integer::sum);
+            case MOVE -> {
+              totals.merge(item.decision().reason(), 1, Integer::sum);
+              if (moves.size() < limit) {
+                StoredMemory c = item.candidate();
+                moves.add(
+                    new PlannedMove(
+                        c.key(),
+                        c.version(),
+                        from,
+                        to,
+                        item.decision().reason(),
+                        item.decision().detail()));
+              }
+            }
+          }
+        }
+      }
+    }
+    return new SweepPlan(
+        at, limit, moves, totals, keptInHot, p.coldNotes, budgetReached, skipped, complete);
+  }
+
+  /** Runs one step of planning if the step is due; false if it is not or it failed. */
+  private interface Runner {
+    boolean run(String name, Runnable body);
+  }
+
+  /** A sweep's plan: which steps run, and the moves of each (null: skipped or failed). */
+  private static final class Planned {
+    boolean drain;
+    boolean reconcile;
+    int staleHot;
+    int coldNotes;
+    boolean notesComplete = true;
+    SweepPlanner.@Nullable Step idle;
+    SweepPlanner.@Nullable Step capacity;
+    SweepPlanner.@Nullable Step archive;
+  }
+
+  /**
+   * Plans a sweep from the tiers' current state: the HOT copies noted as possibly stale that the
+   * first step removes, then the three steps of moves, each reading the tiers through what the
+   * steps before it will have changed. Shared by {@link #sweep()} and {@link #plan}.
+   */
+  private Planned planAll(SweepPlanner.Tiers tiers, long now, Runner runner, boolean countCold) {
+    Planned p = new Planned();
+    SweepPlanner.Overlay overlay = new SweepPlanner.Overlay();
+    p.drain =
+        runner.run(
+            DROP_STALE_HOT,
+            () -> {
+              Map<String, Long> notes = tiers.notes(Tier.HOT, NOTES_READ);
+              p.notesComplete &= notes.size() < NOTES_READ;
+              if (!notes.isEmpty()) {
+                Map<String, StoredMemory> present = tiers.hotPeekAll(notes.keySet());
+                overlay.hotGone.addAll(present.keySet());
+                p.staleHot = present.size();
+              }
+            });
+    p.reconcile =
+        runner.run(
+            RECONCILE_COLD,
+            () -> {
+              if (countCold) {
+                p.coldNotes = tiers.notes(Tier.COLD, NOTES_READ).size();
+                p.notesComplete &= p.coldNotes < NOTES_READ;
+              }
+            });
+    runner.run(DEMOTE_IDLE, () -> p.idle = planner.demoteIdle(tiers, overlay, now));
+    runner.run(DEMOTE_CAPACITY, () -> p.capacity = planner.demoteOverCapacity(tiers, overlay));
+    runner.run(ARCHIVE_IDLE, () -> p.archive = planner.archiveIdle(tiers, overlay, now));
+    return p;
   }
 
   /**
@@ -177,16 +433,40 @@ final class Sweeper {
    * memory in place) until it answers again. A step skipped while backing off counts as failed.
    */
   private void step(Tally t, String name, Runnable body) {
-    Backoff b = backoffs.computeIfAbsent(name, n -> new Backoff());
-    long now = clock.millis();
-    if (now < b.notBefore) {
-      t.failed++;
-      return;
+    if (due(t, name)) {
+      attempt(t, name, body, true);
     }
+  }
+
+  /** Whether a step may run now; a step backing off counts as failed. */
+  private boolean due(Tally t, String name) {
+    if (backingOff(name, clock.millis())) {
+      t.failed++;
+      return false;
+    }
+    return true;
+  }
+
+  private boolean backingOff(String name, long now) {
+    Backoff b = backoffs.get(name);
+    return b != null && now < b.notBefore;
+  }
+
+  /**
+   * Runs a step's body; a failure is counted and starts (or lengthens) the step's back-off. A
+   * success ends the back-off when {@code done} (the step's moves were made, not only planned).
+   *
+   * @return whether the body succeeded
+   */
+  private boolean attempt(Tally t, String name, Runnable body, boolean done) {
+    Backoff b = backoffs.computeIfAbsent(name, n -> new Backoff());
     try {
       body.run();
-      b.failures = 0;
-      b.notBefore = 0;
+      if (done) {
+        b.failures = 0;
+        b.notBefore = 0;
+      }
+      return true;
     } catch (RuntimeException e) {
       t.failed++;
       b.failures++;
@@ -210,6 +490,7 @@ final class Sweeper {
                   + delay
                   + " ms",
           e);
+      return false;
     }
   }
 
@@ -220,77 +501,37 @@ final class Sweeper {
     long delay;
   }
 
-  private void demoteIdle(Tally t, long now) {
-    long cutoff = now - policy.demotion().idle().toMillis();
-    int budget = policy.maxMovesPerSweep();
-    while (budget > 0) {
-      List<StoredMemory> batch = hot.oldestAccessed(cutoff, Math.min(batch(), budget));
-      int moved = 0;
-      for (StoredMemory sm : batch) {
-        Duration idle = Duration.ofMillis(now - sm.lastAccessMillis());
-        if (mover.demote(sm, policy.demotion().idleDecision(idle))) {
-          moved++;
+  /** Demotes each candidate of a planned step (a HOT copy of a memory WARM lacks is dropped). */
+  private void demote(Tally t, SweepPlanner.Step step) {
+    for (List<SweepPlanner.Item> batch : step.batches) {
+      for (SweepPlanner.Item item : batch) {
+        if (mover.demote(item.candidate(), item.decision())) {
+          t.demoted++;
         }
-      }
-      t.demoted += moved;
-      budget -= batch.size();
-      if (moved == 0 || batch.isEmpty()) {
-        return;
-      }
-    }
-  }
-
-  private void demoteOverCapacity(Tally t) {
-    long capacity = policy.demotion().capacity();
-    long held = hot.count();
-    long over = held - capacity;
-    int budget = policy.maxMovesPerSweep();
-    while (over > 0 && budget > 0) {
-      int want = (int) Math.min(Math.min(over, batch()), budget);
-      List<StoredMemory> batch = hot.oldestAccessed(Long.MAX_VALUE, want);
-      int moved = 0;
-      for (StoredMemory sm : batch) {
-        if (mover.demote(sm, policy.demotion().capacityDecision(held))) {
-          moved++;
-        }
-      }
-      t.demoted += moved;
-      over -= moved;
-      budget -= batch.size();
-      if (moved == 0) {
-        return;
       }
     }
   }
 
   /**
-   * Archives idle WARM memories a batch at a time ({@link Mover#archiveAll}: a few round trips per
-   * batch, not per memory). A memory read recently through HOT stays, and WARM learns the HOT
-   * access (at least the cutoff, so this sweep does not list it again). Stops when a batch makes no
-   * progress (nothing archived or kept for HOT), so candidates that keep changing under the sweep
-   * cannot spin it.
+   * Archives a planned step's batches ({@link Mover#archiveAll}: a few round trips per batch, not
+   * per memory). A memory read recently through HOT stays, and WARM learns the HOT access (at least
+   * the cutoff).
    */
-  private void archiveIdle(Tally t, long now) {
-    long cutoff = now - policy.archive().idle().toMillis();
-    int budget = policy.maxMovesPerSweep();
-    while (budget > 0) {
-      List<StoredMemory> batch = warm.oldestAccessed(cutoff, Math.min(batch(), budget));
-      if (batch.isEmpty()) {
-        return;
+  private void archive(Tally t, SweepPlanner.Step step, long cutoff) {
+    for (List<SweepPlanner.Item> batch : step.batches) {
+      List<StoredMemory> candidates = new ArrayList<>(batch.size());
+      Map<String, Decision> decisions = new HashMap<>();
+      for (SweepPlanner.Item item : batch) {
+        candidates.add(item.candidate());
+        decisions.put(item.candidate().key(), item.decision());
       }
       Mover.ArchiveBatch done =
           mover.archiveAll(
-              batch,
-              sm -> policy.archive().decision(Duration.ofMillis(now - sm.lastAccessMillis())),
-              cutoff);
+              candidates, sm -> Objects.requireNonNull(decisions.get(sm.key())), cutoff);
       for (StoredMemory sm : done.archived()) {
         readWindows.forget(sm.key());
       }
       t.archived += done.archived().size();
-      budget -= batch.size();
-      if (done.progress() == 0) {
-        return;
-      }
     }
   }
 }

@@ -145,6 +145,34 @@ public interface TieredMemory extends AutoCloseable {
   SweepResult sweep();
 
   /**
+   * What the next sweep would do now, and why, without moving or writing anything: each memory it
+   * would demote or archive (key, version, from and to tier, reason, the decision in words such as
+   * {@code "idle 31m"}), in the order the sweep moves them, the first {@code limit} listed, every
+   * move counted by reason. The sweep plans its moves with the same code before making them, so
+   * {@code plan(n)} followed by {@link #sweep()} at the same instant, with nothing else happening,
+   * moves exactly the planned memories (HOT capacity demotions least recently read first, idle WARM
+   * memories archived unless HOT holds them, the policy's {@code sweepBatchSize} and {@code
+   * maxMovesPerSweep}, steps backing off after failures skipped).
+   *
+   * <p>No observer hears of a plan (no event, no metric, no backend call reported) and no access is
+   * recorded; the tiers are only read ({@code peek}, {@code oldestAccessed}, counts, journal
+   * notes), after writing out access statistics already buffered, as a sweep does first. It waits
+   * for a sweep in progress. Costs about what a sweep's candidate reads cost: use it for status
+   * pages, not per request.
+   *
+   * <pre>{@code
+   * SweepPlan next = memory.plan(20);
+   * next.total(MoveReason.WARM_IDLE);          // archives of the next sweep
+   * next.moves().forEach(m -> System.out.println(m.key() + " " + m.from() + "->" + m.to()
+   *     + " " + m.detail()));
+   * }</pre>
+   *
+   * @param limit the most moves to list, 0 for totals only
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
+  SweepPlan plan(int limit);
+
+  /**
    * An immutable snapshot of what each tier holds. May call remote tiers; do not call per request.
    */
   StoreStats stats();

@@ -143,7 +143,8 @@ class SecurityIT {
               "garbage",
               "Basic !!!not-base64!!!");
       SoftAssertions softly = new SoftAssertions();
-      for (String path : List.of("/metrics", "/memory/stats", "/memory/events", "/memory/")) {
+      for (String path :
+          List.of("/metrics", "/memory/stats", "/memory/events", "/memory/plan", "/memory/")) {
         for (Map.Entry<String, String> h : headers.entrySet()) {
           Answer a = get(endpoint.uri(), path, h.getValue(), "GET");
           softly.assertThat(a.status).as("%s with %s", path, h.getKey()).isEqualTo(401);
@@ -253,6 +254,7 @@ class SecurityIT {
         store.get(KEY); // promoted on the third
       }
       clock.advance(Duration.ofMinutes(121));
+      String plan = fetch(endpoint.uri().resolve("/memory/plan?limit=100")); // names KEY, hashed
       store.sweep(); // demoted, archived
       cold.failNth(Op.PEEK, 1, When.BEFORE);
       store.get(KEY); // the rehydration fails: a backend failure quoting key and content
@@ -281,6 +283,7 @@ class SecurityIT {
             {"/metrics", metrics},
             {"/memory/stats", stats},
             {"/memory/events", events},
+            {"/memory/plan", plan},
             {"feed", feedJson}
           }) {
         softly.assertThat(place[1]).as("%s is not empty", place[0]).isNotBlank();
@@ -293,6 +296,7 @@ class SecurityIT {
       }
       softly.assertThat(events).as("hashed keys in the SSE stream").containsPattern(HASHED_KEY);
       softly.assertThat(events).contains("event: backend_failed");
+      softly.assertThat(plan).as("hashed keys in the plan").containsPattern(HASHED_KEY);
       String revealed =
           String.join("\n", revealing.recent(500).stream().map(e -> e.json()).toList());
       softly.assertThat(revealed).as("revealKeys shows keys").contains(KEY);

@@ -160,7 +160,12 @@ public final class DecisionFeed implements TierObserver {
     return subscribers.size();
   }
 
-  String keyLabel(String key) {
+  /**
+   * The label this feed gives {@code key} in its decisions: {@code k:} and 12 hex digits of SHA-256
+   * of the feed's salt and the key, or the key itself when the feed reveals keys. Other documents
+   * that name keys (the plan) use it, so a key has the same label everywhere.
+   */
+  public String keyLabel(String key) {
     if (revealKeys) {
       return key;
     }

@@ -6,6 +6,8 @@ import io.tieredmemory.core.internal.Validation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live view's parts, to serve it from a web framework instead of {@link TieredMemoryEndpoint}
@@ -54,5 +56,28 @@ public final class LiveView {
     Validation.requireNonNull("names", names);
     Validation.requireNonNull("stores", stores);
     return StatsJson.write(registry, names, stores, eventsDropped);
+  }
+
+  /**
+   * The plan document of {@code stores} ({@code /memory/plan} of {@link TieredMemoryEndpoint}), as
+   * JSON: per store, what its next sweep would move now and why ({@link TieredMemory#plan(int)}),
+   * the first {@code limit} moves listed, all counted, with a {@code summary} in words ({@code
+   * "archive 120 (idle > 7d), demote 14 (idle > 30m)"}), which the live view shows. Keys are
+   * labelled as each store's decision feed labels them ({@link DecisionFeed#keyLabel}); a store
+   * without a feed gets them hashed with a salt of this JVM's own. Calls each store's {@code plan}:
+   * costs about a sweep's candidate reads.
+   *
+   * @param limit the request's {@code limit} parameter as given, null for the default (20)
+   * @param feedOf the feed of a store, by store name, or null
+   * @throws IllegalArgumentException if {@code limit} is not an integer from 0 to 1000 (the message
+   *     names the parameter and the value; answer it with 400)
+   */
+  public static String planJson(
+      List<TieredMemory> stores,
+      @Nullable String limit,
+      Function<String, @Nullable DecisionFeed> feedOf) {
+    Validation.requireNonNull("stores", stores);
+    Validation.requireNonNull("feedOf", feedOf);
+    return PlanJson.document(stores, PlanJson.limit(limit), feedOf);
   }
 }

@@ -62,6 +62,28 @@ final class LiveViewSource {
   }
 
   /**
+   * The plan document of every store (or of the one named {@code store}), keys labelled by each
+   * store's feed.
+   *
+   * @throws IllegalArgumentException naming the parameter, for a bad {@code limit} or an unknown
+   *     {@code store} (answered with 400)
+   */
+  String planJson(@Nullable String limit, @Nullable String store) {
+    List<TieredMemory> all = stores.orderedStream().toList();
+    if (store != null) {
+      all = all.stream().filter(s -> s.name().equals(store)).toList();
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException(
+            "store must name a store served here, was '"
+                + (store.length() > 40 ? store.substring(0, 40) + "..." : store)
+                + "'");
+      }
+    }
+    TieredMemoryDecisionFeeds f = feeds.getIfAvailable();
+    return LiveView.planJson(all, limit, name -> f == null ? null : f.feed(name).orElse(null));
+  }
+
+  /**
    * A cursor over every store's feed, resuming after {@code lastEventId} (as sent in the events'
    * ids), or null when too many clients are connected. Close it when done.
    */

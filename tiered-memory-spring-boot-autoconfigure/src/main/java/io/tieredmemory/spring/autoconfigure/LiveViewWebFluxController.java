@@ -13,6 +13,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
@@ -62,6 +63,26 @@ final class LiveViewWebFluxController implements SmartLifecycle {
         .contentType(MediaType.APPLICATION_JSON)
         .cacheControl(CacheControl.noStore())
         .body(source.statsJson());
+  }
+
+  /**
+   * What each store's next sweep would move ({@code ?limit=N&store=S}); 400 with a message naming
+   * the parameter for a bad one.
+   */
+  @GetMapping("/plan")
+  ResponseEntity<String> plan(
+      @RequestParam(value = "limit", required = false) @Nullable String limit,
+      @RequestParam(value = "store", required = false) @Nullable String store) {
+    try {
+      return ResponseEntity.ok()
+          .contentType(MediaType.APPLICATION_JSON)
+          .cacheControl(CacheControl.noStore())
+          .body(source.planJson(limit, store));
+    } catch (IllegalArgumentException e) {
+      return ResponseEntity.badRequest()
+          .contentType(MediaType.TEXT_PLAIN)
+          .body(e.getMessage() + "\n");
+    }
   }
 
   @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -1,10 +1,13 @@
 package io.tieredmemory.spring.autoconfigure;
 
+import io.tieredmemory.core.PlannedMove;
 import io.tieredmemory.core.StoreStats;
+import io.tieredmemory.core.SweepPlan;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TierStats;
 import io.tieredmemory.core.TierView;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.metrics.DecisionFeed;
 import java.util.ArrayList;
@@ -22,13 +25,17 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * The {@code tieredmemory} Actuator endpoint: per store (every {@link TieredMemory} bean, by {@link
  * TieredMemory#name()}), what each tier holds, whether it answers, the policy and the latest
  * decisions of its {@link DecisionFeed} (keys hashed unless {@code
- * tiered-memory.decisions.reveal-keys=true}). {@code /actuator/tieredmemory} lists every store,
- * {@code /actuator/tieredmemory/{name}} one (404 if there is none of that name).
+ * tiered-memory.decisions.reveal-keys=true}) and what its next sweep would move ({@code plan}).
+ * {@code /actuator/tieredmemory} lists every store, {@code /actuator/tieredmemory/{name}} one (404
+ * if there is none of that name).
  */
 @Endpoint(id = "tieredmemory")
 public class TieredMemoryActuatorEndpoint {
   /** How many recent decisions each store shows, newest first. */
   static final int RECENT_DECISIONS = 50;
+
+  /** How many of the next sweep's moves each store lists. */
+  static final int PLANNED_MOVES = 20;
 
   private final ObjectProvider<TieredMemory> stores;
   private final ObjectProvider<TieredMemoryDecisionFeeds> feeds;
@@ -93,7 +100,51 @@ public class TieredMemoryActuatorEndpoint {
     }
     d.put("policy", policy(store.policy()));
     d.put("decisions", decisions(store.name()));
+    d.put("plan", plan(store));
     return d;
+  }
+
+  /**
+   * What the store's next sweep would move ({@link TieredMemory#plan(int)}): totals by reason, and
+   * the first {@link #PLANNED_MOVES} moves with keys labelled as its decision feed labels them
+   * (listed only when the store has a feed, so keys are never shown unhashed by accident).
+   */
+  private Map<String, Object> plan(TieredMemory store) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    SweepPlan plan;
+    try {
+      plan = store.plan(PLANNED_MOVES);
+    } catch (RuntimeException e) {
+      m.put("error", e.getClass().getName());
+      return m;
+    }
+    m.put("computedAt", plan.computedAt().toString());
+    m.put("complete", plan.complete());
+    m.put("totalMoves", plan.totalMoves());
+    Map<String, Object> totals = new LinkedHashMap<>();
+    plan.totals().forEach((reason, n) -> totals.put(reason.label(), n));
+    m.put("totals", totals);
+    m.put("keptInHot", plan.keptInHot());
+    m.put("coldCopiesToReconcile", plan.coldCopiesToReconcile());
+    m.put("budgetReached", plan.budgetReached().stream().map(MoveReason::label).toList());
+    m.put("skippedSteps", plan.skippedSteps());
+    TieredMemoryDecisionFeeds all = feeds.getIfAvailable();
+    DecisionFeed feed = all == null ? null : all.feed(store.name()).orElse(null);
+    if (feed != null) {
+      List<Map<String, Object>> moves = new ArrayList<>();
+      for (PlannedMove p : plan.moves()) {
+        Map<String, Object> mv = new LinkedHashMap<>();
+        mv.put("key", feed.keyLabel(p.key()));
+        mv.put("version", p.version());
+        mv.put("from", p.from().label());
+        mv.put("to", p.to().label());
+        mv.put("reason", p.reason().label());
+        mv.put("detail", p.detail());
+        moves.add(mv);
+      }
+      m.put("moves", moves);
+    }
+    return m;
   }
 
   static Map<String, Object> policy(TieringPolicy p) {

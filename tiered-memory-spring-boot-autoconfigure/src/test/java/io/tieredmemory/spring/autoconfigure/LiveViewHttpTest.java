@@ -90,7 +90,12 @@ abstract class LiveViewHttpTest {
   @Test
   void withoutCredentials_401() throws Exception {
     for (String path :
-        List.of("ops/memory/", "ops/memory/stats", "ops/memory/events", "actuator/tieredmemory")) {
+        List.of(
+            "ops/memory/",
+            "ops/memory/stats",
+            "ops/memory/events",
+            "ops/memory/plan",
+            "actuator/tieredmemory")) {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).build(),
@@ -125,6 +130,33 @@ abstract class LiveViewHttpTest {
         .contains("\"name\":\"agent\"")
         .contains("\"put.warm.success\":")
         .contains("\"hotCapacity\":1");
+  }
+
+  @Test
+  void plan_whatTheNextSweepWouldMove_keysLabelledAsInTheFeed() throws Exception {
+    TieredMemory store = store();
+    store.put("secret:plan:1", "a");
+    store.put("secret:plan:2", "b"); // HOT holds at most 1: the next sweep demotes
+    HttpResponse<String> r = get("ops/memory/plan?limit=5");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    DecisionFeed feed = ctx.getBean(TieredMemoryDecisionFeeds.class).feed("agent").orElseThrow();
+    assertThat(r.body())
+        .startsWith("{\"stores\":[{\"store\":\"agent\"")
+        .contains("\"limit\":5")
+        .contains("\"reason\":\"hot_capacity\"")
+        .contains("\"key\":\"" + feed.keyLabel("secret:plan:1") + "\"")
+        .contains("\"summary\":\"demote ")
+        .doesNotContain("secret:");
+    assertThat(store.tier(io.tieredmemory.core.Tier.HOT).count()).isGreaterThan(1); // moved nothing
+
+    HttpResponse<String> bad = get("ops/memory/plan?limit=lots");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).isEqualTo("limit must be an integer from 0 to 1000, was 'lots'\n");
+    HttpResponse<String> unknown = get("ops/memory/plan?store=nope");
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).isEqualTo("store must name a store served here, was 'nope'\n");
+    store.sweep();
   }
 
   @Test
@@ -181,6 +213,19 @@ abstract class LiveViewHttpTest {
     HttpResponse<String> one = get("actuator/tieredmemory/agent");
     assertThat(one.statusCode()).isEqualTo(200);
     assertThat(one.body()).startsWith("{\"name\":\"agent\"");
+
+    // The plan: what the next sweep would move, keys labelled as in the feed.
+    store.put("endpoint:user:3", "c"); // HOT over its capacity of 1 again
+    DecisionFeed feed = ctx.getBean(TieredMemoryDecisionFeeds.class).feed("agent").orElseThrow();
+    String planned = get("actuator/tieredmemory/agent").body();
+    assertThat(planned)
+        .contains("\"plan\":{\"computedAt\":")
+        .contains("\"complete\":true")
+        .contains("\"totals\":{\"hot_capacity\":1}")
+        .contains("\"key\":\"" + feed.keyLabel("endpoint:user:2") + "\",\"version\":")
+        .contains("\"reason\":\"hot_capacity\",\"detail\":\"hot over capacity 1 (held 2)\"")
+        .doesNotContain("endpoint:user");
+    store.sweep();
     assertThat(get("actuator/tieredmemory/nope").statusCode()).isEqualTo(404);
   }
 

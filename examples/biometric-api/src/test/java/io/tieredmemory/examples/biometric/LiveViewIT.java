@@ -90,6 +90,9 @@ class LiveViewIT {
     wait.until(d -> feedText().contains("promoted warm → hot"));
     assertThat(text("hit-ratio")).matches("\\d+%");
     assertThat(text("policy")).contains("promote after 2 reads in 10s");
+    // The plan's line, fed by /memory/plan: what the next sweep would move, in words.
+    wait.until(d -> text("plan").matches("next sweep: (nothing to move|(archive|demote|drop) .*)"));
+    assertThat(text("plan")).doesNotContain("unavailable");
 
     Path shot = Path.of("target", "live-view.png");
     Files.createDirectories(shot.getParent());
