@@ -166,7 +166,7 @@ public final class BiometricApi {
       }
       out.println(
           "try: curl -s '"
-              + service.uri().resolve("/memories?query=heart+rate+u-01&k=3")
+              + service.uri().resolve("/memories?query=how+fast+was+the+pulse+of+u-01&k=3")
               + "'   (more in examples/biometric-api/README.md)");
       out.flush();
     }
