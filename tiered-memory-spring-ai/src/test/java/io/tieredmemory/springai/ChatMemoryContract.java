@@ -33,7 +33,6 @@ import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.content.Media;
 import org.springframework.util.MimeType;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@link TieredChatMemoryRepository} keeps, on the tiers a subclass gives: every message type
@@ -46,7 +45,7 @@ abstract class ChatMemoryContract {
   /** A builder of a store on the tiers under test, fresh data for each call. */
   abstract TieredMemory.Builder tiers(String name);
 
-  private final MessageCodec codec = new MessageCodec(JsonMapper.builder().build());
+  private final MessageCodec codec = new MessageCodec(Json.defaults());
 
   static TieringPolicy archiveQuickly() {
     return TieringPolicy.custom()
