@@ -1,6 +1,7 @@
 package io.tieredmemory.springai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -36,13 +37,17 @@ final class Json {
   }
 
   /**
-   * The value {@code json} holds, as a {@code type}.
+   * The value {@code json} holds, as a {@code type}: all of it, as Jackson 3 reads by default
+   * (Jackson 2 would read {@code true story} as {@code true}).
    *
    * @throws JsonFailure when it is not JSON, or not of that type
    */
   <T> T read(String json, Class<T> type) {
     try {
-      return mapper.readValue(json, type);
+      return mapper
+          .readerFor(type)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readValue(json);
     } catch (JsonProcessingException e) {
       throw new JsonFailure(e.getOriginalMessage(), e);
     }
