@@ -29,7 +29,7 @@ final class DocumentMetadataCodec {
   static final DateTimeFormatter DATE_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-  private static final Json JSON = Json.defaults();
+  private static final JsonMapping JSON = Json.defaults();
 
   private DocumentMetadataCodec() {}
 

@@ -46,9 +46,9 @@ final class MessageCodec {
   private static final String TYPE = "@type";
   private static final String VALUE = "value";
 
-  private final Json json;
+  private final JsonMapping json;
 
-  MessageCodec(Json json) {
+  MessageCodec(JsonMapping json) {
     this.json = json;
   }
 

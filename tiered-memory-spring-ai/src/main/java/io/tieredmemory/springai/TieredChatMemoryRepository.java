@@ -76,7 +76,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   private final String prefix;
   private final MemoryLimits limits;
   private final MessageCodec codec;
-  private final Json json;
+  private final JsonMapping json;
   private final Object indexLock = new Object();
   private final @Nullable KeyCoordinator coordinator;
 

@@ -5,84 +5,54 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
-/**
- * The JSON the adapters read and write, on Jackson 3 ({@code tools.jackson}), as Spring AI 2 uses.
- * The Spring AI 1 module has its own, on Jackson 2; everything else is shared by both.
- */
-final class Json {
+/** {@link JsonMapping} on Jackson 3 ({@code tools.jackson}), as Spring AI 2 uses. */
+record Json(JsonMapper mapper) implements JsonMapping {
 
-  private final JsonMapper mapper;
-
-  private Json(JsonMapper mapper) {
-    this.mapper = mapper;
+  Json {
+    Objects.requireNonNull(mapper, "mapper");
   }
 
   /** A plain {@code JsonMapper}'s. */
-  static Json defaults() {
+  static JsonMapping defaults() {
     return new Json(JsonMapper.builder().build());
   }
 
-  /**
-   * {@code value} as JSON text.
-   *
-   * @throws JsonFailure when Jackson cannot write it
-   */
-  String write(@Nullable Object value) {
+  @Override
+  public String write(@Nullable Object value) {
+    return call(() -> mapper.writeValueAsString(value));
+  }
+
+  @Override
+  public <T> T read(String json, Class<T> type) {
+    return call(() -> mapper.readValue(json, type));
+  }
+
+  @Override
+  public @Nullable Object structure(Object value) {
+    return call(() -> mapper.convertValue(value, Object.class));
+  }
+
+  private static <T> T call(java.util.function.Supplier<T> jackson) {
     try {
-      return mapper.writeValueAsString(value);
+      return jackson.get();
     } catch (JacksonException e) {
       throw new JsonFailure(e.getOriginalMessage(), e);
     }
   }
 
   /**
-   * The value {@code json} holds, as a {@code type}.
-   *
-   * @throws JsonFailure when it is not JSON, or not of that type
-   */
-  <T> T read(String json, Class<T> type) {
-    try {
-      return mapper.readValue(json, type);
-    } catch (JacksonException e) {
-      throw new JsonFailure(e.getOriginalMessage(), e);
-    }
-  }
-
-  /**
-   * {@code value}'s JSON structure: maps, lists, strings, numbers, booleans.
-   *
-   * @throws JsonFailure when Jackson cannot write it
-   */
-  @Nullable Object structure(Object value) {
-    try {
-      return mapper.convertValue(value, Object.class);
-    } catch (JacksonException e) {
-      throw new JsonFailure(e.getOriginalMessage(), e);
-    }
-  }
-
-  /**
-   * A builder's JSON mapper option: Jackson 3's {@code JsonMapper} here.
+   * The builder option of a Jackson 3 {@code JsonMapper}.
    *
    * @param <B> the builder
    */
-  abstract static class MapperOption<B> {
-
-    private Json json = defaults();
+  abstract static class MapperOption<B> extends JsonMapping.Option<B> {
 
     /**
      * The JSON mapper (default: a plain {@code JsonMapper}). Only metadata values of types the
      * repository does not know (records, beans) go through its conversions, and come back as maps.
      */
     public B jsonMapper(JsonMapper mapper) {
-      this.json = new Json(Objects.requireNonNull(mapper, "mapper"));
-      return self();
-    }
-
-    abstract B self();
-
-    Json json() {
-      return json;
+      return json(new Json(mapper));
     }
   }
 }

@@ -7,28 +7,22 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JSON the adapters read and write, on Jackson 2 ({@code com.fasterxml.jackson}), as Spring AI
- * 1 uses. tiered-memory-spring-ai has its own, on Jackson 3; everything else is shared by both.
+ * {@link JsonMapping} on Jackson 2 ({@code com.fasterxml.jackson}), as Spring AI 1 uses. It reads
+ * as Jackson 3 does by default: all of the text ({@code true story} is not read as {@code true}).
  */
-final class Json {
+record Json(JsonMapper mapper) implements JsonMapping {
 
-  private final JsonMapper mapper;
-
-  private Json(JsonMapper mapper) {
-    this.mapper = mapper;
+  Json {
+    Objects.requireNonNull(mapper, "mapper");
   }
 
   /** A plain {@code JsonMapper}'s. */
-  static Json defaults() {
+  static JsonMapping defaults() {
     return new Json(JsonMapper.builder().build());
   }
 
-  /**
-   * {@code value} as JSON text.
-   *
-   * @throws JsonFailure when Jackson cannot write it
-   */
-  String write(@Nullable Object value) {
+  @Override
+  public String write(@Nullable Object value) {
     try {
       return mapper.writeValueAsString(value);
     } catch (JsonProcessingException e) {
@@ -36,13 +30,8 @@ final class Json {
     }
   }
 
-  /**
-   * The value {@code json} holds, as a {@code type}: all of it, as Jackson 3 reads by default
-   * (Jackson 2 would read {@code true story} as {@code true}).
-   *
-   * @throws JsonFailure when it is not JSON, or not of that type
-   */
-  <T> T read(String json, Class<T> type) {
+  @Override
+  public <T> T read(String json, Class<T> type) {
     try {
       return mapper
           .readerFor(type)
@@ -53,42 +42,28 @@ final class Json {
     }
   }
 
-  /**
-   * {@code value}'s JSON structure: maps, lists, strings, numbers, booleans.
-   *
-   * @throws JsonFailure when Jackson cannot write it
-   */
-  @Nullable Object structure(Object value) {
+  @Override
+  public @Nullable Object structure(Object value) {
     try {
       return mapper.convertValue(value, Object.class);
-    } catch (IllegalArgumentException e) {
-      // Jackson 2 reports a failed conversion so, its cause being the JsonMappingException
+    } catch (IllegalArgumentException e) { // Jackson 2's failed conversion
       throw new JsonFailure(String.valueOf(e.getMessage()), e);
     }
   }
 
   /**
-   * A builder's JSON mapper option: Jackson 2's {@code JsonMapper} here.
+   * The builder option of a Jackson 2 {@code JsonMapper}.
    *
    * @param <B> the builder
    */
-  abstract static class MapperOption<B> {
-
-    private Json json = defaults();
+  abstract static class MapperOption<B> extends JsonMapping.Option<B> {
 
     /**
      * The JSON mapper (default: a plain {@code JsonMapper}). Only metadata values of types the
      * repository does not know (records, beans) go through its conversions, and come back as maps.
      */
     public B jsonMapper(JsonMapper mapper) {
-      this.json = new Json(Objects.requireNonNull(mapper, "mapper"));
-      return self();
-    }
-
-    abstract B self();
-
-    Json json() {
-      return json;
+      return json(new Json(mapper));
     }
   }
 }
