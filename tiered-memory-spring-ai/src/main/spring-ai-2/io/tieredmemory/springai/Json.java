@@ -1,11 +1,16 @@
 package io.tieredmemory.springai;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** {@link JsonMapping} on Jackson 3 ({@code tools.jackson}), as Spring AI 2 uses. */
+/**
+ * {@link JsonMapping} on Jackson 3 ({@code tools.jackson}), as Spring AI 2 uses; reads all of the
+ * text whatever the mapper given says.
+ */
 record Json(JsonMapper mapper) implements JsonMapping {
 
   Json {
@@ -24,7 +29,12 @@ record Json(JsonMapper mapper) implements JsonMapping {
 
   @Override
   public <T> T read(String json, Class<T> type) {
-    return call(() -> mapper.readValue(json, type));
+    return call(
+        () ->
+            mapper
+                .readerFor(type)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .<T>readValue(json));
   }
 
   @Override
@@ -32,7 +42,7 @@ record Json(JsonMapper mapper) implements JsonMapping {
     return call(() -> mapper.convertValue(value, Object.class));
   }
 
-  private static <T> T call(java.util.function.Supplier<T> jackson) {
+  private static <T> T call(Supplier<T> jackson) {
     try {
       return jackson.get();
     } catch (JacksonException e) {
