@@ -10,11 +10,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RealTiersArchivedVectorStoreIT extends ArchivedVectorStoreTest {
 
-  private static RealVectorTiers real;
+  private static RealTiers real;
 
   @BeforeAll
   static void connect() {
-    real = new RealVectorTiers("spring-ai-archived-vector-it");
+    real = new RealTiers("spring-ai-archived-vector-it", "saiavs_");
   }
 
   @AfterAll

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
  */
 class RealTiersVectorStoreIT extends VectorStoreContract {
 
-  private static RealVectorTiers real;
+  private static RealTiers real;
 
   @BeforeAll
   static void connect() {
-    real = new RealVectorTiers("spring-ai-vector-it");
+    real = new RealTiers("spring-ai-vector-it", "saivs_");
   }
 
   @AfterAll

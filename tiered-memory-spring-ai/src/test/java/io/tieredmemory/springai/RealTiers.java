@@ -19,23 +19,25 @@ import java.util.Locale;
 import redis.clients.jedis.RedisClient;
 
 /**
- * Real Redis (HOT), PostgreSQL (WARM, searchable with the embedder) and Chroma (COLD) for the
- * vector store ITs, each store under names of its own (Redis prefix, table, collection); closing
- * drops the tables.
+ * Real Redis (HOT), PostgreSQL (WARM, searchable with the embedder) and Chroma (COLD) for the ITs,
+ * each store under names of its own (Redis prefix, table, collection); closing drops the tables.
  */
-final class RealVectorTiers implements AutoCloseable {
+final class RealTiers implements AutoCloseable {
 
   private final RedisClient redis;
   private final HikariDataSource pool;
   private final List<String> tables = new ArrayList<>();
+  private final String idPrefix;
 
-  RealVectorTiers(String poolName) {
+  /** Connections named {@code poolName}; stores' names start with {@code idPrefix}. */
+  RealTiers(String poolName, String idPrefix) {
+    this.idPrefix = idPrefix;
     redis = RedisClient.create(RealServers.redisUrl());
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(RealServers.postgresJdbcUrl());
     config.setUsername(RealServers.postgresUser());
     config.setPassword(RealServers.postgresPassword());
-    config.setMaximumPoolSize(8);
+    config.setMaximumPoolSize(16);
     config.setPoolName(poolName);
     pool = new HikariDataSource(config);
   }
@@ -44,16 +46,22 @@ final class RealVectorTiers implements AutoCloseable {
     return pool;
   }
 
-  /** A table name of its own, dropped on close. */
+  /** The table of the data named {@code id}, dropped on close. */
   String table(String id) {
     String table = "tm_" + id.toLowerCase(Locale.ROOT);
-    tables.add(table);
+    if (!tables.contains(table)) {
+      tables.add(table);
+    }
     return table;
   }
 
   /** A store on the three servers, under names of its own. */
   TieredMemory.Builder tiers(String name, Embedder embedder) {
-    String id = "saivs_" + name + "_" + Long.toHexString(System.nanoTime());
+    return tiers(name, idPrefix + name + "_" + Long.toHexString(System.nanoTime()), embedder);
+  }
+
+  /** A store on the servers' data named {@code id}: two calls with one id share the data. */
+  TieredMemory.Builder tiers(String name, String id, Embedder embedder) {
     return TieredMemory.builder(name)
         .discoverObservers(false)
         .embedder(embedder)
