@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param at when it happened, by the clock of the instance that did it (taken under the key's lock)
  * @param instance the instance that did it ({@code TieredMemory.Builder.instanceId})
  * @param kind what happened
- * @param version the version written, moved, dropped or deleted
+ * @param version the version written, moved or deleted; for an eviction, as in {@link
+ *     io.tieredmemory.core.event.TierEvent.Evicted}, the version that superseded the copy dropped
  * @param from the tier it left (a move) or was dropped from (an eviction); null otherwise
  * @param to the tier it reached (a put: WARM; a move); null otherwise
  * @param reason why it moved or was dropped; null for a put or delete
