@@ -91,7 +91,23 @@ final class TableShape {
 
   /** Checks the history is a table with exactly {@link #HISTORY_COLUMNS}. */
   static void checkHistory(Connection c, TableName table) throws SQLException {
+    checkHistory(c, table, false);
+  }
+
+  /**
+   * Before the migration that creates it: a relation under the history's name must be the history
+   * already (its CREATE ... IF NOT EXISTS would otherwise take it).
+   */
+  static void checkHistoryIfPresent(Connection c, TableName table) throws SQLException {
+    checkHistory(c, table, true);
+  }
+
+  private static void checkHistory(Connection c, TableName table, boolean mayBeAbsent)
+      throws SQLException {
     Relation history = describe(c, table.derivedName("history"));
+    if (mayBeAbsent && history.kind() == null) {
+      return;
+    }
     if (!history.isTable() || !history.columns().equals(names(HISTORY_COLUMNS))) {
       throw new IllegalStateException(
           "history '"
