@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param kind what happened
  * @param version the version written, moved or deleted; for an eviction, as in {@link
  *     io.tieredmemory.core.event.TierEvent.Evicted}, the version that superseded the copy dropped
- * @param from the tier it left (a move) or was dropped from (an eviction); null otherwise
+ * @param from the tier it left (a move), was dropped from (an eviction) or deleted from (WARM, or
+ *     COLD for an archived memory); null for a put
  * @param to the tier it reached (a put: WARM; a move); null otherwise
  * @param reason why it moved or was dropped; null for a put or delete
  * @param detail the decision in words (e.g. {@code "3 reads in 10m"}), or empty
