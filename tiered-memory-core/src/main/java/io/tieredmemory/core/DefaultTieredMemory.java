@@ -3,7 +3,10 @@ package io.tieredmemory.core;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
@@ -45,6 +48,7 @@ final class DefaultTieredMemory implements TieredMemory {
   private final Embedder embedder;
   private final int embedderDimension;
   private final String embedderName;
+  private final HistoryRecorder history;
   private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -63,8 +67,10 @@ final class DefaultTieredMemory implements TieredMemory {
     KeyLocks locks = new KeyLocks(coordinator);
     StaleCopies staleHot = new StaleCopies();
     ReadWindows readWindows = new ReadWindows(policy.promotion(), 100_000);
-    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot);
-    this.sweeper = new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals);
+    this.history = recorder(b, warmStore);
+    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot, history);
+    this.sweeper =
+        new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals, history);
     this.coarse = CoarseClock.start(clock, name);
     this.reads =
         new Reads(
@@ -79,11 +85,43 @@ final class DefaultTieredMemory implements TieredMemory {
             sweeper,
             readWindows,
             mover);
-    this.writes = new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows);
+    this.writes =
+        new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
     this.searches = new Searches(b.embedder, signals, all);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();
+  }
+
+  /** History on, off, or off because WARM keeps none (said by {@link #history(String)}). */
+  private static HistoryRecorder recorder(TieredMemory.Builder b, TierStore warmStore) {
+    String instance =
+        b.instanceId != null ? b.instanceId : TieredMemory.Builder.defaultInstanceId();
+    if (!b.history) {
+      return HistoryRecorder.off(
+          b.name,
+          instance,
+          b.clock,
+          "store '"
+              + b.name
+              + "' keeps no history: it is off (TieredMemory.Builder.history(true) turns it on)");
+    }
+    Optional<HistoryLog> log = warmStore.history();
+    if (log.isEmpty()) {
+      return HistoryRecorder.off(
+          b.name,
+          instance,
+          b.clock,
+          "store '"
+              + b.name
+              + "' keeps no history: its WARM tier, "
+              + warmStore.kind()
+              + " ("
+              + warmStore.getClass().getName()
+              + "), has no history log (TierStore.history())");
+    }
+    return HistoryRecorder.on(
+        b.name, instance, b.clock, log.get(), b.historyRetention, b.historyPerKey, b.historyQueue);
   }
 
   static TieredMemory create(
@@ -124,6 +162,7 @@ final class DefaultTieredMemory implements TieredMemory {
       store.signals.attach(attached);
       store.signals.detached(store);
       CoarseClock.stop(store.coarse);
+      store.history.close();
       throw e;
     }
     store.signals.attach(observers);
@@ -307,6 +346,48 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
+  public MemoryHistory history(String key) {
+    ensureOpen();
+    limits.checkKey(key);
+    List<HistoryEntry> entries = history.read(key);
+    TierHandle warm = all[Tier.WARM.ordinal()];
+    Location where;
+    try {
+      where = warm.store.directory().orElseThrow().peekLocations(List.of(key)).get(key);
+    } catch (RuntimeException e) {
+      throw new TieredMemoryException(
+          "history of key "
+              + MemoryLimits.quote(key)
+              + ": the WARM tier ("
+              + warm.store.kind()
+              + ") could not say where it lives: "
+              + e.getMessage(),
+          e);
+    }
+    if (where == null) {
+      return new MemoryHistory(key, null, 0, entries);
+    }
+    if (where instanceof Location.Archived) {
+      return new MemoryHistory(key, Tier.COLD, where.version(), entries);
+    }
+    Tier tier = Tier.WARM;
+    try {
+      StoredMemory inHot = all[Tier.HOT.ordinal()].store.peek(key);
+      if (inHot != null && inHot.version() == where.version()) {
+        tier = Tier.HOT;
+      }
+    } catch (RuntimeException e) {
+      // HOT unreachable: WARM holds it, which is where reads find it now.
+    }
+    return new MemoryHistory(key, tier, where.version(), entries);
+  }
+
+  @Override
+  public long historyDropped() {
+    return history.dropped();
+  }
+
+  @Override
   public StoreStats stats() {
     ensureOpen();
     Map<Tier, TierStats> tiers = new EnumMap<>(Tier.class);
@@ -344,6 +425,8 @@ final class DefaultTieredMemory implements TieredMemory {
         Thread.currentThread().interrupt();
       }
     }
+    // After the sweeps stopped (their moves queue entries), before WARM closes.
+    history.close();
     for (TierHandle h : all) {
       try {
         h.store.flush();

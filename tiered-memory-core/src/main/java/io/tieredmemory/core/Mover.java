@@ -51,6 +51,7 @@ final class Mover {
   private final Signals signals;
   private final KeyLocks locks;
   private final StaleCopies staleHot;
+  private final HistoryRecorder history;
 
   Mover(
       String store,
@@ -60,7 +61,8 @@ final class Mover {
       TierHandle cold,
       Signals signals,
       KeyLocks locks,
-      StaleCopies staleHot) {
+      StaleCopies staleHot,
+      HistoryRecorder history) {
     this.store = store;
     this.clock = clock;
     this.hot = hot;
@@ -69,6 +71,7 @@ final class Mover {
     this.signals = signals;
     this.locks = locks;
     this.staleHot = staleHot;
+    this.history = history;
   }
 
   /**
@@ -427,6 +430,11 @@ final class Mover {
 
   private void moved(
       KeyLocks.Held held, Memory m, Tier from, Tier to, Decision decision, long nanos) {
+    if (history.enabled()) {
+      // Under the key's lock: this instance queues a key's entries in the order they happened.
+      history.moved(
+          m.key(), m.version(), from, to, decision.reason(), decision.detail(), decision.inputs());
+    }
     if (!signals.eventsWanted()) {
       held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), nanos));
       return;
@@ -447,6 +455,17 @@ final class Mover {
   }
 
   private void evicted(KeyLocks.Held held, String key, long version, Tier tier, String detail) {
+    if (history.enabled()) {
+      history.record(
+          HistoryEntry.Kind.EVICTED,
+          key,
+          version,
+          tier,
+          null,
+          MoveReason.STALE_COPY,
+          detail,
+          Map.of());
+    }
     if (!signals.eventsWanted()) {
       held.afterRelease(() -> signals.evicted(tier, MoveReason.STALE_COPY));
       return;

@@ -1,8 +1,10 @@
 package io.tieredmemory.core;
 
+import io.tieredmemory.core.policy.Decision;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Location;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -311,15 +313,19 @@ final class Reads {
   private void afterRead(Memory m, Tier servedBy, long now) {
     try {
       if (servedBy == Tier.WARM) {
-        if (readWindows.recordAndCheck(m.key(), now)) {
-          mover.promote(m.key(), now, policy.promotion().decision());
+        long span = readWindows.recordAndCheck(m.key(), now);
+        if (span != ReadWindows.NOT_DUE) {
+          mover.promote(m.key(), now, promotion(span));
         }
       } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
         if (mover.rehydrate(m, policy.rehydration().decision())) {
           if (policy.rehydration().promoteToHot()) {
             mover.promote(m.key(), now, policy.rehydration().decision());
-          } else if (readWindows.recordAndCheck(m.key(), now)) {
-            mover.promote(m.key(), now, policy.promotion().decision());
+          } else {
+            long span = readWindows.recordAndCheck(m.key(), now);
+            if (span != ReadWindows.NOT_DUE) {
+              mover.promote(m.key(), now, promotion(span));
+            }
           }
         }
       }
@@ -329,6 +335,11 @@ final class Reads {
           () -> "store '" + store + "': moving after a " + servedBy.label() + " read failed",
           e);
     }
+  }
+
+  /** The promotion decision, with the reads' span among its inputs (promotions are rare). */
+  private Decision promotion(long spanMillis) {
+    return policy.promotion().decision(Duration.ofMillis(spanMillis));
   }
 
   private static TieredMemoryException failed(String what, RuntimeException e) {

@@ -173,6 +173,39 @@ public interface TieredMemory extends AutoCloseable {
   SweepPlan plan(int limit);
 
   /**
+   * Where the memory {@code key} lives now, and how it got there: each put, promotion, demotion,
+   * archive, rehydration, eviction and delete, oldest first, with its time, the instance that did
+   * it, the version, from and to tier, the reason and the policy's inputs (reads in the window,
+   * idle time, HOT fill). Kept in WARM ({@link TierStore#history()}), so every instance sharing the
+   * tiers records into and reads the same history, and it survives restarts; at most {@link
+   * Builder#historyPerKey} entries per key (the newest), none older than {@link
+   * Builder#historyRetention}.
+   *
+   * <p>Entries are written to WARM in batches by a thread of the store's own; this call first
+   * writes what this instance has queued, so it sees its own operations. An entry of another
+   * instance appears once that instance has written it (within about {@code 50 ms}). An entry the
+   * store could not queue (its queue full) is lost and counted by {@link #historyDropped()}.
+   *
+   * <pre>{@code
+   * MemoryHistory h = memory.history("user:42:lang");
+   * System.out.println("now in " + h.tier());
+   * h.entries().forEach(e -> System.out.println(e.at() + " " + e.kind().label() + " " + e.detail()));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the key breaks the {@link MemoryLimits}
+   * @throws UnsupportedOperationException if history is off ({@link Builder#history(boolean)}), or
+   *     the WARM tier keeps none (the message names it)
+   * @throws TieredMemoryException if WARM failed
+   */
+  MemoryHistory history(String key);
+
+  /**
+   * History entries this instance lost since it was built: its queue was full, or WARM kept failing
+   * longer than the queue could hold (each lost entry is counted once). 0 when history is off.
+   */
+  long historyDropped();
+
+  /**
    * An immutable snapshot of what each tier holds. May call remote tiers; do not call per request.
    */
   StoreStats stats();
@@ -195,7 +228,17 @@ public interface TieredMemory extends AutoCloseable {
      */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
+    /** History entries older than this are removed by sweeps unless {@link #historyRetention}. */
+    public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(30);
+
+    /** The entries kept per key unless {@link #historyPerKey} says otherwise. */
+    public static final int DEFAULT_HISTORY_PER_KEY = 100;
+
+    /** The history entries an instance queues for WARM unless {@link #historyQueue}. */
+    public static final int DEFAULT_HISTORY_QUEUE = 10_000;
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
 
     final String name;
     @Nullable TierStore hot;
@@ -209,6 +252,11 @@ public interface TieredMemory extends AutoCloseable {
     @Nullable KeyCoordinator coordinator;
     boolean discoverObservers = true;
     final List<TierObserver> observers = new ArrayList<>();
+    boolean history;
+    Duration historyRetention = DEFAULT_HISTORY_RETENTION;
+    int historyPerKey = DEFAULT_HISTORY_PER_KEY;
+    int historyQueue = DEFAULT_HISTORY_QUEUE;
+    @Nullable String instanceId;
 
     Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -316,6 +364,96 @@ public interface TieredMemory extends AutoCloseable {
     public Builder discoverObservers(boolean enabled) {
       this.discoverObservers = enabled;
       return this;
+    }
+
+    /**
+     * Whether to keep each memory's history ({@link TieredMemory#history}) in WARM (default:
+     * false). When on, every put, move, eviction and delete queues one entry (under the key's lock,
+     * without waiting) that a thread of the store's own writes to WARM in batches; reads that move
+     * nothing record nothing. A WARM tier without a {@link TierStore#history() history log} records
+     * none.
+     */
+    public Builder history(boolean enabled) {
+      this.history = enabled;
+      return this;
+    }
+
+    /**
+     * How long history entries are kept (default: {@link #DEFAULT_HISTORY_RETENTION}); sweeps
+     * remove older ones (a bounded number per sweep). Between 1 minute and 3650 days.
+     */
+    public Builder historyRetention(Duration retention) {
+      Validation.requirePositive("historyRetention", retention);
+      if (retention.compareTo(Duration.ofMinutes(1)) < 0
+          || retention.compareTo(Duration.ofDays(3650)) > 0) {
+        throw new IllegalArgumentException(
+            "historyRetention must be between 1m and 3650d, was " + retention);
+      }
+      this.historyRetention = retention;
+      return this;
+    }
+
+    /**
+     * The most history entries kept per key, the newest (default: {@link
+     * #DEFAULT_HISTORY_PER_KEY}), 1 to 10,000. {@link TieredMemory#history} returns at most these;
+     * sweeps remove the older ones of keys this instance wrote.
+     */
+    public Builder historyPerKey(int entries) {
+      if (entries < 1 || entries > 10_000) {
+        throw new IllegalArgumentException(
+            "historyPerKey must be between 1 and 10000, was " + entries);
+      }
+      this.historyPerKey = entries;
+      return this;
+    }
+
+    /**
+     * The most history entries this instance holds before WARM has them (default: {@link
+     * #DEFAULT_HISTORY_QUEUE}), 1 to 1,000,000; beyond it entries are dropped and counted ({@link
+     * TieredMemory#historyDropped}), never waited for.
+     */
+    public Builder historyQueue(int entries) {
+      if (entries < 1 || entries > 1_000_000) {
+        throw new IllegalArgumentException(
+            "historyQueue must be between 1 and 1000000, was " + entries);
+      }
+      this.historyQueue = entries;
+      return this;
+    }
+
+    /**
+     * This instance's name in history entries (default: host name and process id, e.g. {@code
+     * web-1:4242}): 1-128 letters, digits or {@code . _ - : @}. Give each instance sharing the
+     * tiers its own.
+     */
+    public Builder instanceId(String id) {
+      if (id == null || !INSTANCE.matcher(id).matches()) {
+        throw new IllegalArgumentException(
+            "instanceId must be 1-128 letters, digits, '.', '_', '-', ':' or '@', was "
+                + (id == null ? "null" : "'" + id + "'"));
+      }
+      this.instanceId = id;
+      return this;
+    }
+
+    /** The default instance id: host name (as far as it is valid) and process id. */
+    static String defaultInstanceId() {
+      String host = System.getenv("HOSTNAME");
+      if (host == null || host.isBlank()) {
+        host = System.getenv("COMPUTERNAME");
+      }
+      if (host == null || host.isBlank()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+          host = "localhost";
+        }
+      }
+      String clean = host.replaceAll("[^A-Za-z0-9_.-]", "-");
+      if (clean.length() > 100) {
+        clean = clean.substring(0, 100);
+      }
+      return (clean.isEmpty() ? "host" : clean) + ":" + ProcessHandle.current().pid();
     }
 
     /** Builds the store; tiers not given are in process. */

@@ -4,6 +4,7 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. Its
  * capabilities are separate objects sharing the table's {@link Jdbc}: the archive directory (rows
- * marked archived), the reconcile journal (a second table) and, with an embedder, search.
+ * marked archived), the reconcile journal (a second table), memories' history (a third) and, with
+ * an embedder, search.
  */
 final class DefaultPostgresTierStore implements PostgresTierStore {
   /** Keys per access-statistics write: bounds the arrays sent and the rows one statement locks. */
@@ -37,6 +39,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<ArchiveDirectory> directory;
   private final Optional<ReconcileJournal> journal;
+  private final Optional<HistoryLog> history;
   private final Optional<VectorSearch> search;
 
   DefaultPostgresTierStore(
@@ -51,6 +54,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
             batch -> jdbc.call("flush", c -> writeAccess(c, batch)));
     this.directory = Optional.of(new PostgresDirectory(jdbc, access));
     this.journal = Optional.of(new PostgresJournal(jdbc));
+    this.history = Optional.of(new PostgresHistory(jdbc));
     this.search =
         embedder == null ? Optional.empty() : Optional.of(new PostgresSearch(jdbc, embedder));
   }
@@ -251,6 +255,11 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   @Override
   public Optional<ReconcileJournal> journal() {
     return journal;
+  }
+
+  @Override
+  public Optional<HistoryLog> history() {
+    return history;
   }
 
   @Override

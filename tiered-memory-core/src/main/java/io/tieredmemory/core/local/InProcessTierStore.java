@@ -3,6 +3,7 @@ package io.tieredmemory.core.local;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
@@ -46,6 +47,8 @@ class InProcessTierStore implements TierStore {
   // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
   private final InProcessJournal notes = new InProcessJournal();
   private final Optional<ReconcileJournal> journal;
+  // Like the journal, the history lives with the tier: a rebuilt store finds it again.
+  private final Optional<HistoryLog> history;
 
   InProcessTierStore(String kind) {
     this(kind, false);
@@ -55,6 +58,7 @@ class InProcessTierStore implements TierStore {
     this.kind = kind;
     this.directory = warm ? Optional.of(new InProcessDirectory(this, notes)) : Optional.empty();
     this.journal = warm ? Optional.of(notes) : Optional.empty();
+    this.history = warm ? Optional.of(new InProcessHistory()) : Optional.empty();
   }
 
   /** One stored memory with its mutable access statistics, or an archive mark. */
@@ -293,6 +297,11 @@ class InProcessTierStore implements TierStore {
   @Override
   public Optional<ArchiveDirectory> directory() {
     return directory;
+  }
+
+  @Override
+  public Optional<HistoryLog> history() {
+    return history;
   }
 
   @Override

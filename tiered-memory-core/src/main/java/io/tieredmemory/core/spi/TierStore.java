@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  * no allocation.
  *
  * <p>Optional capabilities are views, empty unless the backend has them (as Caffeine's {@code
- * Policy.eviction()}): {@link #vectorSearch()}, and {@link #directory()} and {@link #journal()},
- * which the WARM tier must have.
+ * Policy.eviction()}): {@link #vectorSearch()}, {@link #directory()} and {@link #journal()}, which
+ * the WARM tier must have, and {@link #history()}, which it should have.
  */
 public interface TierStore extends AutoCloseable {
 
@@ -254,6 +254,15 @@ public interface TierStore extends AutoCloseable {
    * Empty by default.
    */
   default Optional<ReconcileJournal> journal() {
+    return Optional.empty();
+  }
+
+  /**
+   * The durable history of memories ({@code TieredMemory.history(key)}), if this tier keeps one; a
+   * WARM tier should. A store whose WARM keeps none records no history, and its {@code history}
+   * throws {@link UnsupportedOperationException} naming the tier. Empty by default.
+   */
+  default Optional<HistoryLog> history() {
     return Optional.empty();
   }
 
