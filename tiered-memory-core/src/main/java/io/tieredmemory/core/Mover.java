@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves memories between tiers, each move under the lock of its key (for a batch, of every key in
@@ -51,6 +52,7 @@ final class Mover {
   private final Signals signals;
   private final KeyLocks locks;
   private final StaleCopies staleHot;
+  private final @Nullable KindLabels kinds;
 
   Mover(
       String store,
@@ -60,7 +62,8 @@ final class Mover {
       TierHandle cold,
       Signals signals,
       KeyLocks locks,
-      StaleCopies staleHot) {
+      StaleCopies staleHot,
+      @Nullable KindLabels kinds) {
     this.store = store;
     this.clock = clock;
     this.hot = hot;
@@ -69,6 +72,7 @@ final class Mover {
     this.signals = signals;
     this.locks = locks;
     this.staleHot = staleHot;
+    this.kinds = kinds;
   }
 
   /**
@@ -428,16 +432,23 @@ final class Mover {
   private void moved(
       KeyLocks.Held held, Memory m, Tier from, Tier to, Decision decision, long nanos) {
     if (!signals.eventsWanted()) {
-      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), nanos));
+      String kind = kindOf(m);
+      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), kind, nanos));
       return;
     }
+    String kind = kindOf(m);
     TierEvent event =
         movementEvent(m, from, to, decision, Duration.ofNanos(nanos), clock.instant());
     held.afterRelease(
         () -> {
-          signals.movementCompleted(from, to, decision.reason(), nanos);
+          signals.movementCompleted(from, to, decision.reason(), kind, nanos);
           signals.publish(event);
         });
+  }
+
+  private @Nullable String kindOf(Memory m) {
+    KindLabels k = kinds;
+    return k == null ? null : k.labelOf(m.key(), m.metadata());
   }
 
   private TierEvent movementEvent(
