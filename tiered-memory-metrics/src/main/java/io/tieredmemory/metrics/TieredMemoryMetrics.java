@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.BackendOperation;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
@@ -170,9 +171,9 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   /**
-   * Refreshes the item and byte gauges from {@link TieredMemory#stats()} now (the binding's thread
-   * does it every {@link MetricsOptions#statsRefresh()}). A tier whose count fails keeps its last
-   * value.
+   * Refreshes the item and byte gauges from {@link TieredMemory#stats()} now, or from {@link
+   * TieredMemory#kindStats()} for a store with kinds (the binding's thread does it every {@link
+   * MetricsOptions#statsRefresh()}). A tier whose count fails keeps its last value.
    */
   public void refresh() {
     StoreMeters m = meters;
@@ -184,10 +185,14 @@ public final class TieredMemoryMetrics implements TierObserver {
       return;
     }
     try {
-      StoreStats stats = s.stats();
-      for (Tier t : Tier.values()) {
-        TierStats ts = stats.tier(t);
-        m.tierHolds(t, ts.items(), ts.bytes());
+      if (m.kinds()) {
+        m.kindsHold(s.kindStats());
+      } else {
+        StoreStats stats = s.stats();
+        for (Tier t : Tier.values()) {
+          TierStats ts = stats.tier(t);
+          m.tierHolds(t, ts.items(), ts.bytes());
+        }
       }
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "stats refresh of store '" + s.name() + "' failed", e);
@@ -212,9 +217,13 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   @Override
-  public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
+  public void movementCompleted(
+      Tier from, Tier to, MoveReason reason, @Nullable String kind, long durationNanos) {
     StoreMeters m = meters();
-    Counter c = m.movement(from, to, reason);
+    Counter c =
+        m.kinds()
+            ? m.movement(from, to, reason, kind == null ? Kinds.NONE : kind)
+            : m.movement(from, to, reason);
     if (c != null) {
       c.increment();
     }
