@@ -191,11 +191,14 @@ final class Sql {
             + " WHERE last_access < ? AND NOT archived ORDER BY last_access, key LIMIT ?";
     count = "SELECT count(*) FROM " + t + " WHERE NOT archived";
     bytes = "SELECT coalesce(sum(size), 0) FROM " + t + " WHERE NOT archived";
-    // Kinds, one GROUP BY each: a metadata field's value ('' when absent; json, not jsonb, so that
-    // a \u0000 in another field is no error), or the key up to the first delimiter ('' without
-    // one). Marks are left out, as in count.
+    // Kinds, one GROUP BY each: a metadata field's value ('' when absent), or the key up to the
+    // first delimiter ('' without one). Marks are left out, as in count. PostgreSQL's JSON
+    // functions refuse the escape \u0000 (which MetadataJson writes for a NUL, allowed in values)
+    // anywhere in the text: it is read as U+FFFD here, so only a kind holding a NUL is affected
+    // (counted under that character instead).
     countByField =
-        "SELECT coalesce(metadata::json ->> ?, '') AS kind, count(*), coalesce(sum(size), 0) FROM "
+        "SELECT coalesce(replace(metadata, '\\u0000', '\\ufffd')::json ->> ?, '') AS kind,"
+            + " count(*), coalesce(sum(size), 0) FROM "
             + t
             + " WHERE NOT archived GROUP BY 1";
     countByPrefix =
