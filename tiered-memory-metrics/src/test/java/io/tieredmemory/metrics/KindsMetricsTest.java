@@ -18,6 +18,7 @@ import io.tieredmemory.testkit.ManualClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -125,6 +126,48 @@ class KindsMetricsTest {
         long expected = k.equals(Kinds.NONE) ? 0 : k.equals(Kinds.OTHER) ? n - CAP * 100L : 100;
         assertThat(total).as(k).isEqualTo(expected);
       }
+    }
+  }
+
+  /** The stats document gains the kinds: per tier per kind, and movements by kind. */
+  @Test
+  void statsJsonShowsKindsByTierAndTheirMovements() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ManualClock clock = new ManualClock();
+    TieredMemoryMetrics metrics = TieredMemoryMetrics.of(registry);
+    try (TieredMemory store =
+        TieredMemory.builder("kinds-json")
+            .clock(clock)
+            .discoverObservers(false)
+            .disableScheduledSweeps()
+            .kinds(Kinds.byKeyPrefix(":").max(2))
+            .policy(
+                TieringPolicy.custom()
+                    .demoteWhenIdle(Duration.ofMinutes(1))
+                    .archiveWhenIdle(Duration.ofMinutes(2))
+                    .build())
+            .observer(metrics)
+            .build()) {
+      store.put("doc:1", "a");
+      store.put("doc:2", "b");
+      store.put("user:1", "c");
+      store.put("chat:1", "d");
+      store.put("loose", "e");
+      metrics.refresh(); // admits doc (2 memories), then chat (1, first by name)
+      clock.advance(Duration.ofMinutes(5));
+      store.sweep(); // everything demoted and archived
+      metrics.refresh();
+      String json = LiveView.statsJson(registry, MetricNames.defaults(), List.of(store), 0);
+      assertThat(json)
+          .contains("\"warm\":{\"kind\":\"in-process\",\"items\":0,")
+          .contains("\"cold\":{\"kind\":\"in-process\",\"items\":5,")
+          .contains("\"kinds\":{\"labels\":[\"doc\",\"chat\",\"none\",\"other\"]")
+          .contains(
+              "\"cold\":{\"doc\":{\"items\":2,\"bytes\":12},\"chat\":{\"items\":1,\"bytes\":7},"
+                  + "\"none\":{\"items\":1,\"bytes\":6},\"other\":{\"items\":1,\"bytes\":7}}")
+          .contains("{\"kind\":\"doc\",\"from\":\"warm\",\"to\":\"cold\",\"count\":2}")
+          .contains("{\"kind\":\"other\",\"from\":\"hot\",\"to\":\"warm\",\"count\":1}")
+          .contains("{\"from\":\"warm\",\"to\":\"cold\",\"reason\":\"warm_idle\",\"count\":5}");
     }
   }
 
