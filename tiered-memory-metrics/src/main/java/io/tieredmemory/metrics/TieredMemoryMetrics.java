@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records one store into a Micrometer registry: the binding of a {@link TieredMemory} to
  * Micrometer, as {@code CaffeineStatsCounter} is Caffeine's. Every series carries the tag {@code
- * store} (the store's name) plus the extra tags given here; label values come from enums, never
- * from keys or content. The names are in {@link MetricNames}; {@code docs/metrics.md} lists every
- * series.
+ * store} (the store's name) plus the extra tags given here; label values come from enums, or from
+ * the store's capped set of {@linkplain TieredMemory#kinds() kinds} (the {@code kind} tag of the
+ * item and byte gauges and the movement counter, only for a store with kinds), never from keys or
+ * content. The names are in {@link MetricNames}; {@code docs/metrics.md} lists every series.
  *
  * <pre>{@code
  * TieredMemory store = TieredMemory.builder("agent")
