@@ -109,7 +109,7 @@ public final class Kinds {
       throw new IllegalArgumentException(
           "max must be between 1 and " + MAX_LIMIT + " kinds, was " + max);
     }
-    return new Kinds(source, selector, max, only);
+    return new Kinds(source, selector, only.isEmpty() ? max : this.max, only);
   }
 
   /**

@@ -52,6 +52,15 @@ class KindsTest {
   }
 
   @Test
+  void aFixedListIsTheCap_whateverMaxSays() {
+    Kinds fixed = Kinds.byMetadata("kind").only(Set.of("b", "a", "c")).max(1);
+    assertThat(fixed.maxKinds()).isEqualTo(3);
+    assertThat(fixed.fixed()).containsExactly("a", "b", "c");
+    assertThat(Kinds.byMetadata("kind").maxKinds()).isEqualTo(Kinds.DEFAULT_MAX);
+    assertThat(Kinds.byMetadata("kind").max(7).maxKinds()).isEqualTo(7);
+  }
+
+  @Test
   void rawKindOfReadsTheFieldOrThePrefix() {
     Kinds meta = Kinds.byMetadata("kind");
     assertThat(meta.rawKindOf("k1", Map.of("kind", "doc"))).isEqualTo("doc");

@@ -141,7 +141,7 @@ final class BiometricService implements AutoCloseable {
             .embedder(embedder)
             // Kinds of knowledge: each reading's metric (heart rate, sleep stage...), a fixed
             // list, so the live view and the dashboard show which kinds are hot, warm and cold.
-            .kinds(Kinds.byMetadata("metric").only(MetricKind.labels()))
+            .kinds(Kinds.byMetadata("metric").only(MetricKind.labelSet()))
             .discoverObservers(false)
             .observer(
                 TieredMemoryMetrics.of(

@@ -41,7 +41,7 @@ enum MetricKind {
   }
 
   /** Every metric's {@link #label()}: the store's kinds of knowledge. */
-  static Set<String> labels() {
+  static Set<String> labelSet() {
     Set<String> labels = new TreeSet<>();
     for (MetricKind k : values()) {
       labels.add(k.label());
