@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -132,14 +133,20 @@ class LiveViewIT {
     return counts;
   }
 
-  /** The kinds table: kind to its hot, warm, cold counts and its "moving now" text. */
+  /**
+   * The kinds table: kind to its hot, warm, cold counts and its "moving now" text. Read in one
+   * script, since the page rebuilds the table every second (elements found one by one go stale).
+   */
+  @SuppressWarnings("unchecked")
   private static Map<String, List<String>> kindRows() {
+    List<List<String>> table =
+        (List<List<String>>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return [...document.querySelectorAll('#kinds-rows tr')]"
+                        + ".map(tr => [...tr.cells].map(td => td.textContent.trim()));");
     Map<String, List<String>> rows = new LinkedHashMap<>();
-    for (WebElement tr : driver.findElements(By.cssSelector("#kinds-rows tr"))) {
-      List<String> cells = new ArrayList<>();
-      for (WebElement td : tr.findElements(By.tagName("td"))) {
-        cells.add(td.getText().trim());
-      }
+    for (List<String> cells : table) {
       rows.put(cells.get(0), cells.subList(1, cells.size()));
     }
     return rows;
