@@ -13,8 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,7 @@ final class DefaultTieredMemory implements TieredMemory {
   private final int embedderDimension;
   private final String embedderName;
   private final HistoryRecorder history;
+  private final @Nullable KindLabels kinds;
   private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -68,7 +71,8 @@ final class DefaultTieredMemory implements TieredMemory {
     StaleCopies staleHot = new StaleCopies();
     ReadWindows readWindows = new ReadWindows(policy.promotion(), 100_000);
     this.history = recorder(b, warmStore);
-    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot, history);
+    this.kinds = b.kinds == null ? null : new KindLabels(b.kinds);
+    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot, history, kinds);
     this.sweeper =
         new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals, history);
     this.coarse = CoarseClock.start(clock, name);
@@ -404,6 +408,48 @@ final class DefaultTieredMemory implements TieredMemory {
       tiers.put(h.tier, new TierStats(h.store.kind(), items, bytes));
     }
     return new StoreStats(name, clock.instant(), tiers);
+  }
+
+  @Override
+  public Optional<Kinds> kinds() {
+    KindLabels k = kinds;
+    return k == null ? Optional.empty() : Optional.of(k.kinds());
+  }
+
+  @Override
+  public KindStats kindStats() {
+    ensureOpen();
+    KindLabels k = kinds;
+    if (k == null) {
+      throw new IllegalStateException(
+          "store '"
+              + name
+              + "' has no kinds configured: set TieredMemory.Builder.kinds, e.g."
+              + " Kinds.byMetadata(\"kind\")");
+    }
+    Map<Tier, Map<String, KindCount>> raw = new EnumMap<>(Tier.class);
+    for (TierHandle h : all) {
+      try {
+        h.countByKind(k.kinds()).ifPresent(counts -> raw.put(h.tier, counts));
+      } catch (RuntimeException e) {
+        // Reported by the handle (BackendFailed); the tier is left out of the counts.
+      }
+    }
+    k.admitLargestFirst(raw.values());
+    Map<Tier, Map<String, KindCount>> byLabel = new EnumMap<>(Tier.class);
+    raw.forEach((tier, counts) -> byLabel.put(tier, k.fold(counts)));
+    // Taken after folding: every label a fold produced has been admitted by then.
+    List<String> labels = k.labels();
+    Map<Tier, Map<String, KindCount>> tiers = new EnumMap<>(Tier.class);
+    byLabel.forEach(
+        (tier, counts) -> {
+          Map<String, KindCount> all = new LinkedHashMap<>();
+          for (String l : labels) {
+            all.put(l, counts.getOrDefault(l, KindCount.ZERO));
+          }
+          tiers.put(tier, Collections.unmodifiableMap(all));
+        });
+    return new KindStats(name, clock.instant(), labels, tiers);
   }
 
   @Override

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves memories between tiers, each move under the lock of its key (for a batch, of every key in
@@ -52,6 +53,7 @@ final class Mover {
   private final KeyLocks locks;
   private final StaleCopies staleHot;
   private final HistoryRecorder history;
+  private final @Nullable KindLabels kinds;
 
   Mover(
       String store,
@@ -62,7 +64,8 @@ final class Mover {
       Signals signals,
       KeyLocks locks,
       StaleCopies staleHot,
-      HistoryRecorder history) {
+      HistoryRecorder history,
+      @Nullable KindLabels kinds) {
     this.store = store;
     this.clock = clock;
     this.hot = hot;
@@ -72,6 +75,7 @@ final class Mover {
     this.locks = locks;
     this.staleHot = staleHot;
     this.history = history;
+    this.kinds = kinds;
   }
 
   /**
@@ -435,17 +439,23 @@ final class Mover {
       history.moved(
           m.key(), m.version(), from, to, decision.reason(), decision.detail(), decision.inputs());
     }
+    String kind = kindOf(m);
     if (!signals.eventsWanted()) {
-      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), nanos));
+      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), kind, nanos));
       return;
     }
     TierEvent event =
         movementEvent(m, from, to, decision, Duration.ofNanos(nanos), clock.instant());
     held.afterRelease(
         () -> {
-          signals.movementCompleted(from, to, decision.reason(), nanos);
+          signals.movementCompleted(from, to, decision.reason(), kind, nanos);
           signals.publish(event);
         });
+  }
+
+  private @Nullable String kindOf(Memory m) {
+    KindLabels k = kinds;
+    return k == null ? null : k.labelOf(m.key(), m.metadata());
   }
 
   private TierEvent movementEvent(

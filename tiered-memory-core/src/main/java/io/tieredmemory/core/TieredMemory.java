@@ -211,6 +211,22 @@ public interface TieredMemory extends AutoCloseable {
   StoreStats stats();
 
   /**
+   * How this store sorts memories into kinds of knowledge ({@link Builder#kinds}), or empty when it
+   * does not (the default: no {@code kind} anywhere).
+   */
+  Optional<Kinds> kinds();
+
+  /**
+   * What each tier holds of each kind, counted exactly by the tiers ({@code TierStore.countByKind}:
+   * a {@code GROUP BY} in PostgreSQL, a scan of HOT's keys in Redis, a paged read of metadata in
+   * Chroma), folded into the store's capped set of kind labels. Costs a scan of each tier: for
+   * status pages and the metrics binding's background refresh, not per request.
+   *
+   * @throws IllegalStateException if the store has no {@linkplain Builder#kinds kinds}
+   */
+  KindStats kindStats();
+
+  /**
    * Stops scheduled sweeps and the store's clock thread, flushes buffered statistics, closes the
    * tiers and tells every observer it is {@linkplain TierObserver#detached detached}.
    */
@@ -250,6 +266,7 @@ public interface TieredMemory extends AutoCloseable {
     MemoryLimits limits = MemoryLimits.defaults();
     @Nullable Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     @Nullable KeyCoordinator coordinator;
+    @Nullable Kinds kinds;
     boolean discoverObservers = true;
     final List<TierObserver> observers = new ArrayList<>();
     boolean history;
@@ -342,6 +359,18 @@ public interface TieredMemory extends AutoCloseable {
      */
     public Builder coordinator(KeyCoordinator coordinator) {
       this.coordinator = Validation.requireNonNull("coordinator", coordinator);
+      return this;
+    }
+
+    /**
+     * Sorts memories into kinds of knowledge (default: none): a {@code kind} tag on the item and
+     * byte gauges and the movement counter of {@code tiered-memory-metrics}, {@link
+     * TieredMemory#kindStats()}, the live view's kinds table. The kinds are capped ({@link
+     * Kinds#max}, at most {@value Kinds#MAX_LIMIT}), so the number of series stays bounded whatever
+     * the data.
+     */
+    public Builder kinds(Kinds kinds) {
+      this.kinds = Validation.requireNonNull("kinds", kinds);
       return this;
     }
 

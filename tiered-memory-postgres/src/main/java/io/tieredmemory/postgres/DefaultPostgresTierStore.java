@@ -1,5 +1,7 @@
 package io.tieredmemory.postgres;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.ArchiveDirectory;
@@ -326,6 +328,31 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   @Override
   public long bytes() {
     return single("bytes", sql.bytes);
+  }
+
+  /** One {@code GROUP BY} over the memories (archive marks left out, as {@link #count()} does). */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    boolean field = kinds.source() == Kinds.Source.METADATA;
+    return Optional.of(
+        jdbc.call(
+            "countByKind",
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(field ? sql.countByField : sql.countByPrefix)) {
+                ps.setString(1, kinds.selector());
+                if (!field) {
+                  ps.setString(2, kinds.selector());
+                }
+                Map<String, KindCount> counts = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    counts.put(rs.getString(1), new KindCount(rs.getLong(2), rs.getLong(3)));
+                  }
+                }
+                return counts;
+              }
+            }));
   }
 
   private long single(String operation, String statement) {

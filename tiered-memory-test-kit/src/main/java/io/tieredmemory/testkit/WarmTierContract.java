@@ -3,6 +3,8 @@ package io.tieredmemory.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.HistoryEntry;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.policy.MoveReason;
@@ -73,6 +75,19 @@ public abstract class WarmTierContract extends StoreUnderTest {
   private void archived(String key, long version) {
     store.upsert(memory(key, "archived " + version, version), T0_MILLIS);
     assertThat(directory().markArchived(Map.of(key, version))).containsExactly(key);
+  }
+
+  @Test
+  void countByKind_leavesArchiveMarksOut_asCountDoes() {
+    Kinds kinds = Kinds.byMetadata("kind");
+    long before =
+        store.countByKind(kinds).orElseThrow().getOrDefault("note", KindCount.ZERO).items();
+    store.upsert(memory(key("held"), "held", 1), T0_MILLIS);
+    archived(key("gone"), 1);
+    store.flush();
+    KindCount notes = store.countByKind(kinds).orElseThrow().get("note");
+    assertThat(notes.items()).isEqualTo(before + 1);
+    assertThat(store.count()).isEqualTo(before + 1);
   }
 
   @Test

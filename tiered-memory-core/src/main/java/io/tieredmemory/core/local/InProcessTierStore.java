@@ -1,5 +1,7 @@
 package io.tieredmemory.core.local;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.spi.ArchiveDirectory;
@@ -9,6 +11,7 @@ import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -292,6 +295,19 @@ class InProcessTierStore implements TierStore {
   @Override
   public long bytes() {
     return bytes.get();
+  }
+
+  /** A pass over the map: the memories held (not marks), by raw kind. */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    Map<String, KindCount> counts = new HashMap<>();
+    for (Entry e : memories()) {
+      counts.merge(
+          kinds.rawKindOf(e.memory.key(), e.memory.metadata()),
+          new KindCount(1, e.size),
+          KindCount::plus);
+    }
+    return Optional.of(counts);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.tieredmemory.core.spi;
 
 import io.tieredmemory.core.HistoryEntry;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import java.time.Instant;
@@ -156,6 +158,11 @@ public abstract class ForwardingTierStore implements TierStore {
   @Override
   public long bytes() {
     return forward("bytes", delegate::bytes);
+  }
+
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    return forward("countByKind", () -> delegate.countByKind(kinds));
   }
 
   @Override

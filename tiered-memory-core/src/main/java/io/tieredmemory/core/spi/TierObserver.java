@@ -144,8 +144,27 @@ public interface TierObserver {
   default void backendCallCompleted(
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {}
 
-  /** A memory moved (or was copied, for promotions) from one tier to another. */
+  /**
+   * A memory moved (or was copied, for promotions) from one tier to another. The store calls {@link
+   * #movementCompleted(Tier, Tier, MoveReason, String, long)}, whose default calls this one: an
+   * observer that does not care about kinds overrides this.
+   */
   default void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {}
+
+  /**
+   * A memory of kind {@code kind} moved (or was copied, for promotions) from one tier to another:
+   * the hook the store calls for every move. The default calls {@link #movementCompleted(Tier,
+   * Tier, MoveReason, long)}, so an observer overrides one of the two, not both.
+   *
+   * @param kind the memory's kind label when the store has {@linkplain TieredMemory.Builder#kinds
+   *     kinds} configured: one of its capped set (an admitted kind, {@code none} or {@code other}),
+   *     the same String instance for every move of that kind, so a lookup by it allocates nothing;
+   *     {@code null} when the store has no kinds
+   */
+  default void movementCompleted(
+      Tier from, Tier to, MoveReason reason, @Nullable String kind, long durationNanos) {
+    movementCompleted(from, to, reason, durationNanos);
+  }
 
   /** A copy that WARM does not point to (stale or left by an interrupted move) was removed. */
   default void evicted(Tier tier, MoveReason reason) {}

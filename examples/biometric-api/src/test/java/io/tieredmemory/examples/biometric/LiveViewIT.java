@@ -9,12 +9,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -94,6 +97,17 @@ class LiveViewIT {
     wait.until(d -> text("plan").matches("next sweep: (nothing to move|(archive|demote|drop) .*)"));
     assertThat(text("plan")).doesNotContain("unavailable");
 
+    // The kinds table: one row per metric (the demo's kinds), none and other, with numbers in
+    // every tier column; WARM holds readings of some kind by now.
+    wait.until(d -> d.findElement(By.id("kinds")).isDisplayed());
+    wait.until(d -> kindRows().size() == MetricKind.values().length + 2);
+    assertThat(kindRows())
+        .containsKeys("heart_rate", "hrv", "sleep_stage", "steps", "none", "other");
+    wait.until(d -> kindRows().values().stream().anyMatch(r -> !r.get(1).equals("0")));
+    kindRows()
+        .values()
+        .forEach(r -> assertThat(r.subList(0, 3)).allMatch(c -> c.matches("[0-9.]+k?")));
+
     Path shot = Path.of("target", "live-view.png");
     Files.createDirectories(shot.getParent());
     Files.copy(
@@ -117,6 +131,25 @@ class LiveViewIT {
       counts.add(Long.parseLong(t));
     }
     return counts;
+  }
+
+  /**
+   * The kinds table: kind to its hot, warm, cold counts and its "moving now" text. Read in one
+   * script, since the page rebuilds the table every second (elements found one by one go stale).
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, List<String>> kindRows() {
+    List<List<String>> table =
+        (List<List<String>>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return [...document.querySelectorAll('#kinds-rows tr')]"
+                        + ".map(tr => [...tr.cells].map(td => td.textContent.trim()));");
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    for (List<String> cells : table) {
+      rows.put(cells.get(0), cells.subList(1, cells.size()));
+    }
+    return rows;
   }
 
   private static int feedEntries() {
