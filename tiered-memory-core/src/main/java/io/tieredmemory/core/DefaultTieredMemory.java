@@ -66,6 +66,7 @@ final class DefaultTieredMemory implements TieredMemory {
     Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot);
     this.sweeper = new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals);
     this.coarse = CoarseClock.start(clock, name);
+    Recalls recalls = new Recalls(name, clock, signals, b.recordQueryText, b.traceIds);
     this.reads =
         new Reads(
             name,
@@ -78,9 +79,10 @@ final class DefaultTieredMemory implements TieredMemory {
             staleHot,
             sweeper,
             readWindows,
-            mover);
+            mover,
+            recalls);
     this.writes = new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows);
-    this.searches = new Searches(b.embedder, signals, all);
+    this.searches = new Searches(b.embedder, signals, all, recalls);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();
@@ -263,7 +265,15 @@ final class DefaultTieredMemory implements TieredMemory {
   public Optional<Memory> get(String key) {
     ensureOpen();
     limits.checkKey(key); // before any tier is asked, HOT included
-    return reads.get(key);
+    return reads.get(key, null);
+  }
+
+  @Override
+  public Optional<Memory> get(String key, String source) {
+    ensureOpen();
+    limits.checkKey(key);
+    RecallSource.check(source);
+    return reads.get(key, source);
   }
 
   @Override
