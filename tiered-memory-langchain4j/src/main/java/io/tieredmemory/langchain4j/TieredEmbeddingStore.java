@@ -12,6 +12,7 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.Tier;
@@ -290,7 +291,8 @@ public final class TieredEmbeddingStore implements EmbeddingStore<TextSegment> {
         SearchRequest.vector(vector, Math.min(request.maxResults(), SearchRequest.MAX_K))
             .withText(text == null || text.isBlank() ? null : text)
             .withMinSimilarity(minSimilarity)
-            .withFilter(accepting(filter, failed));
+            .withFilter(accepting(filter, failed))
+            .withSource(RecallSource.LANGCHAIN4J);
     List<SearchHit> hits = run(search, failed);
     List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(hits.size());
     for (SearchHit hit : hits) {
