@@ -44,7 +44,9 @@ class RealTiersRecallIT extends RecallScenarios {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement()) {
       for (String table : tables) {
-        s.execute("DROP TABLE IF EXISTS " + table);
+        s.execute("DROP TABLE IF EXISTS \"" + table + "\"");
+        s.execute("DROP TABLE IF EXISTS \"" + table + "$journal\"");
+        s.execute("DROP TABLE IF EXISTS \"" + table + "$embedder\"");
       }
     } finally {
       pool.close();
