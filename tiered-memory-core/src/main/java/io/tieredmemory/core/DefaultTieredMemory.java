@@ -76,6 +76,7 @@ final class DefaultTieredMemory implements TieredMemory {
     this.sweeper =
         new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals, history);
     this.coarse = CoarseClock.start(clock, name);
+    Recalls recalls = new Recalls(name, clock, signals, b.recordQueryText, b.traceIds);
     this.reads =
         new Reads(
             name,
@@ -88,10 +89,11 @@ final class DefaultTieredMemory implements TieredMemory {
             staleHot,
             sweeper,
             readWindows,
-            mover);
+            mover,
+            recalls);
     this.writes =
         new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
-    this.searches = new Searches(b.embedder, signals, all);
+    this.searches = new Searches(b.embedder, signals, all, recalls);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();
@@ -306,7 +308,15 @@ final class DefaultTieredMemory implements TieredMemory {
   public Optional<Memory> get(String key) {
     ensureOpen();
     limits.checkKey(key); // before any tier is asked, HOT included
-    return reads.get(key);
+    return reads.get(key, null);
+  }
+
+  @Override
+  public Optional<Memory> get(String key, String source) {
+    ensureOpen();
+    limits.checkKey(key);
+    RecallSource.check(source);
+    return reads.get(key, source);
   }
 
   @Override

@@ -139,6 +139,17 @@ final class Signals implements TierObserver {
     }
   }
 
+  @Override
+  public void recalled(String source, int hot, int warm, int cold) {
+    for (TierObserver o : observers) {
+      try {
+        o.recalled(source, hot, warm, cold);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "recalled", e);
+      }
+    }
+  }
+
   /*
    * The start hooks and their companions go to the observers that want starts only. The paths call
    * them only when startsWanted(), except requestFailed, movementEnded and sweep completions on

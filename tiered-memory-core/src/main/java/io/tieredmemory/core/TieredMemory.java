@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -102,6 +103,20 @@ public interface TieredMemory extends AutoCloseable {
    */
   Optional<Memory> get(String key);
 
+  /**
+   * Reads {@code key} as {@link #get(String)} does, and records it as a recall by {@code source}:
+   * observers are told how many results each tier served ({@link TierObserver#recalled}) and, if
+   * one wants events, get a {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} naming
+   * the memory, its version and the tier that served it (or no result, for a miss). For reads that
+   * hand knowledge to an agent, such as the chat memory adapters loading a conversation; a plain
+   * {@code get} records no recall, since most gets are an application's own bookkeeping.
+   *
+   * @param source who recalls, e.g. {@link RecallSource#LANGCHAIN4J_CHAT}
+   * @throws IllegalArgumentException if the key breaks the {@link MemoryLimits}, or {@code source}
+   *     is not a valid label ({@link RecallSource#check})
+   */
+  Optional<Memory> get(String key, String source);
+
   /** Reads several keys; absent keys are left out of the result. */
   Map<String, Memory> getAll(Collection<String> keys);
 
@@ -117,7 +132,9 @@ public interface TieredMemory extends AutoCloseable {
    * The {@code k} memories most similar to {@code text}, most similar first, from every tier that
    * can search (COLD always; WARM in process). A memory held in two tiers appears once, with its
    * latest version. A search is not a read: it records no access, counts toward no promotion and
-   * moves nothing back from COLD (a {@link #get} of a result does).
+   * moves nothing back from COLD (a {@link #get} of a result does). Every search is recorded as a
+   * recall ({@link TierObserver#recalled}, a {@link io.tieredmemory.core.event.TierEvent.Recalled
+   * Recalled} event) by its {@link SearchRequest#source() source}, {@link RecallSource#API} here.
    */
   List<SearchHit> search(String text, int k);
 
@@ -268,6 +285,8 @@ public interface TieredMemory extends AutoCloseable {
     @Nullable KeyCoordinator coordinator;
     @Nullable Kinds kinds;
     boolean discoverObservers = true;
+    boolean recordQueryText;
+    @Nullable Supplier<@Nullable String> traceIds;
     final List<TierObserver> observers = new ArrayList<>();
     boolean history;
     Duration historyRetention = DEFAULT_HISTORY_RETENTION;
@@ -483,6 +502,30 @@ public interface TieredMemory extends AutoCloseable {
         clean = clean.substring(0, 100);
       }
       return (clean.isEmpty() ? "host" : clean) + ":" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Whether {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} events carry the query
+     * text of each search (default: false). Query text is what a user asked, so it is content: keep
+     * it off unless every observer of events may see it. A decision feed serving events over HTTP
+     * leaves it out anyway unless its own {@code queryText} option is set.
+     */
+    public Builder recordQueryText(boolean enabled) {
+      this.recordQueryText = enabled;
+      return this;
+    }
+
+    /**
+     * Where {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} events get the caller's
+     * current trace id: called on the recalling thread, while the request's span (if any) is
+     * current, only when an event is built; may return null. Core has no tracing dependency; with
+     * Micrometer Tracing, e.g. {@code () -> { Span s = tracer.currentSpan(); return s == null ?
+     * null : s.context().traceId(); }} (the Spring Boot auto-configuration sets this when a {@code
+     * Tracer} bean exists). A supplier that throws is logged and the event has no trace id.
+     */
+    public Builder traceIds(Supplier<@Nullable String> supplier) {
+      this.traceIds = Validation.requireNonNull("traceIds", supplier);
+      return this;
     }
 
     /** Builds the store; tiers not given are in process. */

@@ -222,7 +222,7 @@ class SecurityIT {
    * demotion, promotion, archive, rehydration, stale-copy eviction, backend failure whose message
    * quotes the key and content, delete). Neither appears in {@code /metrics}, {@code /memory/stats}
    * or {@code /memory/events}; keys there are hashed. A feed that reveals keys shows the key, and
-   * still never the content.
+   * still never the content, nor a search's query text (recorded by the store here).
    */
   @Test
   void keysHashedAndContentNeverInMetricsOrEvents() throws Exception {
@@ -238,6 +238,8 @@ class SecurityIT {
                 .cold(cold)
                 .clock(clock)
                 .policy(CrashHarness.POLICY)
+                // The query text is in Recalled events; a feed leaves it out unless told otherwise.
+                .recordQueryText(true)
                 .observer(
                     TieredMemoryMetrics.of(
                         registry,
@@ -294,7 +296,7 @@ class SecurityIT {
       hashed.recent(500).forEach(e -> kinds.add(e.kind()));
       assertThat(kinds)
           .contains("put", "demoted", "promoted", "archived", "rehydrated", "evicted", "deleted")
-          .contains("backend_failed");
+          .contains("backend_failed", "recalled");
 
       String metrics = get(endpoint.uri(), "/metrics", "", "GET").body;
       String stats = fetch(endpoint.uri().resolve("/memory/stats"));

@@ -12,6 +12,7 @@ import io.tieredmemory.core.KindCount;
 import io.tieredmemory.core.KindStats;
 import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -19,6 +20,7 @@ import io.tieredmemory.core.policy.MoveReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -52,6 +54,10 @@ final class StoreMeters {
   private final Timer sweepSucceeded;
   private final Timer sweepFailed;
   private final DistributionSummary searchTopSimilarity;
+  // Keyed by RecallSource.KNOWN and OTHER: a capped set, registered up front.
+  private final Map<String, DistributionSummary> recallResults = new HashMap<>();
+  private final DistributionSummary otherRecallResults;
+  private final EnumMap<Tier, Counter> recalled = new EnumMap<>(Tier.class);
   // Strong references: Micrometer gauges hold their state object weakly. -1: not known yet.
   private final EnumMap<Tier, AtomicLong> items = new EnumMap<>(Tier.class);
   private final EnumMap<Tier, AtomicLong> bytes = new EnumMap<>(Tier.class);
@@ -147,6 +153,21 @@ final class StoreMeters {
                 .tags(tags)
                 .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100)
                 .register(registry));
+
+    for (String source : RecallSource.KNOWN) {
+      recallResults.put(source, recallResults(n, tags, source));
+    }
+    otherRecallResults = recallResults(n, tags, RecallSource.OTHER);
+    for (Tier t : Tier.values()) {
+      recalled.put(
+          t,
+          keep(
+              Counter.builder(n.recalled())
+                  .description("Memories returned by recalls, by the tier that served each")
+                  .tags(tags)
+                  .tag("tier", t.label())
+                  .register(registry)));
+    }
 
     if (kinds) {
       // The labels every store with kinds has, and a fixed list's, from the start.
@@ -378,6 +399,26 @@ final class StoreMeters {
 
   Timer sweep(boolean success) {
     return success ? sweepSucceeded : sweepFailed;
+  }
+
+  /** Results per recall of {@code source}; a source outside {@link RecallSource#KNOWN} is other. */
+  DistributionSummary recallResults(String source) {
+    DistributionSummary s = recallResults.get(source);
+    return s != null ? s : otherRecallResults;
+  }
+
+  Counter recalled(Tier tier) {
+    return Objects.requireNonNull(recalled.get(tier));
+  }
+
+  private DistributionSummary recallResults(MetricNames n, Tags tags, String source) {
+    return keep(
+        DistributionSummary.builder(n.recallResults())
+            .description("Memories returned per recall (a search, or a get through an adapter)")
+            .tags(tags)
+            .tag("source", source)
+            .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100)
+            .register(registry));
   }
 
   DistributionSummary searchTopSimilarity() {

@@ -248,6 +248,22 @@ public final class TieredMemoryMetrics implements TierObserver {
     }
   }
 
+  /** Results per recall by source (capped: unknown sources count as other), results by tier. */
+  @Override
+  public void recalled(String source, int hot, int warm, int cold) {
+    StoreMeters m = meters();
+    m.recallResults(source).record(hot + warm + cold);
+    if (hot > 0) {
+      m.recalled(Tier.HOT).increment(hot);
+    }
+    if (warm > 0) {
+      m.recalled(Tier.WARM).increment(warm);
+    }
+    if (cold > 0) {
+      m.recalled(Tier.COLD).increment(cold);
+    }
+  }
+
   /** The registry this binding records into. */
   public MeterRegistry registry() {
     return registry;

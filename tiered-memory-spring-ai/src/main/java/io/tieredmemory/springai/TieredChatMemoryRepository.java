@@ -2,6 +2,7 @@ package io.tieredmemory.springai;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   /** The messages of conversation {@code conversationId}, in order; empty when there is none. */
   @Override
   public List<Message> findByConversationId(String conversationId) {
-    Optional<Memory> m = store.get(key(conversationId));
+    Optional<Memory> m = store.get(key(conversationId), RecallSource.SPRING_AI_CHAT);
     if (m.isEmpty()) {
       return new ArrayList<>();
     }

@@ -26,8 +26,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The live view ({@code /memory/}) in headless Chromium while the agent simulator runs: it loads
- * without console errors, says it is live, and its tier counts and decision feed move. Leaves a
- * screenshot in {@code target/live-view.png}.
+ * without console errors, says it is live, its tier counts and decision feed move, and it says what
+ * the agent's last searches recalled, from which tiers. Leaves a screenshot in {@code
+ * target/live-view.png}.
  *
  * <p>Needs Debian's Chromium and chromedriver ({@code /usr/bin/chromium}, {@code
  * /usr/bin/chromedriver}); fails, never skips, without them.
@@ -96,6 +97,14 @@ class LiveViewIT {
     // The plan's line, fed by /memory/plan: what the next sweep would move, in words.
     wait.until(d -> text("plan").matches("next sweep: (nothing to move|(archive|demote|drop) .*)"));
     assertThat(text("plan")).doesNotContain("unavailable");
+    // The recall line, fed by the recalled events of the agent's searches: how many memories the
+    // last answers used, and the tier (and similarity) of each.
+    wait.until(
+        d ->
+            text("recall")
+                .matches(
+                    "recalled for the last (answer|[23] answers): [1-9]\\d* memor(y|ies)"
+                        + " \\((hot|warm|cold)( -?\\d\\.\\d\\d)?(, .*)?\\)"));
 
     // The kinds table: one row per metric (the demo's kinds), none and other, with numbers in
     // every tier column; WARM holds readings of some kind by now.
