@@ -138,6 +138,9 @@ final class BiometricService implements AutoCloseable {
             .sweepEvery(s.sweepEvery())
             .clock(s.clock())
             .embedder(embedder)
+            // Each memory's history (GET /memory/history, the live view's search box), kept in
+            // WARM beside the memories.
+            .history(true)
             .discoverObservers(false)
             .observer(
                 TieredMemoryMetrics.of(
