@@ -30,8 +30,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The live view ({@code /memory/}) in headless Chromium while the agent simulator runs: it loads
  * without console errors, says it is live, and its tier counts and decision feed move; a key the
- * agent wrote, typed into the history search box, shows its put and its moves. Leaves a screenshot
- * in {@code target/live-view.png}.
+ * agent wrote, typed into the history search box, shows its put and its moves. Leaves screenshots
+ * in {@code target/live-view.png} and {@code target/live-view-history.png}.
  *
  * <p>Needs Debian's Chromium and chromedriver ({@code /usr/bin/chromium}, {@code
  * /usr/bin/chromedriver}); fails, never skips, without them.
@@ -150,8 +150,15 @@ class LiveViewIT {
     driver.findElement(By.id("history-search")).click();
     wait.until(d -> historyKinds().size() >= 2);
 
+    // The history section alone, then the whole page from its top.
+    Path historyShot = Path.of("target", "live-view-history.png");
+    Files.createDirectories(historyShot.getParent());
+    Files.copy(
+        driver.findElement(By.id("history-section")).getScreenshotAs(OutputType.FILE).toPath(),
+        historyShot,
+        StandardCopyOption.REPLACE_EXISTING);
+    driver.executeScript("window.scrollTo(0, 0)");
     Path shot = Path.of("target", "live-view.png");
-    Files.createDirectories(shot.getParent());
     Files.copy(
         driver.getScreenshotAs(OutputType.FILE).toPath(),
         shot,
