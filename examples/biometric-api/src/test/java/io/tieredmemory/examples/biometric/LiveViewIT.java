@@ -137,7 +137,7 @@ class LiveViewIT {
             .orElseThrow();
     assertThat(move.findElement(By.cssSelector("td.move")).getText())
         .matches("(hot|warm|cold) → (hot|warm|cold)");
-    assertThat(move.findElement(By.cssSelector("td.reason")).getText()).isNotBlank();
+    assertThat(move.findElement(By.cssSelector("td.h-reason")).getText()).isNotBlank();
     // A key nobody wrote: 404 in words.
     box.clear();
     box.sendKeys("no-such-key-" + System.nanoTime());
