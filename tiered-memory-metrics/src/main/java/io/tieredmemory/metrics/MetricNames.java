@@ -109,6 +109,15 @@ public record MetricNames(String prefix) {
     return prefix + ".events.dropped";
   }
 
+  /**
+   * Function counter {@code tiered_memory_history_dropped_total}: history entries a store could not
+   * queue for WARM (its history queue full), from {@code TieredMemory.historyDropped()}; 0 while
+   * history is off.
+   */
+  public String historyDropped() {
+    return prefix + ".history.dropped";
+  }
+
   /** Every name, in documentation order. */
   public List<String> all() {
     return List.of(
@@ -124,6 +133,7 @@ public record MetricNames(String prefix) {
         searchTopSimilarity(),
         recallResults(),
         recalled(),
+        historyDropped(),
         eventsDropped());
   }
 }

@@ -2,6 +2,7 @@ package io.tieredmemory.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -153,6 +154,15 @@ final class StoreMeters {
                 .tags(tags)
                 .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100)
                 .register(registry));
+
+    // Read from the store at each scrape (a counter it keeps; no call to a tier).
+    keep(
+        FunctionCounter.builder(n.historyDropped(), store, TieredMemory::historyDropped)
+            .description(
+                "History entries the store could not queue for WARM (its history queue full)")
+            .baseUnit("entries")
+            .tags(tags)
+            .register(registry));
 
     for (String source : RecallSource.KNOWN) {
       recallResults.put(source, recallResults(n, tags, source));

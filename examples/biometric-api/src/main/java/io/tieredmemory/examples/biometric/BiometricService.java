@@ -142,6 +142,9 @@ final class BiometricService implements AutoCloseable {
             // Kinds of knowledge: each reading's metric (heart rate, sleep stage...), a fixed
             // list, so the live view and the dashboard show which kinds are hot, warm and cold.
             .kinds(Kinds.byMetadata("metric").only(MetricKind.labelSet()))
+            // Each memory's history (GET /memory/history, the live view's search box), kept in
+            // WARM beside the memories.
+            .history(true)
             .discoverObservers(false)
             .observer(
                 TieredMemoryMetrics.of(
