@@ -44,7 +44,7 @@ export function readMetricsContract(file = METRICS_MD) {
   for (const line of text.split('\n')) {
     const m = line.match(/^\|\s*`(tiered\.memory\.[a-z.]+)`\s*\|\s*([^|]+?)\s*\|\s*[^|]*\|\s*([^|]*?)\s*\|/);
     if (!m) continue;
-    const tags = m[3].includes('(none)') ? [] : m[3].split(',').map((t) => t.trim()).filter(Boolean);
+    const tags = m[3].includes('(none)') ? [] : m[3].split(',').map((t) => t.trim().replace(/^\[(.*)\]$/, '$1')).filter(Boolean); // [kind]: only with kinds
     meters.push({ meter: m[1], type: m[2], base: m[1].replaceAll('.', '_'), tags });
   }
   if (meters.length === 0) errors.push(`${file}: found no rows of the Meters table`);

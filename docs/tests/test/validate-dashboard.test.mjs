@@ -168,7 +168,7 @@ describe('project contract rejects', () => {
   it('a label the metric does not have', () =>
     rejects((d) => {
       const t = panelTitled(d, 'Bytes per tier').targets[0];
-      t.expr = t.expr.replace('max by (store, tier)', 'max by (store, tiers)');
+      t.expr = t.expr.replace('sum by (store, tier)', 'sum by (store, tiers)');
     }, /groups by label "tiers"/));
 
   it('a legend naming a label the metric does not have', () =>

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,6 +123,33 @@ final class CollectionScans {
     List<Candidate> out = new ArrayList<>(best);
     out.sort(OLDEST_FIRST);
     return out;
+  }
+
+  /**
+   * Records and their {@code tm_size} by raw kind: one paged scan of every record's metadata (the
+   * key is the record's id; a metadata kind is read from the user's metadata).
+   */
+  Map<String, KindCount> countByKind(Kinds kinds) {
+    Map<String, KindCount> counts = new HashMap<>();
+    boolean field = kinds.source() == Kinds.Source.METADATA;
+    int page = client.maxBatchSize();
+    for (int offset = 0; ; offset += page) {
+      List<Row> rows = client.getPage(collectionId, null, page, offset, METADATAS);
+      for (Row row : rows) {
+        JsonNode meta = RecordCodec.ours(row.metadata());
+        if (meta == null) {
+          continue;
+        }
+        Map<String, String> user = field ? RecordCodec.userMetadata(row.id(), meta) : Map.of();
+        counts.merge(
+            kinds.rawKindOf(row.id(), user),
+            new KindCount(1, RecordCodec.size(meta)),
+            KindCount::plus);
+      }
+      if (rows.size() < page) {
+        return counts;
+      }
+    }
   }
 
   /** The sum of {@code tm_size} over every record: one paged scan. */

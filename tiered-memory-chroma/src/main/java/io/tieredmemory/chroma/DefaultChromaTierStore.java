@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tieredmemory.chroma.ChromaClient.Include;
 import io.tieredmemory.chroma.ChromaClient.Row;
 import io.tieredmemory.chroma.ChromaClient.Write;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.Embedder;
@@ -303,6 +305,15 @@ final class DefaultChromaTierStore implements ChromaTierStore {
   @Override
   public long bytes() {
     return scans.bytes();
+  }
+
+  /**
+   * A paged scan of every record's metadata ({@code max_batch_size} records a round trip), as
+   * {@link #bytes()} does, not cached: Chroma can neither group nor sum.
+   */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    return Optional.of(scans.countByKind(kinds));
   }
 
   /**

@@ -177,6 +177,13 @@ final class RecordCodec {
     }
   }
 
+  /**
+   * The user's metadata of a record ({@code meta}: the record's own fields, from {@link #ours}).
+   */
+  static Map<String, String> userMetadata(String key, JsonNode meta) {
+    return parseUserMetadata(key, meta.path(META).asText("{}"));
+  }
+
   private static Map<String, String> parseUserMetadata(String key, String json) {
     JsonNode node;
     try {

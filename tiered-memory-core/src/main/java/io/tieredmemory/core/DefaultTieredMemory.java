@@ -3,15 +3,20 @@ package io.tieredmemory.core;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.KeyCoordinator;
+import io.tieredmemory.core.spi.Location;
+import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +50,8 @@ final class DefaultTieredMemory implements TieredMemory {
   private final Embedder embedder;
   private final int embedderDimension;
   private final String embedderName;
+  private final HistoryRecorder history;
+  private final @Nullable KindLabels kinds;
   private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean closed;
@@ -63,9 +70,13 @@ final class DefaultTieredMemory implements TieredMemory {
     KeyLocks locks = new KeyLocks(coordinator);
     StaleCopies staleHot = new StaleCopies();
     ReadWindows readWindows = new ReadWindows(policy.promotion(), 100_000);
-    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot);
-    this.sweeper = new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals);
+    this.history = recorder(b, warmStore);
+    this.kinds = b.kinds == null ? null : new KindLabels(b.kinds);
+    Mover mover = new Mover(name, clock, hot, warm, cold, signals, locks, staleHot, history, kinds);
+    this.sweeper =
+        new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals, history);
     this.coarse = CoarseClock.start(clock, name);
+    Recalls recalls = new Recalls(name, clock, signals, b.recordQueryText, b.traceIds);
     this.reads =
         new Reads(
             name,
@@ -78,12 +89,45 @@ final class DefaultTieredMemory implements TieredMemory {
             staleHot,
             sweeper,
             readWindows,
-            mover);
-    this.writes = new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows);
-    this.searches = new Searches(b.embedder, signals, all);
+            mover,
+            recalls);
+    this.writes =
+        new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
+    this.searches = new Searches(b.embedder, signals, all, recalls);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();
+  }
+
+  /** History on, off, or off because WARM keeps none (said by {@link #history(String)}). */
+  private static HistoryRecorder recorder(TieredMemory.Builder b, TierStore warmStore) {
+    String instance =
+        b.instanceId != null ? b.instanceId : TieredMemory.Builder.defaultInstanceId();
+    if (!b.history) {
+      return HistoryRecorder.off(
+          b.name,
+          instance,
+          b.clock,
+          "store '"
+              + b.name
+              + "' keeps no history: it is off (TieredMemory.Builder.history(true) turns it on)");
+    }
+    Optional<HistoryLog> log = warmStore.history();
+    if (log.isEmpty()) {
+      return HistoryRecorder.off(
+          b.name,
+          instance,
+          b.clock,
+          "store '"
+              + b.name
+              + "' keeps no history: its WARM tier, "
+              + warmStore.kind()
+              + " ("
+              + warmStore.getClass().getName()
+              + "), has no history log (TierStore.history())");
+    }
+    return HistoryRecorder.on(
+        b.name, instance, b.clock, log.get(), b.historyRetention, b.historyPerKey, b.historyQueue);
   }
 
   static TieredMemory create(
@@ -124,6 +168,7 @@ final class DefaultTieredMemory implements TieredMemory {
       store.signals.attach(attached);
       store.signals.detached(store);
       CoarseClock.stop(store.coarse);
+      store.history.close();
       throw e;
     }
     store.signals.attach(observers);
@@ -263,7 +308,15 @@ final class DefaultTieredMemory implements TieredMemory {
   public Optional<Memory> get(String key) {
     ensureOpen();
     limits.checkKey(key); // before any tier is asked, HOT included
-    return reads.get(key);
+    return reads.get(key, null);
+  }
+
+  @Override
+  public Optional<Memory> get(String key, String source) {
+    ensureOpen();
+    limits.checkKey(key);
+    RecallSource.check(source);
+    return reads.get(key, source);
   }
 
   @Override
@@ -307,6 +360,48 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
+  public MemoryHistory history(String key) {
+    ensureOpen();
+    limits.checkKey(key);
+    List<HistoryEntry> entries = history.read(key);
+    TierHandle warm = all[Tier.WARM.ordinal()];
+    Location where;
+    try {
+      where = warm.store.directory().orElseThrow().peekLocations(List.of(key)).get(key);
+    } catch (RuntimeException e) {
+      throw new TieredMemoryException(
+          "history of key "
+              + MemoryLimits.quote(key)
+              + ": the WARM tier ("
+              + warm.store.kind()
+              + ") could not say where it lives: "
+              + e.getMessage(),
+          e);
+    }
+    if (where == null) {
+      return new MemoryHistory(key, null, 0, entries);
+    }
+    if (where instanceof Location.Archived) {
+      return new MemoryHistory(key, Tier.COLD, where.version(), entries);
+    }
+    Tier tier = Tier.WARM;
+    try {
+      StoredMemory inHot = all[Tier.HOT.ordinal()].store.peek(key);
+      if (inHot != null && inHot.version() == where.version()) {
+        tier = Tier.HOT;
+      }
+    } catch (RuntimeException e) {
+      // HOT unreachable: WARM holds it, which is where reads find it now.
+    }
+    return new MemoryHistory(key, tier, where.version(), entries);
+  }
+
+  @Override
+  public long historyDropped() {
+    return history.dropped();
+  }
+
+  @Override
   public StoreStats stats() {
     ensureOpen();
     Map<Tier, TierStats> tiers = new EnumMap<>(Tier.class);
@@ -323,6 +418,48 @@ final class DefaultTieredMemory implements TieredMemory {
       tiers.put(h.tier, new TierStats(h.store.kind(), items, bytes));
     }
     return new StoreStats(name, clock.instant(), tiers);
+  }
+
+  @Override
+  public Optional<Kinds> kinds() {
+    KindLabels k = kinds;
+    return k == null ? Optional.empty() : Optional.of(k.kinds());
+  }
+
+  @Override
+  public KindStats kindStats() {
+    ensureOpen();
+    KindLabels k = kinds;
+    if (k == null) {
+      throw new IllegalStateException(
+          "store '"
+              + name
+              + "' has no kinds configured: set TieredMemory.Builder.kinds, e.g."
+              + " Kinds.byMetadata(\"kind\")");
+    }
+    Map<Tier, Map<String, KindCount>> raw = new EnumMap<>(Tier.class);
+    for (TierHandle h : all) {
+      try {
+        h.countByKind(k.kinds()).ifPresent(counts -> raw.put(h.tier, counts));
+      } catch (RuntimeException e) {
+        // Reported by the handle (BackendFailed); the tier is left out of the counts.
+      }
+    }
+    k.admitLargestFirst(raw.values());
+    Map<Tier, Map<String, KindCount>> byLabel = new EnumMap<>(Tier.class);
+    raw.forEach((tier, counts) -> byLabel.put(tier, k.fold(counts)));
+    // Taken after folding: every label a fold produced has been admitted by then.
+    List<String> labels = k.labels();
+    Map<Tier, Map<String, KindCount>> tiers = new EnumMap<>(Tier.class);
+    byLabel.forEach(
+        (tier, counts) -> {
+          Map<String, KindCount> all = new LinkedHashMap<>();
+          for (String l : labels) {
+            all.put(l, counts.getOrDefault(l, KindCount.ZERO));
+          }
+          tiers.put(tier, Collections.unmodifiableMap(all));
+        });
+    return new KindStats(name, clock.instant(), labels, tiers);
   }
 
   @Override
@@ -344,6 +481,8 @@ final class DefaultTieredMemory implements TieredMemory {
         Thread.currentThread().interrupt();
       }
     }
+    // After the sweeps stopped (their moves queue entries), before WARM closes.
+    history.close();
     for (TierHandle h : all) {
       try {
         h.store.flush();

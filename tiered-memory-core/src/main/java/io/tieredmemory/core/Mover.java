@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves memories between tiers, each move under the lock of its key (for a batch, of every key in
@@ -51,6 +52,8 @@ final class Mover {
   private final Signals signals;
   private final KeyLocks locks;
   private final StaleCopies staleHot;
+  private final HistoryRecorder history;
+  private final @Nullable KindLabels kinds;
 
   Mover(
       String store,
@@ -60,7 +63,9 @@ final class Mover {
       TierHandle cold,
       Signals signals,
       KeyLocks locks,
-      StaleCopies staleHot) {
+      StaleCopies staleHot,
+      HistoryRecorder history,
+      @Nullable KindLabels kinds) {
     this.store = store;
     this.clock = clock;
     this.hot = hot;
@@ -69,6 +74,8 @@ final class Mover {
     this.signals = signals;
     this.locks = locks;
     this.staleHot = staleHot;
+    this.history = history;
+    this.kinds = kinds;
   }
 
   /**
@@ -427,17 +434,28 @@ final class Mover {
 
   private void moved(
       KeyLocks.Held held, Memory m, Tier from, Tier to, Decision decision, long nanos) {
+    if (history.enabled()) {
+      // Under the key's lock: this instance queues a key's entries in the order they happened.
+      history.moved(
+          m.key(), m.version(), from, to, decision.reason(), decision.detail(), decision.inputs());
+    }
+    String kind = kindOf(m);
     if (!signals.eventsWanted()) {
-      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), nanos));
+      held.afterRelease(() -> signals.movementCompleted(from, to, decision.reason(), kind, nanos));
       return;
     }
     TierEvent event =
         movementEvent(m, from, to, decision, Duration.ofNanos(nanos), clock.instant());
     held.afterRelease(
         () -> {
-          signals.movementCompleted(from, to, decision.reason(), nanos);
+          signals.movementCompleted(from, to, decision.reason(), kind, nanos);
           signals.publish(event);
         });
+  }
+
+  private @Nullable String kindOf(Memory m) {
+    KindLabels k = kinds;
+    return k == null ? null : k.labelOf(m.key(), m.metadata());
   }
 
   private TierEvent movementEvent(
@@ -447,6 +465,17 @@ final class Mover {
   }
 
   private void evicted(KeyLocks.Held held, String key, long version, Tier tier, String detail) {
+    if (history.enabled()) {
+      history.record(
+          HistoryEntry.Kind.EVICTED,
+          key,
+          version,
+          tier,
+          null,
+          MoveReason.STALE_COPY,
+          detail,
+          Map.of());
+    }
     if (!signals.eventsWanted()) {
       held.afterRelease(() -> signals.evicted(tier, MoveReason.STALE_COPY));
       return;

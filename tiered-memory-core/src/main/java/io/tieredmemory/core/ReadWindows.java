@@ -11,6 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * read left the window are forgotten, and if that is not enough, all are.
  */
 final class ReadWindows {
+  /** What {@link #recordAndCheck} returns for a key not due for promotion. */
+  static final long NOT_DUE = -1;
+
   private final int reads;
   private final long windowMillis;
   private final int maxKeys;
@@ -25,14 +28,15 @@ final class ReadWindows {
   /**
    * Records a read of {@code key} at {@code now}.
    *
-   * @return true if the key is now due for promotion (its count restarts)
+   * @return the time from the first counted read to this one, in milliseconds, if the key is now
+   *     due for promotion (its count restarts); {@link #NOT_DUE} otherwise
    */
-  boolean recordAndCheck(String key, long now) {
+  long recordAndCheck(String key, long now) {
     if (reads == 1) {
-      return true;
+      return 0;
     }
     if (reads == PromotionRule.NEVER) {
-      return false;
+      return NOT_DUE;
     }
     if (rings.size() >= maxKeys && !rings.containsKey(key)) {
       prune(now);
@@ -50,9 +54,9 @@ final class ReadWindows {
       }
       if (ring[0] == reads && now - ring[1] <= windowMillis) {
         rings.remove(key, ring);
-        return true;
+        return Math.max(0, now - ring[1]);
       }
-      return false;
+      return NOT_DUE;
     }
   }
 

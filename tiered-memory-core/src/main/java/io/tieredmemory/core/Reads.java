@@ -1,8 +1,10 @@
 package io.tieredmemory.core;
 
+import io.tieredmemory.core.policy.Decision;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Location;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -46,6 +48,7 @@ final class Reads {
   private final Sweeper sweeper;
   private final ReadWindows readWindows;
   private final Mover mover;
+  private final Recalls recalls;
   // Racy on purpose: it only spreads the timing samples, a lost increment changes nothing.
   private int hotHitTick;
 
@@ -60,7 +63,8 @@ final class Reads {
       StaleCopies staleHot,
       Sweeper sweeper,
       ReadWindows readWindows,
-      Mover mover) {
+      Mover mover,
+      Recalls recalls) {
     this.store = store;
     this.policy = policy;
     this.clock = clock;
@@ -74,6 +78,7 @@ final class Reads {
     this.sweeper = sweeper;
     this.readWindows = readWindows;
     this.mover = mover;
+    this.recalls = recalls;
   }
 
   /** A memory found below HOT, and where. */
@@ -82,13 +87,16 @@ final class Reads {
   /**
    * Reads a validated key. With an observer that wants starts, the request is started first and
    * completed exactly once on every way out, an {@link Error} included (the {@code reported} flag:
-   * a local, so the unobserved HOT hit pays one boolean check and allocates nothing).
+   * a local, so the unobserved HOT hit pays one boolean check and allocates nothing). With a {@code
+   * source} (a recall: {@code TieredMemory.get(key, source)}), what it returned is recorded by
+   * {@link Recalls} just before the completion of a hit or a miss.
    */
-  Optional<Memory> get(String key) {
+  Optional<Memory> get(String key, @Nullable String source) {
     boolean observed = signals.observed();
     // Every request is counted; in-process HOT hits are timed one in HOT_HIT_SAMPLE, because two
-    // clock reads would cost more than the hit itself.
-    boolean timed = observed && (hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
+    // clock reads would cost more than the hit itself. A recall is always timed.
+    boolean timed =
+        observed && (source != null || hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
     long start = timed ? System.nanoTime() : 0;
     if (signals.startsWanted()) {
       signals.requestStarted(Operation.GET, key);
@@ -100,8 +108,11 @@ final class Reads {
         Memory m = readHotQuietly(key, now);
         if (m != null) {
           reported = true;
-          signals.requestCompleted(
-              Operation.GET, Tier.HOT, RequestResult.HIT, timed ? System.nanoTime() - start : -1);
+          long nanos = timed ? System.nanoTime() - start : -1;
+          if (source != null) {
+            recalls.got(source, m, Tier.HOT, nanos);
+          }
+          signals.requestCompleted(Operation.GET, Tier.HOT, RequestResult.HIT, nanos);
           return Optional.of(m);
         }
       }
@@ -121,12 +132,20 @@ final class Reads {
       }
       if (found == null) {
         reported = true;
-        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, since(start, timed));
+        long nanos = since(start, timed);
+        if (source != null) {
+          recalls.got(source, null, null, nanos);
+        }
+        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, nanos);
         return Optional.empty();
       }
       // The serving tier is recorded before any movement the read causes.
       reported = true;
-      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, since(start, timed));
+      long nanos = since(start, timed);
+      if (source != null) {
+        recalls.got(source, found.memory, found.tier, nanos);
+      }
+      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, nanos);
       afterRead(found.memory, found.tier, now);
       return Optional.of(found.memory);
     } catch (Error e) {
@@ -311,15 +330,19 @@ final class Reads {
   private void afterRead(Memory m, Tier servedBy, long now) {
     try {
       if (servedBy == Tier.WARM) {
-        if (readWindows.recordAndCheck(m.key(), now)) {
-          mover.promote(m.key(), now, policy.promotion().decision());
+        long span = readWindows.recordAndCheck(m.key(), now);
+        if (span != ReadWindows.NOT_DUE) {
+          mover.promote(m.key(), now, promotion(span));
         }
       } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
         if (mover.rehydrate(m, policy.rehydration().decision())) {
           if (policy.rehydration().promoteToHot()) {
             mover.promote(m.key(), now, policy.rehydration().decision());
-          } else if (readWindows.recordAndCheck(m.key(), now)) {
-            mover.promote(m.key(), now, policy.promotion().decision());
+          } else {
+            long span = readWindows.recordAndCheck(m.key(), now);
+            if (span != ReadWindows.NOT_DUE) {
+              mover.promote(m.key(), now, promotion(span));
+            }
           }
         }
       }
@@ -329,6 +352,11 @@ final class Reads {
           () -> "store '" + store + "': moving after a " + servedBy.label() + " read failed",
           e);
     }
+  }
+
+  /** The promotion decision, with the reads' span among its inputs (promotions are rare). */
+  private Decision promotion(long spanMillis) {
+    return policy.promotion().decision(Duration.ofMillis(spanMillis));
   }
 
   private static TieredMemoryException failed(String what, RuntimeException e) {

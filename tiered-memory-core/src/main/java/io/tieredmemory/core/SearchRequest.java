@@ -27,13 +27,17 @@ import org.jspecify.annotations.Nullable;
  * @param k the most results to return, 1 to {@value #MAX_K}
  * @param minSimilarity the least cosine similarity a result may have, -1 (any) to 1
  * @param filter which memories may be returned (never null; {@link #ANY} accepts all)
+ * @param source who searches, the label of the {@link io.tieredmemory.core.event.TierEvent.Recalled
+ *     Recalled} event and of the recall metrics ({@link RecallSource#API} unless {@link
+ *     #withSource} says otherwise; see {@link RecallSource#check} for what a label may be)
  */
 public record SearchRequest(
     @Nullable String text,
     float @Nullable [] vector,
     int k,
     double minSimilarity,
-    Predicate<Memory> filter) {
+    Predicate<Memory> filter,
+    String source) {
 
   /** The most results one search returns. */
   public static final int MAX_K = 1000;
@@ -57,6 +61,17 @@ public record SearchRequest(
           "minSimilarity must be between -1 and 1, was " + minSimilarity);
     }
     Objects.requireNonNull(filter, "filter");
+    RecallSource.check(source);
+  }
+
+  /** A request with the source {@link RecallSource#API}; see the canonical constructor. */
+  public SearchRequest(
+      @Nullable String text,
+      float @Nullable [] vector,
+      int k,
+      double minSimilarity,
+      Predicate<Memory> filter) {
+    this(text, vector, k, minSimilarity, filter, RecallSource.API);
   }
 
   /** The {@code k} memories most similar to {@code text}, embedded by the store's embedder. */
@@ -77,12 +92,12 @@ public record SearchRequest(
 
   /** This request, also passing {@code newText} to tiers that add full-text candidates. */
   public SearchRequest withText(@Nullable String newText) {
-    return new SearchRequest(newText, vector, k, minSimilarity, filter);
+    return new SearchRequest(newText, vector, k, minSimilarity, filter, source);
   }
 
   /** This request, returning only results at least {@code value} similar. */
   public SearchRequest withMinSimilarity(double value) {
-    return new SearchRequest(text, vector, k, value, filter);
+    return new SearchRequest(text, vector, k, value, filter, source);
   }
 
   /** This request, returning only memories {@code newFilter} accepts. */
@@ -90,12 +105,23 @@ public record SearchRequest(
     if (newFilter == null) {
       throw new IllegalArgumentException("filter must not be null");
     }
-    return new SearchRequest(text, vector, k, minSimilarity, newFilter);
+    return new SearchRequest(text, vector, k, minSimilarity, newFilter, source);
   }
 
   /** This request, returning at most {@code newK} results. */
   public SearchRequest withK(int newK) {
-    return new SearchRequest(text, vector, newK, minSimilarity, filter);
+    return new SearchRequest(text, vector, newK, minSimilarity, filter, source);
+  }
+
+  /**
+   * This request, recorded as recalled by {@code newSource} (a framework adapter sets its own, e.g.
+   * {@link RecallSource#LANGCHAIN4J}).
+   *
+   * @throws IllegalArgumentException if {@code newSource} is not a valid label ({@link
+   *     RecallSource#check})
+   */
+  public SearchRequest withSource(String newSource) {
+    return new SearchRequest(text, vector, k, minSimilarity, filter, newSource);
   }
 
   /** A copy of the vector, or null. */
@@ -121,12 +147,13 @@ public record SearchRequest(
         && Double.compare(minSimilarity, r.minSimilarity) == 0
         && Objects.equals(text, r.text)
         && Arrays.equals(vector, r.vector)
-        && filter.equals(r.filter);
+        && filter.equals(r.filter)
+        && source.equals(r.source);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(text, k, minSimilarity, filter) + 31 * Arrays.hashCode(vector);
+    return Objects.hash(text, k, minSimilarity, filter, source) + 31 * Arrays.hashCode(vector);
   }
 
   @Override
@@ -139,6 +166,7 @@ public record SearchRequest(
         + ", minSimilarity="
         + minSimilarity
         + (filtered() ? ", filtered" : "")
+        + (source.equals(RecallSource.API) ? "" : ", source=" + source)
         + "]";
   }
 }

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * The search path: embed the query, ask every searchable tier, keep each key once.
+ * The search path: embed the query, ask every searchable tier, keep each key once, and record what
+ * was returned ({@link Recalls}: the {@code recalled} hook, a {@code Recalled} event).
  *
  * <p>Weaker than a read, and what it does promise: a COLD hit counts only if WARM's directory
  * points to exactly that copy (else it is a copy of a memory rewritten or deleted since, which the
@@ -27,10 +28,12 @@ final class Searches {
   private final Signals signals;
   private final TierHandle[] tiers;
   private final TierHandle warm;
+  private final Recalls recalls;
 
-  Searches(Embedder embedder, Signals signals, TierHandle[] tiers) {
+  Searches(Embedder embedder, Signals signals, TierHandle[] tiers, Recalls recalls) {
     this.embedder = embedder;
     this.signals = signals;
+    this.recalls = recalls;
     this.tiers = tiers;
     this.warm = tiers[Tier.WARM.ordinal()];
   }
@@ -52,6 +55,7 @@ final class Searches {
     long nanos = System.nanoTime() - start;
     Tier top = hits.isEmpty() ? null : hits.get(0).tier();
     signals.searchCompleted(hits.size(), hits.isEmpty() ? Double.NaN : hits.get(0).similarity());
+    recalls.searched(request, hits, nanos);
     signals.requestCompleted(
         Operation.SEARCH, top, hits.isEmpty() ? RequestResult.MISS : RequestResult.HIT, nanos);
     return List.copyOf(hits);

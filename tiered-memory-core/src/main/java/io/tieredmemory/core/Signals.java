@@ -95,10 +95,11 @@ final class Signals implements TierObserver {
   }
 
   @Override
-  public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
+  public void movementCompleted(
+      Tier from, Tier to, MoveReason reason, @Nullable String kind, long durationNanos) {
     for (TierObserver o : observers) {
       try {
-        o.movementCompleted(from, to, reason, durationNanos);
+        o.movementCompleted(from, to, reason, kind, durationNanos);
       } catch (RuntimeException | LinkageError e) {
         failed(o, "movementCompleted", e);
       }
@@ -134,6 +135,17 @@ final class Signals implements TierObserver {
         o.searchCompleted(hits, topSimilarity);
       } catch (RuntimeException | LinkageError e) {
         failed(o, "searchCompleted", e);
+      }
+    }
+  }
+
+  @Override
+  public void recalled(String source, int hot, int warm, int cold) {
+    for (TierObserver o : observers) {
+      try {
+        o.recalled(source, hot, warm, cold);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "recalled", e);
       }
     }
   }

@@ -42,6 +42,7 @@ final class Sweeper {
   private final Mover mover;
   private final ReadWindows readWindows;
   private final Signals signals;
+  private final HistoryRecorder history;
   private static final long BASE_BACKOFF_MILLIS = 1_000L;
   private static final long MAX_BACKOFF_MILLIS = 300_000L;
 
@@ -50,6 +51,7 @@ final class Sweeper {
   private static final String DEMOTE_IDLE = "demote idle";
   private static final String DEMOTE_CAPACITY = "demote over capacity";
   private static final String ARCHIVE_IDLE = "archive idle";
+  private static final String PRUNE_HISTORY = "prune history";
 
   /** The most journal notes a plan reads of each kind; more make the plan incomplete. */
   static final int NOTES_READ = 100_000;
@@ -72,7 +74,8 @@ final class Sweeper {
       TierHandle cold,
       Mover mover,
       ReadWindows readWindows,
-      Signals signals) {
+      Signals signals,
+      HistoryRecorder history) {
     this.store = store;
     this.clock = clock;
     this.policy = policy;
@@ -82,6 +85,7 @@ final class Sweeper {
     this.mover = mover;
     this.readWindows = readWindows;
     this.signals = signals;
+    this.history = history;
     this.planner = new SweepPlanner(policy);
     this.live =
         new SweepPlanner.Tiers() {
@@ -206,6 +210,9 @@ final class Sweeper {
       }
       if (archive != null) {
         attempt(t, ARCHIVE_IDLE, () -> archive(t, archive, planner.archiveCutoff(now)), true);
+      }
+      if (history.enabled()) {
+        step(t, PRUNE_HISTORY, history::prune);
       }
       long end = clock.millis();
       for (Backoff b : failedThisSweep) {

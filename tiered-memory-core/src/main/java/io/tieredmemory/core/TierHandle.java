@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -165,6 +166,10 @@ final class TierHandle implements TierView {
 
   long bytes() {
     return call(BackendOperation.COUNT, store::bytes);
+  }
+
+  Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    return call(BackendOperation.COUNT, () -> store.countByKind(kinds));
   }
 
   void flush() {

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -102,6 +103,20 @@ public interface TieredMemory extends AutoCloseable {
    */
   Optional<Memory> get(String key);
 
+  /**
+   * Reads {@code key} as {@link #get(String)} does, and records it as a recall by {@code source}:
+   * observers are told how many results each tier served ({@link TierObserver#recalled}) and, if
+   * one wants events, get a {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} naming
+   * the memory, its version and the tier that served it (or no result, for a miss). For reads that
+   * hand knowledge to an agent, such as the chat memory adapters loading a conversation; a plain
+   * {@code get} records no recall, since most gets are an application's own bookkeeping.
+   *
+   * @param source who recalls, e.g. {@link RecallSource#LANGCHAIN4J_CHAT}
+   * @throws IllegalArgumentException if the key breaks the {@link MemoryLimits}, or {@code source}
+   *     is not a valid label ({@link RecallSource#check})
+   */
+  Optional<Memory> get(String key, String source);
+
   /** Reads several keys; absent keys are left out of the result. */
   Map<String, Memory> getAll(Collection<String> keys);
 
@@ -117,7 +132,9 @@ public interface TieredMemory extends AutoCloseable {
    * The {@code k} memories most similar to {@code text}, most similar first, from every tier that
    * can search (COLD always; WARM in process). A memory held in two tiers appears once, with its
    * latest version. A search is not a read: it records no access, counts toward no promotion and
-   * moves nothing back from COLD (a {@link #get} of a result does).
+   * moves nothing back from COLD (a {@link #get} of a result does). Every search is recorded as a
+   * recall ({@link TierObserver#recalled}, a {@link io.tieredmemory.core.event.TierEvent.Recalled
+   * Recalled} event) by its {@link SearchRequest#source() source}, {@link RecallSource#API} here.
    */
   List<SearchHit> search(String text, int k);
 
@@ -173,9 +190,58 @@ public interface TieredMemory extends AutoCloseable {
   SweepPlan plan(int limit);
 
   /**
+   * Where the memory {@code key} lives now, and how it got there: each put, promotion, demotion,
+   * archive, rehydration, eviction and delete, oldest first, with its time, the instance that did
+   * it, the version, from and to tier, the reason and the policy's inputs (reads in the window,
+   * idle time, HOT fill). Kept in WARM ({@link TierStore#history()}), so every instance sharing the
+   * tiers records into and reads the same history, and it survives restarts; at most {@link
+   * Builder#historyPerKey} entries per key (the newest), none older than {@link
+   * Builder#historyRetention}.
+   *
+   * <p>Entries are written to WARM in batches by a thread of the store's own; this call first
+   * writes what this instance has queued, so it sees its own operations. An entry of another
+   * instance appears once that instance has written it (within about {@code 50 ms}). An entry the
+   * store could not queue (its queue full) is lost and counted by {@link #historyDropped()}.
+   *
+   * <pre>{@code
+   * MemoryHistory h = memory.history("user:42:lang");
+   * System.out.println("now in " + h.tier());
+   * h.entries().forEach(e -> System.out.println(e.at() + " " + e.kind().label() + " " + e.detail()));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException if the key breaks the {@link MemoryLimits}
+   * @throws UnsupportedOperationException if history is off ({@link Builder#history(boolean)}), or
+   *     the WARM tier keeps none (the message names it)
+   * @throws TieredMemoryException if WARM failed
+   */
+  MemoryHistory history(String key);
+
+  /**
+   * History entries this instance lost since it was built: its queue was full, or WARM kept failing
+   * longer than the queue could hold (each lost entry is counted once). 0 when history is off.
+   */
+  long historyDropped();
+
+  /**
    * An immutable snapshot of what each tier holds. May call remote tiers; do not call per request.
    */
   StoreStats stats();
+
+  /**
+   * How this store sorts memories into kinds of knowledge ({@link Builder#kinds}), or empty when it
+   * does not (the default: no {@code kind} anywhere).
+   */
+  Optional<Kinds> kinds();
+
+  /**
+   * What each tier holds of each kind, counted exactly by the tiers ({@code TierStore.countByKind}:
+   * a {@code GROUP BY} in PostgreSQL, a scan of HOT's keys in Redis, a paged read of metadata in
+   * Chroma), folded into the store's capped set of kind labels. Costs a scan of each tier: for
+   * status pages and the metrics binding's background refresh, not per request.
+   *
+   * @throws IllegalStateException if the store has no {@linkplain Builder#kinds kinds}
+   */
+  KindStats kindStats();
 
   /**
    * Stops scheduled sweeps and the store's clock thread, flushes buffered statistics, closes the
@@ -195,7 +261,17 @@ public interface TieredMemory extends AutoCloseable {
      */
     public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
+    /** History entries older than this are removed by sweeps unless {@link #historyRetention}. */
+    public static final Duration DEFAULT_HISTORY_RETENTION = Duration.ofDays(30);
+
+    /** The entries kept per key unless {@link #historyPerKey} says otherwise. */
+    public static final int DEFAULT_HISTORY_PER_KEY = 100;
+
+    /** The history entries an instance queues for WARM unless {@link #historyQueue}. */
+    public static final int DEFAULT_HISTORY_QUEUE = 10_000;
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
 
     final String name;
     @Nullable TierStore hot;
@@ -207,8 +283,16 @@ public interface TieredMemory extends AutoCloseable {
     MemoryLimits limits = MemoryLimits.defaults();
     @Nullable Duration sweepInterval = DEFAULT_SWEEP_INTERVAL;
     @Nullable KeyCoordinator coordinator;
+    @Nullable Kinds kinds;
     boolean discoverObservers = true;
+    boolean recordQueryText;
+    @Nullable Supplier<@Nullable String> traceIds;
     final List<TierObserver> observers = new ArrayList<>();
+    boolean history;
+    Duration historyRetention = DEFAULT_HISTORY_RETENTION;
+    int historyPerKey = DEFAULT_HISTORY_PER_KEY;
+    int historyQueue = DEFAULT_HISTORY_QUEUE;
+    @Nullable String instanceId;
 
     Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -298,6 +382,18 @@ public interface TieredMemory extends AutoCloseable {
     }
 
     /**
+     * Sorts memories into kinds of knowledge (default: none): a {@code kind} tag on the item and
+     * byte gauges and the movement counter of {@code tiered-memory-metrics}, {@link
+     * TieredMemory#kindStats()}, the live view's kinds table. The kinds are capped ({@link
+     * Kinds#max}, at most {@value Kinds#MAX_LIMIT}), so the number of series stays bounded whatever
+     * the data.
+     */
+    public Builder kinds(Kinds kinds) {
+      this.kinds = Validation.requireNonNull("kinds", kinds);
+      return this;
+    }
+
+    /**
      * Attaches an observer: metrics ({@code TieredMemoryMetrics.of(registry)}), a decision feed,
      * {@code TierObserver.events(consumer)}, your own. May be called several times; see {@link
      * TierObserver} for what each is told.
@@ -315,6 +411,120 @@ public interface TieredMemory extends AutoCloseable {
      */
     public Builder discoverObservers(boolean enabled) {
       this.discoverObservers = enabled;
+      return this;
+    }
+
+    /**
+     * Whether to keep each memory's history ({@link TieredMemory#history}) in WARM (default:
+     * false). When on, every put, move, eviction and delete queues one entry (under the key's lock,
+     * without waiting) that a thread of the store's own writes to WARM in batches; reads that move
+     * nothing record nothing. A WARM tier without a {@link TierStore#history() history log} records
+     * none.
+     */
+    public Builder history(boolean enabled) {
+      this.history = enabled;
+      return this;
+    }
+
+    /**
+     * How long history entries are kept (default: {@link #DEFAULT_HISTORY_RETENTION}); sweeps
+     * remove older ones (a bounded number per sweep). Between 1 minute and 3650 days.
+     */
+    public Builder historyRetention(Duration retention) {
+      Validation.requirePositive("historyRetention", retention);
+      if (retention.compareTo(Duration.ofMinutes(1)) < 0
+          || retention.compareTo(Duration.ofDays(3650)) > 0) {
+        throw new IllegalArgumentException(
+            "historyRetention must be between 1m and 3650d, was " + retention);
+      }
+      this.historyRetention = retention;
+      return this;
+    }
+
+    /**
+     * The most history entries kept per key, the newest (default: {@link
+     * #DEFAULT_HISTORY_PER_KEY}), 1 to 10,000. {@link TieredMemory#history} returns at most these;
+     * sweeps remove the older ones of keys this instance wrote.
+     */
+    public Builder historyPerKey(int entries) {
+      if (entries < 1 || entries > 10_000) {
+        throw new IllegalArgumentException(
+            "historyPerKey must be between 1 and 10000, was " + entries);
+      }
+      this.historyPerKey = entries;
+      return this;
+    }
+
+    /**
+     * The most history entries this instance holds before WARM has them (default: {@link
+     * #DEFAULT_HISTORY_QUEUE}), 1 to 1,000,000; beyond it entries are dropped and counted ({@link
+     * TieredMemory#historyDropped}), never waited for.
+     */
+    public Builder historyQueue(int entries) {
+      if (entries < 1 || entries > 1_000_000) {
+        throw new IllegalArgumentException(
+            "historyQueue must be between 1 and 1000000, was " + entries);
+      }
+      this.historyQueue = entries;
+      return this;
+    }
+
+    /**
+     * This instance's name in history entries (default: host name and process id, e.g. {@code
+     * web-1:4242}): 1-128 letters, digits or {@code . _ - : @}. Give each instance sharing the
+     * tiers its own.
+     */
+    public Builder instanceId(String id) {
+      if (id == null || !INSTANCE.matcher(id).matches()) {
+        throw new IllegalArgumentException(
+            "instanceId must be 1-128 letters, digits, '.', '_', '-', ':' or '@', was "
+                + (id == null ? "null" : "'" + id + "'"));
+      }
+      this.instanceId = id;
+      return this;
+    }
+
+    /** The default instance id: host name (as far as it is valid) and process id. */
+    static String defaultInstanceId() {
+      String host = System.getenv("HOSTNAME");
+      if (host == null || host.isBlank()) {
+        host = System.getenv("COMPUTERNAME");
+      }
+      if (host == null || host.isBlank()) {
+        try {
+          host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException | RuntimeException e) {
+          host = "localhost";
+        }
+      }
+      String clean = host.replaceAll("[^A-Za-z0-9_.-]", "-");
+      if (clean.length() > 100) {
+        clean = clean.substring(0, 100);
+      }
+      return (clean.isEmpty() ? "host" : clean) + ":" + ProcessHandle.current().pid();
+    }
+
+    /**
+     * Whether {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} events carry the query
+     * text of each search (default: false). Query text is what a user asked, so it is content: keep
+     * it off unless every observer of events may see it. A decision feed serving events over HTTP
+     * leaves it out anyway unless its own {@code queryText} option is set.
+     */
+    public Builder recordQueryText(boolean enabled) {
+      this.recordQueryText = enabled;
+      return this;
+    }
+
+    /**
+     * Where {@link io.tieredmemory.core.event.TierEvent.Recalled Recalled} events get the caller's
+     * current trace id: called on the recalling thread, while the request's span (if any) is
+     * current, only when an event is built; may return null. Core has no tracing dependency; with
+     * Micrometer Tracing, e.g. {@code () -> { Span s = tracer.currentSpan(); return s == null ?
+     * null : s.context().traceId(); }} (the Spring Boot auto-configuration sets this when a {@code
+     * Tracer} bean exists). A supplier that throws is logged and the event has no trace id.
+     */
+    public Builder traceIds(Supplier<@Nullable String> supplier) {
+      this.traceIds = Validation.requireNonNull("traceIds", supplier);
       return this;
     }
 

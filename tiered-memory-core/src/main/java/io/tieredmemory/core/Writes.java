@@ -32,6 +32,7 @@ final class Writes {
   private final KeyLocks locks;
   private final StaleCopies staleHot;
   private final ReadWindows readWindows;
+  private final HistoryRecorder history;
   private final AtomicLong lastMarkId = new AtomicLong();
 
   Writes(
@@ -43,7 +44,8 @@ final class Writes {
       TierHandle cold,
       KeyLocks locks,
       StaleCopies staleHot,
-      ReadWindows readWindows) {
+      ReadWindows readWindows,
+      HistoryRecorder history) {
     this.store = store;
     this.clock = clock;
     this.signals = signals;
@@ -53,6 +55,7 @@ final class Writes {
     this.locks = locks;
     this.staleHot = staleHot;
     this.readWindows = readWindows;
+    this.history = history;
   }
 
   /** Stores a new version of a validated key; throws {@link TieredMemoryException} on failure. */
@@ -102,6 +105,18 @@ final class Writes {
                 + warm.store.kind()
                 + ") did not store it; nothing was acknowledged, a retry is safe",
             e);
+      }
+      if (history.enabled()) {
+        // Under the key's lock, as moves record theirs: one instance's entries stay in order.
+        history.record(
+            HistoryEntry.Kind.PUT,
+            key,
+            stored.version(),
+            null,
+            Tier.WARM,
+            null,
+            stored.memory().createdAt().equals(proposal.createdAt()) ? "created" : "updated",
+            Map.of());
       }
       try {
         hot.copyIn(stored);
@@ -158,6 +173,18 @@ final class Writes {
             e);
       }
       readWindows.forget(key);
+      if (was != null && history.enabled()) {
+        boolean archived = was instanceof Location.Archived;
+        history.record(
+            HistoryEntry.Kind.DELETED,
+            key,
+            was.version(),
+            archived ? Tier.COLD : Tier.WARM,
+            null,
+            null,
+            archived ? "archived" : "",
+            Map.of());
+      }
       if (was instanceof Location.Archived) {
         removeColdCopy(key, was.version());
       }

@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.ChatMessageSerializer;
 import dev.langchain4j.store.memory.chat.ChatMemoryStore;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.TieredMemory;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,7 +144,7 @@ public final class TieredChatMemoryStore implements ChatMemoryStore {
     String key = keyOf(memoryId);
     Optional<Memory> found;
     try {
-      found = memory.get(key);
+      found = memory.get(key, RecallSource.LANGCHAIN4J_CHAT);
     } catch (IllegalArgumentException e) {
       throw refused(memoryId, key, e);
     }

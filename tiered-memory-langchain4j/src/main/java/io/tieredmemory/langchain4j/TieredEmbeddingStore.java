@@ -12,6 +12,7 @@ import dev.langchain4j.store.embedding.filter.Filter;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.Tier;
@@ -281,8 +282,9 @@ public final class TieredEmbeddingStore implements EmbeddingStore<TextSegment> {
     }
     float[] vector = request.queryEmbedding().vector();
     double minScore = request.minScore();
-    // The tiers compare similarities, LangChain4j scores: a hair below, then the score decides.
-    double minSimilarity = Math.max(-1.0, 2 * minScore - 1 - 1e-9);
+    // The store compares similarities, LangChain4j scores: the least similarity whose score passes,
+    // so the store returns (and records as recalled) exactly the matches this method returns.
+    double minSimilarity = minSimilarityFor(minScore);
     @Nullable Filter filter = request.filter();
     @Nullable String text = request.query();
     AtomicReference<@Nullable RuntimeException> failed = new AtomicReference<>();
@@ -290,7 +292,8 @@ public final class TieredEmbeddingStore implements EmbeddingStore<TextSegment> {
         SearchRequest.vector(vector, Math.min(request.maxResults(), SearchRequest.MAX_K))
             .withText(text == null || text.isBlank() ? null : text)
             .withMinSimilarity(minSimilarity)
-            .withFilter(accepting(filter, failed));
+            .withFilter(accepting(filter, failed))
+            .withSource(RecallSource.LANGCHAIN4J);
     List<SearchHit> hits = run(search, failed);
     List<EmbeddingMatch<TextSegment>> matches = new ArrayList<>(hits.size());
     for (SearchHit hit : hits) {
@@ -614,6 +617,32 @@ public final class TieredEmbeddingStore implements EmbeddingStore<TextSegment> {
 
   private String idOf(String key) {
     return key.startsWith(keyPrefix) ? key.substring(keyPrefix.length()) : key;
+  }
+
+  /**
+   * The least similarity {@code s} in [-1, 1] with {@code fromCosineSimilarity(s) >= minScore}: the
+   * score is non-decreasing in the similarity, so {@code similarity >= minSimilarityFor(minScore)}
+   * holds exactly when the score passes, rounding included.
+   */
+  static double minSimilarityFor(double minScore) {
+    double lo = -1.0;
+    double hi = 1.0;
+    if (RelevanceScore.fromCosineSimilarity(lo) >= minScore) {
+      return lo;
+    }
+    // score(lo) < minScore <= score(hi): bisect until lo and hi are adjacent doubles (at most
+    // about 1100 halvings, from [-1, 1] down to the spacing of doubles near 0).
+    while (true) {
+      double mid = lo + (hi - lo) / 2;
+      if (mid <= lo || mid >= hi) {
+        return hi;
+      }
+      if (RelevanceScore.fromCosineSimilarity(mid) >= minScore) {
+        hi = mid;
+      } else {
+        lo = mid;
+      }
+    }
   }
 
   private static void requireId(@Nullable String id) {

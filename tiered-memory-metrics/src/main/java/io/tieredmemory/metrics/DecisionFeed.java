@@ -25,13 +25,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The latest decisions of one or more stores (movements, evictions, deletes, backend failures,
- * sweeps), as JSON, for {@code /memory/events} and the live view. Each decision gets a sequence
- * number and reaches every subscriber once, in order. A subscriber that does not keep up loses the
- * oldest undelivered decisions beyond its buffer (counted, never blocking the store).
+ * sweeps, and recalls: what each search or adapter read returned to the agent), as JSON, for {@code
+ * /memory/events} and the live view. Each decision gets a sequence number and reaches every
+ * subscriber once, in order. A subscriber that does not keep up loses the oldest undelivered
+ * decisions beyond its buffer (counted, never blocking the store).
  *
  * <p>Keys are hashed (SHA-256 of a per-feed salt and the key, 12 hex digits) unless {@code
  * revealKeys} is set; content is never included; backend error messages are left out unless {@code
- * errorMessages} is set, because a driver's message may quote a key or a stored value (content).
+ * errorMessages} is set, because a driver's message may quote a key or a stored value (content); a
+ * recall's query text is left out unless {@code queryText} is set (and the store records it).
  *
  * <p>A feed is an observer: attach it to each store whose decisions it should carry (one feed can
  * serve several stores), and give it to {@link TieredMemoryEndpoint.Builder#feed} to serve it.
@@ -51,6 +53,8 @@ public final class DecisionFeed implements TierObserver {
   private final boolean revealKeys;
   private final boolean includePuts;
   private final boolean errorMessages;
+  private final boolean queryText;
+  private final boolean includeRecalls;
   private final byte[] salt;
   private final ArrayDeque<Entry> recent;
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
@@ -64,6 +68,8 @@ public final class DecisionFeed implements TierObserver {
     this.revealKeys = b.revealKeys;
     this.includePuts = b.includePuts;
     this.errorMessages = b.errorMessages;
+    this.queryText = b.queryText;
+    this.includeRecalls = b.includeRecalls;
     this.salt = b.salt;
     this.recent = new ArrayDeque<>(history);
     MeterRegistry registry = b.registry;
@@ -88,7 +94,8 @@ public final class DecisionFeed implements TierObserver {
   public record Entry(long sequence, String kind, String json) {
     /**
      * The decision's fields as an ordered map (the keys of {@link #json()}, values {@code String},
-     * {@code Long}, {@code Boolean} or null), for frameworks that render maps, e.g. as part of a
+     * {@code Long}, {@code Double}, {@code Boolean} or null; a {@code recalled} decision's {@code
+     * results} a {@code List} of such maps), for frameworks that render maps, e.g. as part of a
      * bigger JSON document.
      *
      * @throws IllegalArgumentException if {@code json} is not a flat JSON object of such values
@@ -107,13 +114,14 @@ public final class DecisionFeed implements TierObserver {
   /** Records one event (the store calls it; a test or a bridge may too). */
   @Override
   public void onEvent(TierEvent event) {
-    if (event instanceof TierEvent.Put && !includePuts) {
+    if (event instanceof TierEvent.Put && !includePuts
+        || event instanceof TierEvent.Recalled && !includeRecalls) {
       return;
     }
     StringBuilder json = new StringBuilder(200);
     synchronized (this) {
       long seq = ++sequence;
-      EventJson.write(json, seq, event, this::keyLabel, errorMessages);
+      EventJson.write(json, seq, event, this::keyLabel, errorMessages, queryText);
       Entry entry = new Entry(seq, event.kind(), json.toString());
       if (recent.size() == history) {
         recent.removeFirst();
@@ -222,6 +230,8 @@ public final class DecisionFeed implements TierObserver {
     private boolean revealKeys;
     private boolean includePuts;
     private boolean errorMessages;
+    private boolean queryText;
+    private boolean includeRecalls = true;
     private byte[] salt = randomSalt();
     private MeterRegistry registry = Metrics.globalRegistry;
     private MetricNames names = MetricNames.defaults();
@@ -259,6 +269,27 @@ public final class DecisionFeed implements TierObserver {
      */
     public Builder errorMessages(boolean value) {
       this.errorMessages = value;
+      return this;
+    }
+
+    /**
+     * Include the query text of {@code recalled} decisions, when the store records it ({@code
+     * TieredMemory.Builder.recordQueryText}; default false: what a user asked is content, and
+     * content must never reach the feed unless you decide it may). Independent of {@link
+     * #revealKeys}.
+     */
+    public Builder queryText(boolean value) {
+      this.queryText = value;
+      return this;
+    }
+
+    /**
+     * Include {@code recalled} decisions, what every search and adapter read returned (default
+     * true). A store searched far more often than it moves memories may want them off, or a bigger
+     * {@link #history}, so that recalls do not push its moves out of the history.
+     */
+    public Builder includeRecalls(boolean value) {
+      this.includeRecalls = value;
       return this;
     }
 

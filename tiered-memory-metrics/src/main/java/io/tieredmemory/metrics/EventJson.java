@@ -1,14 +1,24 @@
 package io.tieredmemory.metrics;
 
+import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.event.TierEvent;
 import java.util.function.UnaryOperator;
 
-/** One {@link TierEvent} as a JSON object: kind, store, time, key label, and the kind's fields. */
+/**
+ * One {@link TierEvent} as a JSON object: kind, store, time, key label, and the kind's fields. A
+ * {@code recalled} event adds its results as an array of flat objects (key label, version, tier,
+ * similarity or null), and its query text only when the feed shows query text.
+ */
 final class EventJson {
   private EventJson() {}
 
   static void write(
-      StringBuilder b, long seq, TierEvent e, UnaryOperator<String> keyLabel, boolean messages) {
+      StringBuilder b,
+      long seq,
+      TierEvent e,
+      UnaryOperator<String> keyLabel,
+      boolean messages,
+      boolean queryText) {
     b.append('{');
     Json.field(b, "seq", seq).append(',');
     Json.field(b, "kind", e.kind()).append(',');
@@ -48,6 +58,29 @@ final class EventJson {
         b.append(',');
         Json.field(b, "message", f.message());
       }
+    } else if (e instanceof TierEvent.Recalled r) {
+      b.append(',');
+      Json.field(b, "source", r.source()).append(',');
+      Json.field(b, "count", r.results().size()).append(',');
+      Json.field(b, "hot", r.servedBy(Tier.HOT)).append(',');
+      Json.field(b, "warm", r.servedBy(Tier.WARM)).append(',');
+      Json.field(b, "cold", r.servedBy(Tier.COLD)).append(',');
+      Json.string(b, "results").append(":[");
+      for (int i = 0; i < r.results().size(); i++) {
+        TierEvent.Recalled.Result x = r.results().get(i);
+        b.append(i == 0 ? "{" : ",{");
+        Json.field(b, "key", keyLabel.apply(x.key())).append(',');
+        Json.field(b, "version", x.version()).append(',');
+        Json.field(b, "tier", x.tier().label()).append(',');
+        // Rounded to 4 decimals: enough to read, and the same on every platform.
+        Json.field(b, "similarity", Math.round(x.similarity() * 10_000) / 10_000.0).append('}');
+      }
+      b.append("],");
+      if (queryText) {
+        Json.field(b, "query", r.query()).append(',');
+      }
+      Json.field(b, "traceId", r.traceId()).append(',');
+      Json.field(b, "tookMicros", r.took().toNanos() / 1000);
     } else if (e instanceof TierEvent.SweepCompleted s) {
       b.append(',');
       Json.field(b, "demoted", s.demoted()).append(',');

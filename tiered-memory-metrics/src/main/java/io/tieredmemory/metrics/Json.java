@@ -1,7 +1,9 @@
 package io.tieredmemory.metrics;
 
 import io.tieredmemory.core.internal.JsonStrings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -29,12 +31,22 @@ final class Json {
   }
 
   /**
-   * Reads back a flat object as written by this class: string, integer, boolean or null values
-   * only, in order.
+   * Reads back an object as written by this class: string, number, boolean or null values, in
+   * order, and arrays of such flat objects (as {@code List<Map>}).
    */
   static Map<String, @Nullable Object> parseFlatObject(String json) {
-    Map<String, @Nullable Object> out = new LinkedHashMap<>();
     int[] at = {skip(json, 0)};
+    Map<String, @Nullable Object> out = readObject(json, at, true);
+    if (skip(json, at[0]) != json.length()) {
+      throw new IllegalArgumentException(
+          "unexpected text after the object at " + at[0] + ": " + json);
+    }
+    return out;
+  }
+
+  /** An object at {@code at}; with {@code arrays}, a value may be an array of flat objects. */
+  private static Map<String, @Nullable Object> readObject(String json, int[] at, boolean arrays) {
+    Map<String, @Nullable Object> out = new LinkedHashMap<>();
     expect(json, at, '{');
     if (peek(json, at) == '}') {
       at[0]++;
@@ -43,7 +55,7 @@ final class Json {
     while (true) {
       String name = readString(json, at);
       expect(json, at, ':');
-      out.put(name, readValue(json, at));
+      out.put(name, arrays && peek(json, at) == '[' ? readArray(json, at) : readValue(json, at));
       char c = peek(json, at);
       at[0]++;
       if (c == '}') {
@@ -51,6 +63,27 @@ final class Json {
       }
       if (c != ',') {
         throw new IllegalArgumentException("expected ',' or '}' at " + (at[0] - 1) + ": " + json);
+      }
+    }
+  }
+
+  /** An array of flat objects (a recall's results). */
+  private static List<Map<String, @Nullable Object>> readArray(String json, int[] at) {
+    List<Map<String, @Nullable Object>> out = new ArrayList<>();
+    expect(json, at, '[');
+    if (peek(json, at) == ']') {
+      at[0]++;
+      return out;
+    }
+    while (true) {
+      out.add(readObject(json, at, false));
+      char c = peek(json, at);
+      at[0]++;
+      if (c == ']') {
+        return out;
+      }
+      if (c != ',') {
+        throw new IllegalArgumentException("expected ',' or ']' at " + (at[0] - 1) + ": " + json);
       }
     }
   }

@@ -6,6 +6,7 @@ import io.tieredmemory.core.internal.Validation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -79,5 +80,29 @@ public final class LiveView {
     Validation.requireNonNull("stores", stores);
     Validation.requireNonNull("feedOf", feedOf);
     return PlanJson.document(stores, PlanJson.limit(limit), feedOf);
+  }
+
+  /**
+   * JSON: where the memory {@code key} lives now and how it got there ({@link
+   * TieredMemory#history(String)}), from the first of {@code stores} (or the store named {@code
+   * store}) that knows it, as {@code /memory/history} answers it; its key labelled as the store's
+   * decision feed labels keys ({@link DecisionFeed#keyLabel}). Serve it only behind credentials, or
+   * with a feed that hashes keys.
+   *
+   * @param key the request's {@code key} parameter as given, or null
+   * @param store the request's {@code store} parameter as given, or null for every store
+   * @param feedOf the feed of a store, by store name, or null
+   * @return the HTTP status to answer (200, or 400, 404, 501, 503) and the body: the JSON for 200,
+   *     otherwise a line of text saying why
+   */
+  public static Map.Entry<Integer, String> historyJson(
+      List<TieredMemory> stores,
+      @Nullable String key,
+      @Nullable String store,
+      Function<String, @Nullable DecisionFeed> feedOf) {
+    Validation.requireNonNull("stores", stores);
+    Validation.requireNonNull("feedOf", feedOf);
+    HistoryJson.Answer a = HistoryJson.answer(stores, key, store, feedOf);
+    return Map.entry(a.status(), a.body());
   }
 }

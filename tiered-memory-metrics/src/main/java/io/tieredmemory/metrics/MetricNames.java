@@ -87,9 +87,35 @@ public record MetricNames(String prefix) {
     return prefix + ".search.top.similarity";
   }
 
+  /**
+   * Summary {@code tiered_memory_recall_results}: memories returned per recall (every search, and
+   * each get through a chat memory adapter), by {@code source} ({@code api}, {@code langchain4j},
+   * {@code langchain4j-chat}, {@code spring-ai}, {@code spring-ai-chat}, {@code other}).
+   */
+  public String recallResults() {
+    return prefix + ".recall.results";
+  }
+
+  /**
+   * Counter {@code tiered_memory_recalled_total}: memories returned by recalls, by the {@code tier}
+   * that served each (the share each tier serves of what the agent recalls).
+   */
+  public String recalled() {
+    return prefix + ".recalled";
+  }
+
   /** Counter {@code tiered_memory_events_dropped_total}: decisions a feed dropped (slow client). */
   public String eventsDropped() {
     return prefix + ".events.dropped";
+  }
+
+  /**
+   * Function counter {@code tiered_memory_history_dropped_total}: history entries a store could not
+   * queue for WARM (its history queue full), from {@code TieredMemory.historyDropped()}; 0 while
+   * history is off.
+   */
+  public String historyDropped() {
+    return prefix + ".history.dropped";
   }
 
   /** Every name, in documentation order. */
@@ -105,6 +131,9 @@ public record MetricNames(String prefix) {
         bytes(),
         sweepDuration(),
         searchTopSimilarity(),
+        recallResults(),
+        recalled(),
+        historyDropped(),
         eventsDropped());
   }
 }

@@ -2,13 +2,18 @@ package io.tieredmemory.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.tieredmemory.core.BackendOperation;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.KindStats;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -16,8 +21,11 @@ import io.tieredmemory.core.policy.MoveReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -47,14 +55,38 @@ final class StoreMeters {
   private final Timer sweepSucceeded;
   private final Timer sweepFailed;
   private final DistributionSummary searchTopSimilarity;
+  // Keyed by RecallSource.KNOWN and OTHER: a capped set, registered up front.
+  private final Map<String, DistributionSummary> recallResults = new HashMap<>();
+  private final DistributionSummary otherRecallResults;
+  private final EnumMap<Tier, Counter> recalled = new EnumMap<>(Tier.class);
   // Strong references: Micrometer gauges hold their state object weakly. -1: not known yet.
   private final EnumMap<Tier, AtomicLong> items = new EnumMap<>(Tier.class);
   private final EnumMap<Tier, AtomicLong> bytes = new EnumMap<>(Tier.class);
+
+  // With kinds: the gauges and movement counters of each kind label, registered when the store
+  // first names the label (in a count or a move), never more than maxKinds + 2 labels.
+  private final MetricNames names;
+  private final Tags tags;
+  private final boolean kinds;
+  private final int maxLabels;
+  private final ConcurrentHashMap<String, KindMeters> byKind = new ConcurrentHashMap<>();
+
+  /** The meters of one kind label: gauges per tier, a movement counter per way a memory moves. */
+  private static final class KindMeters {
+    final EnumMap<Tier, AtomicLong> items = new EnumMap<>(Tier.class);
+    final EnumMap<Tier, AtomicLong> bytes = new EnumMap<>(Tier.class);
+    final EnumMap<Tier, EnumMap<Tier, EnumMap<MoveReason, Counter>>> movements =
+        new EnumMap<>(Tier.class);
+  }
 
   StoreMeters(TieredMemory store, MeterRegistry registry, Tags extraTags, MetricsOptions options) {
     this.registry = registry;
     MetricNames n = options.names();
     Tags tags = extraTags.and("store", store.name());
+    this.names = n;
+    this.tags = tags;
+    this.kinds = store.kinds().isPresent();
+    this.maxLabels = store.kinds().map(k -> k.maxKinds() + 2).orElse(0);
     Duration[] requestSlo = options.requestBuckets().toArray(new Duration[0]);
     Duration[] backendSlo = options.backendBuckets().toArray(new Duration[0]);
 
@@ -92,12 +124,9 @@ final class StoreMeters {
       backendFailed.put(t, backendTimers(n, tags, t, "error", backendSlo));
     }
 
-    move(n, tags, Tier.WARM, Tier.HOT, MoveReason.READ_FREQUENCY, requestSlo);
-    move(n, tags, Tier.WARM, Tier.HOT, MoveReason.COLD_READ, requestSlo);
-    move(n, tags, Tier.HOT, Tier.WARM, MoveReason.HOT_IDLE, requestSlo);
-    move(n, tags, Tier.HOT, Tier.WARM, MoveReason.HOT_CAPACITY, requestSlo);
-    move(n, tags, Tier.WARM, Tier.COLD, MoveReason.WARM_IDLE, requestSlo);
-    move(n, tags, Tier.COLD, Tier.WARM, MoveReason.COLD_READ, requestSlo);
+    for (Move m : MOVES) {
+      move(n, tags, m.from(), m.to(), m.reason(), requestSlo);
+    }
 
     for (Tier t : Tier.values()) {
       evictions.put(
@@ -126,25 +155,113 @@ final class StoreMeters {
                 .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 100)
                 .register(registry));
 
+    // Read from the store at each scrape (a counter it keeps; no call to a tier).
+    keep(
+        FunctionCounter.builder(n.historyDropped(), store, TieredMemory::historyDropped)
+            .description(
+                "History entries the store could not queue for WARM (its history queue full)")
+            .baseUnit("entries")
+            .tags(tags)
+            .register(registry));
+
+    for (String source : RecallSource.KNOWN) {
+      recallResults.put(source, recallResults(n, tags, source));
+    }
+    otherRecallResults = recallResults(n, tags, RecallSource.OTHER);
     for (Tier t : Tier.values()) {
-      AtomicLong i = new AtomicLong(-1);
-      AtomicLong b = new AtomicLong(-1);
-      items.put(t, i);
-      bytes.put(t, b);
-      keep(
-          Gauge.builder(n.items(), i, StoreMeters::known)
-              .description(
-                  "Memories held by a tier (HOT is a cache of WARM: HOT items are in WARM too)")
-              .tags(tags)
-              .tag("tier", t.label())
-              .register(registry));
-      keep(
-          Gauge.builder(n.bytes(), b, StoreMeters::known)
-              .description("Approximate UTF-8 bytes of keys, content and metadata held by a tier")
-              .baseUnit("bytes")
-              .tags(tags)
-              .tag("tier", t.label())
-              .register(registry));
+      recalled.put(
+          t,
+          keep(
+              Counter.builder(n.recalled())
+                  .description("Memories returned by recalls, by the tier that served each")
+                  .tags(tags)
+                  .tag("tier", t.label())
+                  .register(registry)));
+    }
+
+    if (kinds) {
+      // The labels every store with kinds has, and a fixed list's, from the start.
+      for (String k : store.kinds().orElseThrow().fixed()) {
+        kind(k);
+      }
+      kind(Kinds.NONE);
+      kind(Kinds.OTHER);
+    } else {
+      for (Tier t : Tier.values()) {
+        AtomicLong i = new AtomicLong(-1);
+        AtomicLong b = new AtomicLong(-1);
+        items.put(t, i);
+        bytes.put(t, b);
+        holds(n, tags, t, i, b);
+      }
+    }
+  }
+
+  /** The six ways a memory moves, each with its reason. */
+  private record Move(Tier from, Tier to, MoveReason reason) {}
+
+  private static final List<Move> MOVES =
+      List.of(
+          new Move(Tier.WARM, Tier.HOT, MoveReason.READ_FREQUENCY),
+          new Move(Tier.WARM, Tier.HOT, MoveReason.COLD_READ),
+          new Move(Tier.HOT, Tier.WARM, MoveReason.HOT_IDLE),
+          new Move(Tier.HOT, Tier.WARM, MoveReason.HOT_CAPACITY),
+          new Move(Tier.WARM, Tier.COLD, MoveReason.WARM_IDLE),
+          new Move(Tier.COLD, Tier.WARM, MoveReason.COLD_READ));
+
+  private void holds(MetricNames n, Tags t, Tier tier, AtomicLong i, AtomicLong b) {
+    keep(
+        Gauge.builder(n.items(), i, StoreMeters::known)
+            .description(
+                "Memories held by a tier (HOT is a cache of WARM: HOT items are in WARM too)")
+            .tags(t)
+            .tag("tier", tier.label())
+            .register(registry));
+    keep(
+        Gauge.builder(n.bytes(), b, StoreMeters::known)
+            .description("Approximate UTF-8 bytes of keys, content and metadata held by a tier")
+            .baseUnit("bytes")
+            .tags(t)
+            .tag("tier", tier.label())
+            .register(registry));
+  }
+
+  /**
+   * The meters of a kind label, registered the first time the store names it. A label beyond the
+   * store's cap (which a store never gives) is recorded as {@code other}, so the series stay
+   * bounded whatever happens.
+   */
+  private KindMeters kind(String label) {
+    KindMeters km = byKind.get(label);
+    if (km != null) {
+      return km;
+    }
+    synchronized (byKind) {
+      km = byKind.get(label);
+      if (km != null) {
+        return km;
+      }
+      if (byKind.size() >= maxLabels && !label.equals(Kinds.OTHER)) {
+        return kind(Kinds.OTHER);
+      }
+      KindMeters created = new KindMeters();
+      Tags kt = tags.and("kind", label);
+      for (Tier t : Tier.values()) {
+        AtomicLong i = new AtomicLong(-1);
+        AtomicLong b = new AtomicLong(-1);
+        created.items.put(t, i);
+        created.bytes.put(t, b);
+        holds(names, kt, t, i, b);
+      }
+      for (Move m : MOVES) {
+        created
+            .movements
+            .computeIfAbsent(m.from(), f -> new EnumMap<>(Tier.class))
+            .computeIfAbsent(m.to(), x -> new EnumMap<>(MoveReason.class))
+            .put(m.reason(), keep(movementCounter(names, kt, m.from(), m.to(), m.reason())));
+      }
+      byKind.put(label, created);
+      return created;
     }
   }
 
@@ -205,17 +322,12 @@ final class StoreMeters {
 
   private void move(
       MetricNames n, Tags tags, Tier from, Tier to, MoveReason reason, Duration[] slo) {
-    movements
-        .computeIfAbsent(from, f -> new EnumMap<>(Tier.class))
-        .computeIfAbsent(to, t -> new EnumMap<>(MoveReason.class))
-        .put(
-            reason,
-            keep(
-                Counter.builder(n.movements())
-                    .description("Memories moved (or copied, for promotions) between tiers")
-                    .tags(tags)
-                    .tags("from", from.label(), "to", to.label(), "reason", reason.label())
-                    .register(registry)));
+    if (!kinds) { // with kinds, each kind has its own counters (kind())
+      movements
+          .computeIfAbsent(from, f -> new EnumMap<>(Tier.class))
+          .computeIfAbsent(to, t -> new EnumMap<>(MoveReason.class))
+          .put(reason, keep(movementCounter(n, tags, from, to, reason)));
+    }
     movementDuration
         .computeIfAbsent(from, f -> new EnumMap<>(Tier.class))
         .computeIfAbsent(
@@ -228,6 +340,14 @@ final class StoreMeters {
                         .tags("from", from.label(), "to", to.label())
                         .serviceLevelObjectives(slo)
                         .register(registry)));
+  }
+
+  private Counter movementCounter(MetricNames n, Tags tags, Tier from, Tier to, MoveReason reason) {
+    return Counter.builder(n.movements())
+        .description("Memories moved (or copied, for promotions) between tiers")
+        .tags(tags)
+        .tags("from", from.label(), "to", to.label(), "reason", reason.label())
+        .register(registry);
   }
 
   private <M extends Meter> M keep(M meter) {
@@ -263,6 +383,21 @@ final class StoreMeters {
     return byReason == null ? null : byReason.get(reason);
   }
 
+  /**
+   * The movement counter of a memory of kind {@code kind} (a label of the store's capped set), or
+   * null if the store never moves that way for that reason.
+   */
+  @Nullable Counter movement(Tier from, Tier to, MoveReason reason, String kind) {
+    EnumMap<Tier, EnumMap<MoveReason, Counter>> byTo = kind(kind).movements.get(from);
+    EnumMap<MoveReason, Counter> byReason = byTo == null ? null : byTo.get(to);
+    return byReason == null ? null : byReason.get(reason);
+  }
+
+  /** Whether the store has kinds: its gauges and movement counters carry a {@code kind} tag. */
+  boolean kinds() {
+    return kinds;
+  }
+
   @Nullable Timer movementDuration(Tier from, Tier to) {
     EnumMap<Tier, Timer> byTo = movementDuration.get(from);
     return byTo == null ? null : byTo.get(to);
@@ -276,15 +411,53 @@ final class StoreMeters {
     return success ? sweepSucceeded : sweepFailed;
   }
 
+  /** Results per recall of {@code source}; a source outside {@link RecallSource#KNOWN} is other. */
+  DistributionSummary recallResults(String source) {
+    DistributionSummary s = recallResults.get(source);
+    return s != null ? s : otherRecallResults;
+  }
+
+  Counter recalled(Tier tier) {
+    return Objects.requireNonNull(recalled.get(tier));
+  }
+
+  private DistributionSummary recallResults(MetricNames n, Tags tags, String source) {
+    return keep(
+        DistributionSummary.builder(n.recallResults())
+            .description("Memories returned per recall (a search, or a get through an adapter)")
+            .tags(tags)
+            .tag("source", source)
+            .serviceLevelObjectives(1, 2, 3, 5, 10, 20, 50, 100)
+            .register(registry));
+  }
+
   DistributionSummary searchTopSimilarity() {
     return searchTopSimilarity;
   }
 
   /** Sets a tier's item and byte gauges (a negative count: the count failed, keep the last). */
   void tierHolds(Tier tier, long itemCount, long byteCount) {
-    if (itemCount >= 0) {
+    if (itemCount >= 0 && !kinds) {
       Objects.requireNonNull(items.get(tier)).set(itemCount);
       Objects.requireNonNull(bytes.get(tier)).set(byteCount);
+    }
+  }
+
+  /**
+   * Sets every kind's item and byte gauges from a count: a kind the tier holds none of reads 0; a
+   * tier that was not counted keeps its last values.
+   */
+  void kindsHold(KindStats stats) {
+    for (String label : stats.kinds()) {
+      kind(label);
+    }
+    for (Map.Entry<Tier, Map<String, KindCount>> e : stats.tiers().entrySet()) {
+      Tier t = e.getKey();
+      for (Map.Entry<String, KindMeters> k : byKind.entrySet()) {
+        KindCount c = e.getValue().getOrDefault(k.getKey(), KindCount.ZERO);
+        Objects.requireNonNull(k.getValue().items.get(t)).set(c.items());
+        Objects.requireNonNull(k.getValue().bytes.get(t)).set(c.bytes());
+      }
     }
   }
 

@@ -39,6 +39,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code /memory/events}: the latest decisions of the given feed as Server-Sent Events;
  *   <li>{@code /memory/plan?limit=N}: what each store's next sweep would move now, and why ({@link
  *       TieredMemory#plan(int)}), as JSON, keys hashed as the feed hashes them;
+ *   <li>{@code /memory/history?key=K}: where one memory lives now and how it got there ({@link
+ *       TieredMemory#history(String)}: puts, moves with their reasons and the policy's inputs,
+ *       evictions, delete; 404 for an unknown key), as JSON, its key labelled as the feed labels
+ *       it;
  *   <li>{@code /memory/}: the live view (a static page reading the two above);
  *   <li>{@code /health}: {@code UP}, {@code DEGRADED} (a HOT or COLD tier failing) or {@code DOWN}
  *       (503: WARM failing), per store and tier; never asks for credentials.
@@ -63,7 +67,14 @@ import org.jspecify.annotations.Nullable;
 public final class TieredMemoryEndpoint implements AutoCloseable {
   /** The paths served, in order. */
   static final List<String> PATHS =
-      List.of("/metrics", "/memory/stats", "/memory/events", "/memory/plan", "/memory", "/health");
+      List.of(
+          "/metrics",
+          "/memory/stats",
+          "/memory/events",
+          "/memory/plan",
+          "/memory/history",
+          "/memory",
+          "/health");
 
   private final HttpServer server;
   private final boolean ownsServer;
@@ -106,6 +117,7 @@ public final class TieredMemoryEndpoint implements AutoCloseable {
     handlers.put("/memory/stats", new StatsHandler(registry, b.names, b.stores, b.feed));
     handlers.put("/memory/events", new EventsHandler(b.feed, b.maxEventClients, () -> closing));
     handlers.put("/memory/plan", new PlanHandler(b.stores, b.feed));
+    handlers.put("/memory/history", new HistoryHandler(b.stores, b.feed));
     handlers.put("/memory", new LiveViewHandler());
     handlers.put("/health", new HealthHandler(b.stores));
     for (Map.Entry<String, HttpHandler> e : handlers.entrySet()) {

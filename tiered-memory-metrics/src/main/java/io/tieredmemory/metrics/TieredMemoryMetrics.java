@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.tieredmemory.core.BackendOperation;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Operation;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
@@ -26,9 +27,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Records one store into a Micrometer registry: the binding of a {@link TieredMemory} to
  * Micrometer, as {@code CaffeineStatsCounter} is Caffeine's. Every series carries the tag {@code
- * store} (the store's name) plus the extra tags given here; label values come from enums, never
- * from keys or content. The names are in {@link MetricNames}; {@code docs/metrics.md} lists every
- * series.
+ * store} (the store's name) plus the extra tags given here; label values come from enums, or from
+ * the store's capped set of {@linkplain TieredMemory#kinds() kinds} (the {@code kind} tag of the
+ * item and byte gauges and the movement counter, only for a store with kinds), never from keys or
+ * content. The names are in {@link MetricNames}; {@code docs/metrics.md} lists every series.
  *
  * <pre>{@code
  * TieredMemory store = TieredMemory.builder("agent")
@@ -170,9 +172,9 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   /**
-   * Refreshes the item and byte gauges from {@link TieredMemory#stats()} now (the binding's thread
-   * does it every {@link MetricsOptions#statsRefresh()}). A tier whose count fails keeps its last
-   * value.
+   * Refreshes the item and byte gauges from {@link TieredMemory#stats()} now, or from {@link
+   * TieredMemory#kindStats()} for a store with kinds (the binding's thread does it every {@link
+   * MetricsOptions#statsRefresh()}). A tier whose count fails keeps its last value.
    */
   public void refresh() {
     StoreMeters m = meters;
@@ -184,10 +186,14 @@ public final class TieredMemoryMetrics implements TierObserver {
       return;
     }
     try {
-      StoreStats stats = s.stats();
-      for (Tier t : Tier.values()) {
-        TierStats ts = stats.tier(t);
-        m.tierHolds(t, ts.items(), ts.bytes());
+      if (m.kinds()) {
+        m.kindsHold(s.kindStats());
+      } else {
+        StoreStats stats = s.stats();
+        for (Tier t : Tier.values()) {
+          TierStats ts = stats.tier(t);
+          m.tierHolds(t, ts.items(), ts.bytes());
+        }
       }
     } catch (RuntimeException e) {
       LOG.log(Level.DEBUG, "stats refresh of store '" + s.name() + "' failed", e);
@@ -212,9 +218,13 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   @Override
-  public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
+  public void movementCompleted(
+      Tier from, Tier to, MoveReason reason, @Nullable String kind, long durationNanos) {
     StoreMeters m = meters();
-    Counter c = m.movement(from, to, reason);
+    Counter c =
+        m.kinds()
+            ? m.movement(from, to, reason, kind == null ? Kinds.NONE : kind)
+            : m.movement(from, to, reason);
     if (c != null) {
       c.increment();
     }
@@ -235,6 +245,22 @@ public final class TieredMemoryMetrics implements TierObserver {
   public void searchCompleted(int hits, double topSimilarity) {
     if (hits > 0) {
       meters().searchTopSimilarity().record(topSimilarity);
+    }
+  }
+
+  /** Results per recall by source (capped: unknown sources count as other), results by tier. */
+  @Override
+  public void recalled(String source, int hot, int warm, int cold) {
+    StoreMeters m = meters();
+    m.recallResults(source).record(hot + warm + cold);
+    if (hot > 0) {
+      m.recalled(Tier.HOT).increment(hot);
+    }
+    if (warm > 0) {
+      m.recalled(Tier.WARM).increment(warm);
+    }
+    if (cold > 0) {
+      m.recalled(Tier.COLD).increment(cold);
     }
   }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.testkit.FaultyTierStore;
@@ -18,7 +19,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/metrics.md lists exactly the meters the code registers, with their types, units and tags.
+ * docs/metrics.md lists exactly the meters the code registers, with their types, units and tags. A
+ * tag in brackets ({@code [kind]}) is there only for stores with kinds configured.
  */
 class MetricsDocTest {
 
@@ -42,14 +44,21 @@ class MetricsDocTest {
   }
 
   static Map<String, Doc> registered() {
+    return registered(false);
+  }
+
+  static Map<String, Doc> registered(boolean kinds) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DecisionFeed.builder().registry(registry).build();
-    try (TieredMemory store =
+    TieredMemory.Builder builder =
         TieredMemory.builder("doc")
             .discoverObservers(false)
             .hot(new FaultyTierStore(InProcessTiers.hot()))
-            .observer(TieredMemoryMetrics.of(registry))
-            .build()) {
+            .observer(TieredMemoryMetrics.of(registry));
+    if (kinds) {
+      builder.kinds(Kinds.byMetadata("kind"));
+    }
+    try (TieredMemory store = builder.build()) {
       Map<String, Doc> found = new TreeMap<>();
       for (Meter m : registry.getMeters()) {
         TreeSet<String> keys = new TreeSet<>();
@@ -74,24 +83,37 @@ class MetricsDocTest {
   @Test
   void metricsDoc_listsExactlyTheRegisteredMeters() throws IOException {
     Map<String, Doc> doc = documented();
-    Map<String, Doc> code = registered();
-    assertThat(doc.keySet())
-        .isEqualTo(code.keySet())
-        .isEqualTo(new TreeSet<>(MetricNames.defaults().all()));
-    for (String name : code.keySet()) {
-      Doc d = doc.get(name);
-      Doc c = code.get(name);
-      assertThat(d.type()).as("type of %s", name).isEqualTo(c.type());
-      assertThat(sorted(d.tags())).as("tags of %s", name).isEqualTo(c.tags());
-      if (c.unit() != null) {
-        assertThat(d.unit()).as("unit of %s", name).isEqualTo(c.unit());
+    for (boolean kinds : new boolean[] {false, true}) {
+      Map<String, Doc> code = registered(kinds);
+      assertThat(doc.keySet())
+          .isEqualTo(code.keySet())
+          .isEqualTo(new TreeSet<>(MetricNames.defaults().all()));
+      for (String name : code.keySet()) {
+        Doc d = doc.get(name);
+        Doc c = code.get(name);
+        assertThat(d.type()).as("type of %s", name).isEqualTo(c.type());
+        assertThat(sorted(d.tags(), kinds))
+            .as("tags of %s (kinds configured: %s)", name, kinds)
+            .isEqualTo(c.tags());
+        if (c.unit() != null) {
+          assertThat(d.unit()).as("unit of %s", name).isEqualTo(c.unit());
+        }
       }
     }
   }
 
-  private static String sorted(String tags) {
-    return tags.isEmpty()
-        ? ""
-        : String.join(",", new TreeSet<>(java.util.List.of(tags.split(","))));
+  /** The documented tags, sorted: a bracketed tag counts only when kinds are configured. */
+  private static String sorted(String tags, boolean kinds) {
+    TreeSet<String> keys = new TreeSet<>();
+    for (String t : tags.isEmpty() ? new String[0] : tags.split(",")) {
+      if (t.startsWith("[")) {
+        if (kinds) {
+          keys.add(t.substring(1, t.length() - 1));
+        }
+      } else {
+        keys.add(t);
+      }
+    }
+    return String.join(",", keys);
   }
 }

@@ -38,6 +38,7 @@ class PrometheusIT {
   private static PrometheusMeterRegistry registry;
   private static TieredMemory store;
   private static TieredMemoryEndpoint endpoint;
+  private static int searchHits;
 
   @BeforeAll
   static void runWorkload() {
@@ -54,7 +55,7 @@ class PrometheusIT {
             .observer(metrics)
             .observer(DecisionFeed.builder().registry(registry).build())
             .build();
-    ScriptedWorkload.run(store, clock);
+    searchHits = ScriptedWorkload.run(store, clock).searchHits();
     metrics.refresh();
     endpoint =
         TieredMemoryEndpoint.builder().port(0).registry(registry).stores(List.of(store)).start();
@@ -153,6 +154,14 @@ class PrometheusIT {
                   api,
                   "sum(tiered_memory_backend_duration_seconds_count{store=\"prom-it\",tier=\"cold\",operation=\"read\"})"))
           .isGreaterThanOrEqualTo(ScriptedWorkload.COLD_HITS);
+      // Recall: the workload's one search, and the memories it returned by serving tier.
+      assertThat(
+              query(
+                  api, "sum(tiered_memory_recall_results_count{store=\"prom-it\",source=\"api\"})"))
+          .isEqualTo(ScriptedWorkload.SEARCHES);
+      assertThat(query(api, "sum(tiered_memory_recalled_total{store=\"prom-it\"})"))
+          .isEqualTo(searchHits)
+          .isPositive();
       assertThat(query(api, "up{job=\"tiered-memory\"}")).isEqualTo(1);
     } finally {
       prometheus.destroy();

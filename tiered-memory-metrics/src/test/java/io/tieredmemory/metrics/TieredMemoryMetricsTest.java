@@ -3,11 +3,19 @@ package io.tieredmemory.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.core.local.InProcessTiers;
+import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.ForwardingTierStore;
+import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The binding's shape: one store per binding, extra tags, no series merged, nothing left over. */
@@ -124,5 +132,54 @@ class TieredMemoryMetricsTest {
       Thread.onSpinWait();
     }
     assertThat(threadAlive("tiered-memory-metrics-closing")).isFalse();
+  }
+
+  @Test
+  void historyDropped_countsTheEntriesTheStoreCouldNotQueue() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch writing = new CountDownLatch(1);
+    // WARM whose history writes wait until released: the writer holds one batch, the queue of
+    // one holds the next entry, and every later one is dropped.
+    TierStore warm =
+        new ForwardingTierStore(InProcessTiers.warm(Embedder.hashing())) {
+          @Override
+          protected <T> T forward(String method, Supplier<T> call) {
+            if (method.equals("append")
+                && Thread.currentThread().getName().startsWith("tiered-memory-history-")) {
+              writing.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+            return call.get();
+          }
+        };
+    try (TieredMemory store =
+        TieredMemory.builder("hist")
+            .discoverObservers(false)
+            .warm(warm)
+            .history(true)
+            .historyQueue(1)
+            .observer(TieredMemoryMetrics.of(registry))
+            .build()) {
+      try {
+        FunctionCounter dropped =
+            registry.get("tiered.memory.history.dropped").tag("store", "hist").functionCounter();
+        assertThat(dropped.count()).isZero();
+        store.put("k0", "v");
+        assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i <= 5; i++) {
+          store.put("k" + i, "v");
+        }
+        // k1 waits in the queue; k2..k5 are dropped
+        assertThat(store.historyDropped()).isEqualTo(4);
+        assertThat(dropped.count()).isEqualTo(4.0);
+      } finally {
+        release.countDown();
+      }
+    }
   }
 }

@@ -1,9 +1,12 @@
 package io.tieredmemory.postgres;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
@@ -25,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The WARM tier on one PostgreSQL table; see {@link PostgresTierStore} for the mapping. Its
  * capabilities are separate objects sharing the table's {@link Jdbc}: the archive directory (rows
- * marked archived), the reconcile journal (a second table) and, with an embedder, search.
+ * marked archived), the reconcile journal (a second table), memories' history (a third) and, with
+ * an embedder, search.
  */
 final class DefaultPostgresTierStore implements PostgresTierStore {
   /** Keys per access-statistics write: bounds the arrays sent and the rows one statement locks. */
@@ -37,6 +41,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Optional<ArchiveDirectory> directory;
   private final Optional<ReconcileJournal> journal;
+  private final Optional<HistoryLog> history;
   private final Optional<VectorSearch> search;
 
   DefaultPostgresTierStore(
@@ -51,6 +56,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
             batch -> jdbc.call("flush", c -> writeAccess(c, batch)));
     this.directory = Optional.of(new PostgresDirectory(jdbc, access));
     this.journal = Optional.of(new PostgresJournal(jdbc));
+    this.history = Optional.of(new PostgresHistory(jdbc));
     this.search =
         embedder == null ? Optional.empty() : Optional.of(new PostgresSearch(jdbc, embedder));
   }
@@ -254,6 +260,11 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   }
 
   @Override
+  public Optional<HistoryLog> history() {
+    return history;
+  }
+
+  @Override
   public Optional<VectorSearch> vectorSearch() {
     return search;
   }
@@ -317,6 +328,31 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   @Override
   public long bytes() {
     return single("bytes", sql.bytes);
+  }
+
+  /** One {@code GROUP BY} over the memories (archive marks left out, as {@link #count()} does). */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    boolean field = kinds.source() == Kinds.Source.METADATA;
+    return Optional.of(
+        jdbc.call(
+            "countByKind",
+            c -> {
+              try (PreparedStatement ps =
+                  c.prepareStatement(field ? sql.countByField : sql.countByPrefix)) {
+                ps.setString(1, kinds.selector());
+                if (!field) {
+                  ps.setString(2, kinds.selector());
+                }
+                Map<String, KindCount> counts = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    counts.put(rs.getString(1), new KindCount(rs.getLong(2), rs.getLong(3)));
+                  }
+                }
+                return counts;
+              }
+            }));
   }
 
   private long single(String operation, String statement) {

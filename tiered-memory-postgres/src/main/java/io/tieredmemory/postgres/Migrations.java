@@ -20,6 +20,9 @@ final class Migrations {
   /** The migration that added writers' embeddings and the embedder record. */
   static final int EMBEDDINGS = 5;
 
+  /** The migration that added the history table. */
+  static final int HISTORY = 6;
+
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}
 
@@ -123,7 +126,39 @@ final class Migrations {
                     + " recorded_at timestamptz NOT NULL DEFAULT now(),"
                     + " CONSTRAINT "
                     + table.derived("embedder_pkey")
-                    + " PRIMARY KEY (one))")));
+                    + " PRIMARY KEY (one))")),
+        new Migration(
+            HISTORY,
+            "memories' history (TieredMemory.history): one row per put, move, eviction and"
+                + " delete, in the order stored (id), indexed by key and id (a key's history) and"
+                + " by time (retention)",
+            List.of(
+                "CREATE TABLE IF NOT EXISTS "
+                    + table.derived("history")
+                    + " (id bigint GENERATED ALWAYS AS IDENTITY,"
+                    + " key text COLLATE \"C\" NOT NULL,"
+                    + " at timestamptz NOT NULL,"
+                    + " instance text NOT NULL,"
+                    + " kind text NOT NULL,"
+                    + " version bigint NOT NULL,"
+                    + " from_tier text,"
+                    + " to_tier text,"
+                    + " reason text,"
+                    + " detail text NOT NULL,"
+                    + " inputs text NOT NULL,"
+                    + " CONSTRAINT "
+                    + table.derived("history_pkey")
+                    + " PRIMARY KEY (id))",
+                "CREATE INDEX IF NOT EXISTS "
+                    + table.derived("history_key_idx")
+                    + " ON "
+                    + table.derived("history")
+                    + " (key, id)",
+                "CREATE INDEX IF NOT EXISTS "
+                    + table.derived("history_at_idx")
+                    + " ON "
+                    + table.derived("history")
+                    + " (at)")));
   }
 
   /** The version the last migration brings a table to. */

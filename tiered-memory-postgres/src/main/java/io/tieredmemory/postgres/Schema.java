@@ -64,6 +64,9 @@ final class Schema {
             // Later migrations alter the journal: refuse a wrong relation under its name first.
             TableShape.checkJournal(c, table, m.version() - 1);
           }
+          if (m.version() == Migrations.HISTORY) {
+            TableShape.checkHistoryIfPresent(c, table);
+          }
           try (Statement s = c.createStatement()) {
             for (String statement : m.statements()) {
               s.execute(statement);

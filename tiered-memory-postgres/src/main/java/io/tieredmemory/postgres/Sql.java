@@ -51,6 +51,8 @@ final class Sql {
   final String oldestAccessed;
   final String count;
   final String bytes;
+  final String countByField;
+  final String countByPrefix;
   final String search;
 
   Sql(TableName table) {
@@ -189,6 +191,21 @@ final class Sql {
             + " WHERE last_access < ? AND NOT archived ORDER BY last_access, key LIMIT ?";
     count = "SELECT count(*) FROM " + t + " WHERE NOT archived";
     bytes = "SELECT coalesce(sum(size), 0) FROM " + t + " WHERE NOT archived";
+    // Kinds, one GROUP BY each: a metadata field's value ('' when absent), or the key up to the
+    // first delimiter ('' without one). Marks are left out, as in count. PostgreSQL's JSON
+    // functions refuse the escape \u0000 (which MetadataJson writes for a NUL, allowed in values)
+    // anywhere in the text: it is read as U+FFFD here, so only a kind holding a NUL is affected
+    // (counted under that character instead).
+    countByField =
+        "SELECT coalesce(replace(metadata, '\\u0000', '\\ufffd')::json ->> ?, '') AS kind,"
+            + " count(*), coalesce(sum(size), 0) FROM "
+            + t
+            + " WHERE NOT archived GROUP BY 1";
+    countByPrefix =
+        "SELECT CASE WHEN strpos(key, ?) > 0 THEN left(key, strpos(key, ?) - 1) ELSE '' END"
+            + " AS kind, count(*), coalesce(sum(size), 0) FROM "
+            + t
+            + " WHERE NOT archived GROUP BY 1";
     // One statement, one snapshot, two kinds of rows. First every memory that has an embedding
     // of the embedder's dimension (4 bytes a float), rank NULL: the client scores it by that
     // embedding (the partial index embedded_idx holds exactly the rows with one). Then full-text

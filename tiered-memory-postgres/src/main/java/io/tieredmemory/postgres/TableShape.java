@@ -58,6 +58,21 @@ final class TableShape {
           new Column("dimension", "integer", Migrations.EMBEDDINGS),
           new Column("recorded_at", "timestamp with time zone", Migrations.EMBEDDINGS));
 
+  /** The history table's columns (from schema version 6): exactly these. */
+  static final List<Column> HISTORY_COLUMNS =
+      List.of(
+          new Column("id", "bigint", Migrations.HISTORY),
+          new Column("key", "text", Migrations.HISTORY),
+          new Column("at", "timestamp with time zone", Migrations.HISTORY),
+          new Column("instance", "text", Migrations.HISTORY),
+          new Column("kind", "text", Migrations.HISTORY),
+          new Column("version", "bigint", Migrations.HISTORY),
+          new Column("from_tier", "text", Migrations.HISTORY),
+          new Column("to_tier", "text", Migrations.HISTORY),
+          new Column("reason", "text", Migrations.HISTORY),
+          new Column("detail", "text", Migrations.HISTORY),
+          new Column("inputs", "text", Migrations.HISTORY));
+
   /** The journal's columns before notes named their tier (schema versions 2 and 3). */
   static final List<Column> LEGACY_JOURNAL_COLUMNS = JOURNAL_COLUMNS.subList(0, 2);
 
@@ -71,6 +86,42 @@ final class TableShape {
     checkMemoryTable(c, table, Schema.latest(), false);
     checkJournal(c, table, Schema.latest());
     checkEmbedderRecord(c, table);
+    checkHistory(c, table);
+  }
+
+  /** Checks the history is a table with exactly {@link #HISTORY_COLUMNS}. */
+  static void checkHistory(Connection c, TableName table) throws SQLException {
+    checkHistory(c, table, false);
+  }
+
+  /**
+   * Before the migration that creates it: a relation under the history's name must be the history
+   * already (its CREATE ... IF NOT EXISTS would otherwise take it).
+   */
+  static void checkHistoryIfPresent(Connection c, TableName table) throws SQLException {
+    checkHistory(c, table, true);
+  }
+
+  private static void checkHistory(Connection c, TableName table, boolean mayBeAbsent)
+      throws SQLException {
+    Relation history = describe(c, table.derivedName("history"));
+    if (mayBeAbsent && history.kind() == null) {
+      return;
+    }
+    if (!history.isTable() || !history.columns().equals(names(HISTORY_COLUMNS))) {
+      throw new IllegalStateException(
+          "history '"
+              + table.derivedName("history")
+              + "' of table '"
+              + table.name()
+              + "' (schema '"
+              + history.schema()
+              + "'): expected a table with exactly the columns "
+              + list(names(HISTORY_COLUMNS))
+              + ", found "
+              + history.found()
+              + "; drop or rename that relation");
+    }
   }
 
   /** Checks the embedder record is a table with exactly {@link #EMBEDDER_COLUMNS}. */

@@ -46,6 +46,7 @@ final class Pg {
       s.execute("DROP TABLE IF EXISTS " + name.sql());
       s.execute("DROP TABLE IF EXISTS " + name.derived("journal"));
       s.execute("DROP TABLE IF EXISTS " + name.derived("embedder"));
+      s.execute("DROP TABLE IF EXISTS " + name.derived("history"));
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?")) {
         ps.setString(1, table);

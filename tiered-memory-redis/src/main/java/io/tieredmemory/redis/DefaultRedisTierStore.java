@@ -1,5 +1,7 @@
 package io.tieredmemory.redis;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -13,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.AbstractPipeline;
@@ -311,6 +315,33 @@ final class DefaultRedisTierStore implements RedisTierStore {
   @Override
   public long bytes() {
     return index.bytes();
+  }
+
+  private static final String[] KIND_FIELDS = {Codec.VERSION, Codec.METADATA, Codec.SIZE};
+
+  /**
+   * A ZSCAN of the last-access index, 1,000 members a round trip, then the metadata and size of
+   * each member found (HMGETs, pipelined per batch): HOT is bounded by its capacity, so this reads
+   * at most about that many hashes. A member whose hash is gone is not counted.
+   */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    Set<String> members = index.members();
+    Map<String, KindCount> counts = new HashMap<>();
+    for (Map.Entry<String, List<String>> e : fetch(members, KIND_FIELDS).entrySet()) {
+      String key = e.getKey();
+      List<String> v = e.getValue();
+      Map<String, String> metadata =
+          kinds.source() == Kinds.Source.METADATA && v.get(1) != null
+              ? Codec.decodeMetadata(key, v.get(1))
+              : Map.of();
+      String size = v.get(2);
+      counts.merge(
+          kinds.rawKindOf(key, metadata),
+          new KindCount(1, size == null ? 0 : Long.parseLong(size)),
+          KindCount::plus);
+    }
+    return Optional.of(counts);
   }
 
   // ------------------------------------------------------------------ flush and close

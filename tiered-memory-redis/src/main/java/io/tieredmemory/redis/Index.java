@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,8 +15,10 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.ZAddParams;
 import redis.clients.jedis.params.ZRangeParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.resps.Tuple;
 
 /**
@@ -124,6 +127,21 @@ final class Index {
 
   long count() {
     return jedis.zcard(keys.index());
+  }
+
+  /** Every member of the index: a ZSCAN, 1,000 a round trip (a member may be seen twice). */
+  Set<String> members() {
+    Set<String> members = new LinkedHashSet<>();
+    ScanParams params = new ScanParams().count(1000);
+    String cursor = ScanParams.SCAN_POINTER_START;
+    do {
+      ScanResult<Tuple> page = jedis.zscan(keys.index(), cursor, params);
+      for (Tuple t : page.getResult()) {
+        members.add(t.getElement());
+      }
+      cursor = page.getCursor();
+    } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    return members;
   }
 
   long bytes() {

@@ -12,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A {@code Document}'s metadata ({@code Map<String, Object>}) as a memory's string metadata, and
@@ -31,7 +29,7 @@ final class DocumentMetadataCodec {
   static final DateTimeFormatter DATE_FORMAT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonMapping JSON = Json.defaults();
 
   private DocumentMetadataCodec() {}
 
@@ -46,15 +44,15 @@ final class DocumentMetadataCodec {
     for (Map.Entry<String, Object> e : metadata.entrySet()) {
       Object value = normalize(documentId, e.getKey(), e.getValue());
       try {
-        out.put(e.getKey(), MAPPER.writeValueAsString(value));
-      } catch (JacksonException ex) {
+        out.put(e.getKey(), JSON.write(value));
+      } catch (JsonFailure ex) {
         throw new IllegalArgumentException(
             "document "
                 + MemoryLimits.quote(documentId)
                 + ": metadata "
                 + MemoryLimits.quote(e.getKey())
                 + " could not be written as JSON: "
-                + ex.getOriginalMessage(),
+                + ex.originalMessage(),
             ex);
       }
     }
@@ -143,9 +141,9 @@ final class DocumentMetadataCodec {
       return stored;
     }
     try {
-      Object value = MAPPER.readValue(stored, Object.class);
+      Object value = JSON.read(stored, Object.class);
       return value instanceof Map<?, ?> ? stored : value;
-    } catch (JacksonException e) {
+    } catch (JsonFailure e) {
       return stored;
     }
   }

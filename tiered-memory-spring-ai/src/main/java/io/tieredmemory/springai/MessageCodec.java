@@ -28,8 +28,6 @@ import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.content.Media;
 import org.springframework.ai.content.MediaContent;
 import org.springframework.util.MimeType;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The JSON form of a conversation: {@code {"format":1,"messages":[...]}}, one object per message
@@ -48,10 +46,10 @@ final class MessageCodec {
   private static final String TYPE = "@type";
   private static final String VALUE = "value";
 
-  private final JsonMapper mapper;
+  private final JsonMapping json;
 
-  MessageCodec(JsonMapper mapper) {
-    this.mapper = mapper;
+  MessageCodec(JsonMapping json) {
+    this.json = json;
   }
 
   String write(List<Message> messages) {
@@ -62,14 +60,14 @@ final class MessageCodec {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", FORMAT);
     root.put("messages", out);
-    return mapper.writeValueAsString(root);
+    return json.write(root);
   }
 
-  List<Message> read(String json, String what) {
+  List<Message> read(String stored, String what) {
     Map<?, ?> root;
     try {
-      root = mapper.readValue(json, Map.class);
-    } catch (JacksonException e) {
+      root = json.read(stored, Map.class);
+    } catch (JsonFailure e) {
       throw new IllegalStateException(what + " is not a stored conversation: " + e.getMessage(), e);
     }
     Object format = root.get("format");
@@ -235,10 +233,10 @@ final class MessageCodec {
     if (v instanceof Collection<?> c) {
       return typed("list", writeAll(c, index, key));
     }
-    Object json;
+    Object structure;
     try {
-      json = mapper.convertValue(v, Object.class);
-    } catch (JacksonException e) {
+      structure = json.structure(v);
+    } catch (JsonFailure e) {
       throw new IllegalArgumentException(
           "message "
               + index
@@ -250,7 +248,7 @@ final class MessageCodec {
               + e.getMessage(),
           e);
     }
-    return typed("json", json);
+    return typed("json", structure);
   }
 
   private List<@Nullable Object> writeAll(Collection<?> c, int index, String key) {

@@ -2,6 +2,7 @@ package io.tieredmemory.springai;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import java.util.ArrayList;
@@ -14,8 +15,6 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.messages.Message;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring AI's {@link ChatMemoryRepository} on a {@link TieredMemory}: each conversation is one
@@ -78,7 +77,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   private final String prefix;
   private final MemoryLimits limits;
   private final MessageCodec codec;
-  private final JsonMapper mapper;
+  private final JsonMapping json;
   private final Object indexLock = new Object();
   private final @Nullable KeyCoordinator coordinator;
 
@@ -86,8 +85,8 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
     this.store = b.store;
     this.prefix = b.prefix;
     this.limits = b.limits;
-    this.mapper = b.mapper;
-    this.codec = new MessageCodec(b.mapper);
+    this.json = b.json();
+    this.codec = new MessageCodec(json);
     this.coordinator = b.coordinator;
     limits.checkKey(indexKey());
   }
@@ -141,7 +140,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   /** The messages of conversation {@code conversationId}, in order; empty when there is none. */
   @Override
   public List<Message> findByConversationId(String conversationId) {
-    Optional<Memory> m = store.get(key(conversationId));
+    Optional<Memory> m = store.get(key(conversationId), RecallSource.SPRING_AI_CHAT);
     if (m.isEmpty()) {
       return new ArrayList<>();
     }
@@ -217,7 +216,7 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
       } else {
         ids.remove(id);
       }
-      store.put(indexKey(), mapper.writeValueAsString(ids), Map.of(KIND_METADATA, "index"));
+      store.put(indexKey(), json.write(ids), Map.of(KIND_METADATA, "index"));
       if (readIndex().contains(id) == add) {
         return;
       }
@@ -243,10 +242,10 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
       return ids;
     }
     try {
-      for (Object o : mapper.readValue(m.get().content(), List.class)) {
+      for (Object o : json.read(m.get().content(), List.class)) {
         ids.add(String.valueOf(o));
       }
-    } catch (JacksonException e) {
+    } catch (JsonFailure e) {
       throw new IllegalStateException(
           "the list of conversation ids under "
               + MemoryLimits.quote(indexKey())
@@ -263,11 +262,10 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   }
 
   /** Builds a {@link TieredChatMemoryRepository}. */
-  public static final class Builder {
+  public static final class Builder extends Json.MapperOption<Builder> {
     private final TieredMemory store;
     private String prefix = DEFAULT_PREFIX;
     private MemoryLimits limits = MemoryLimits.defaults();
-    private JsonMapper mapper = JsonMapper.builder().build();
     private @Nullable KeyCoordinator coordinator;
 
     private Builder(TieredMemory store) {
@@ -286,12 +284,8 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
       return this;
     }
 
-    /**
-     * The JSON mapper (default: a plain {@code JsonMapper}). Only metadata values of types the
-     * repository does not know (records, beans) go through its conversions, and come back as maps.
-     */
-    public Builder jsonMapper(JsonMapper mapper) {
-      this.mapper = Objects.requireNonNull(mapper, "mapper");
+    @Override
+    Builder self() {
       return this;
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.RecallSource;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TierView;
@@ -246,7 +247,8 @@ public final class TieredVectorStore extends AbstractObservationVectorStore {
             io.tieredmemory.core.SearchRequest.vector(query, topK)
                 .withText(request.getQuery())
                 .withMinSimilarity(request.getSimilarityThreshold())
-                .withFilter(filter(request.getFilterExpression())));
+                .withFilter(filter(request.getFilterExpression()))
+                .withSource(RecallSource.SPRING_AI));
     List<Document> documents = new ArrayList<>(hits.size());
     for (SearchHit hit : hits) {
       documents.add(toDocument(hit));

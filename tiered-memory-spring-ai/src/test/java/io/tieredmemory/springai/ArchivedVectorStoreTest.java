@@ -26,11 +26,14 @@ class ArchivedVectorStoreTest extends VectorStoreContract {
 
   private final ManualClock clock = new ManualClock();
 
+  /** The tiers the documents are archived on: in process here. */
+  TieredMemory.Builder base(String name) {
+    return TieredMemory.builder(name).discoverObservers(false).embedder(MODEL.embedder);
+  }
+
   @Override
-  TieredMemory.Builder tiers(String name) {
-    return TieredMemory.builder(name)
-        .discoverObservers(false)
-        .embedder(MODEL.embedder)
+  final TieredMemory.Builder tiers(String name) {
+    return base(name)
         .clock(clock)
         .policy(
             TieringPolicy.custom()

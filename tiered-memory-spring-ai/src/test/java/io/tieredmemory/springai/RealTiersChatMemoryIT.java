@@ -2,23 +2,13 @@ package io.tieredmemory.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.postgres.PostgresKeyCoordinator;
-import io.tieredmemory.postgres.PostgresTierStore;
-import io.tieredmemory.redis.RedisTierStore;
-import io.tieredmemory.testservers.RealServers;
-import java.net.URI;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.UserMessage;
-import redis.clients.jedis.RedisClient;
 
 /**
  * {@link ChatMemoryContract} on real Redis (HOT), PostgreSQL (WARM) and Chroma (COLD), each store
@@ -35,66 +24,25 @@ import redis.clients.jedis.RedisClient;
  */
 class RealTiersChatMemoryIT extends ChatMemoryContract {
 
-  private static RedisClient redis;
-  private static HikariDataSource pool;
-  private static final List<String> tables = new ArrayList<>();
+  private static RealTiers real;
 
   @BeforeAll
   static void connect() {
-    redis = RedisClient.create(RealServers.redisUrl());
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(RealServers.postgresJdbcUrl());
-    config.setUsername(RealServers.postgresUser());
-    config.setPassword(RealServers.postgresPassword());
-    config.setMaximumPoolSize(16);
-    config.setPoolName("spring-ai-it");
-    pool = new HikariDataSource(config);
+    real = new RealTiers("spring-ai-it", "sai_");
   }
 
   @AfterAll
   static void disconnect() throws Exception {
-    try (Connection c = pool.getConnection();
-        Statement s = c.createStatement()) {
-      for (String table : tables) {
-        s.execute("DROP TABLE IF EXISTS " + table);
-      }
-    } finally {
-      pool.close();
-      redis.close();
-    }
+    real.close();
   }
 
   @Override
   TieredMemory.Builder tiers(String name) {
-    return tiers(name, "sai_" + name + "_" + Long.toHexString(System.nanoTime()));
+    return real.tiers(name, Embedder.hashing());
   }
 
-  /** A store on the servers' data named {@code id}: two calls with one id share the data. */
   private TieredMemory.Builder tiers(String name, String id) {
-    String table = "tm_" + id.toLowerCase(Locale.ROOT);
-    if (!tables.contains(table)) {
-      tables.add(table);
-    }
-    Embedder embedder = Embedder.hashing();
-    return TieredMemory.builder(name)
-        .discoverObservers(false)
-        .embedder(embedder)
-        .hot(
-            RedisTierStore.builder(redis)
-                .prefix("tm:" + id + ":")
-                .accessFlushInterval(Duration.ofMillis(200))
-                .build())
-        .warm(
-            PostgresTierStore.builder(pool)
-                .table(table)
-                .embedder(embedder)
-                .accessFlushInterval(Duration.ofMillis(200))
-                .build())
-        .cold(
-            ChromaTierStore.builder(URI.create(RealServers.chromaUrl()), embedder)
-                .collection("tm-" + id.replace('_', '-'))
-                .accessFlushInterval(Duration.ofMillis(200))
-                .build());
+    return real.tiers(name, id, Embedder.hashing());
   }
 
   /**
@@ -126,7 +74,7 @@ class RealTiersChatMemoryIT extends ChatMemoryContract {
       if (coordinated) {
         for (TieredChatMemoryRepository.Builder b : builders) {
           KeyCoordinator c =
-              PostgresKeyCoordinator.builder(pool)
+              PostgresKeyCoordinator.builder(real.pool())
                   .namespace(id)
                   .lockTimeout(Duration.ofSeconds(20))
                   .build();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
-import io.tieredmemory.spring.autoconfigure.TieredMemoryAutoConfiguration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -22,14 +21,10 @@ import org.springframework.context.annotation.Configuration;
 class SpringAiAutoConfigurationTest {
 
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withPropertyValues("tiered-memory.sweep-every=1h")
-          .withConfiguration(
-              AutoConfigurations.of(
-                  TieredMemoryAutoConfiguration.class,
-                  TieredMemorySpringAiAutoConfiguration.class,
-                  TieredChatMemoryAutoConfiguration.class,
-                  ChatMemoryAutoConfiguration.class));
+      TieredMemoryBeans.runner(
+          TieredMemorySpringAiAutoConfiguration.class,
+          TieredChatMemoryAutoConfiguration.class,
+          ChatMemoryAutoConfiguration.class);
 
   @Configuration(proxyBeanMethods = false)
   static class OneModel {
@@ -211,9 +206,7 @@ class SpringAiAutoConfigurationTest {
 
   @Test
   void severalStoresNoRepository() {
-    runner
-        .withPropertyValues(
-            "tiered-memory.stores.a.hot-capacity=5", "tiered-memory.stores.b.hot-capacity=5")
+    TieredMemoryBeans.twoStores(runner)
         .run(
             context -> {
               assertThat(context).hasNotFailed();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import io.tieredmemory.core.TieredMemory;
-import io.tieredmemory.spring.autoconfigure.TieredMemoryAutoConfiguration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,8 @@ import org.springframework.context.annotation.Configuration;
 class TieredVectorStoreAutoConfigurationTest {
 
   private final ApplicationContextRunner runner =
-      new ApplicationContextRunner()
-          .withPropertyValues("tiered-memory.sweep-every=1h")
-          .withConfiguration(
-              AutoConfigurations.of(
-                  TieredMemoryAutoConfiguration.class,
-                  TieredMemorySpringAiAutoConfiguration.class,
-                  TieredVectorStoreAutoConfiguration.class));
+      TieredMemoryBeans.runner(
+          TieredMemorySpringAiAutoConfiguration.class, TieredVectorStoreAutoConfiguration.class);
 
   @Configuration(proxyBeanMethods = false)
   static class OneModel {

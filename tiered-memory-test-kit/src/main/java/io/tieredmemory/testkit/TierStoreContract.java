@@ -3,6 +3,9 @@ package io.tieredmemory.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
+import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
@@ -259,6 +262,98 @@ public abstract class TierStoreContract extends BasicTierStoreContract {
       store.flush();
       assertThat(store.count()).isEqualTo(items + 1);
       assertThat(store.bytes()).isEqualTo(bytes + key("s2").length() + 4);
+    }
+  }
+
+  /**
+   * Whether this backend counts by kind ({@link TierStore#countByKind} present). True by default; a
+   * backend that does not returns false, and the "kinds" group checks it answers empty.
+   */
+  protected boolean countsByKind() {
+    return true;
+  }
+
+  @Nested
+  @DisplayName("kinds")
+  class KindCounts {
+    private Memory withMetadata(String key, String content, Map<String, String> metadata) {
+      return new Memory(key, content, metadata, T0, T0, 1);
+    }
+
+    @Test
+    void countByKind_byMetadataField_countsEachValueExactly() {
+      Kinds kinds = Kinds.byMetadata("kind");
+      if (!countsByKind()) {
+        assertThat(store.countByKind(kinds)).isEmpty();
+        return;
+      }
+      String a = key("alpha");
+      String b = key("beta");
+      KindCount noneBefore =
+          store.countByKind(kinds).orElseThrow().getOrDefault("", KindCount.ZERO);
+      List<Memory> written =
+          List.of(
+              withMetadata(key("k1"), "one", Map.of("kind", a)),
+              withMetadata(key("k2"), "two 😀", Map.of("kind", a, "other", "x\u0000y")),
+              withMetadata(key("k3"), "three", Map.of("kind", a, "source", "chat")),
+              withMetadata(key("k4"), "four", Map.of("kind", b)),
+              withMetadata(key("k5"), "five", Map.of("source", "no kind")),
+              withMetadata(key("k6"), "six", Map.of()));
+      for (Memory m : written) {
+        store.upsert(m, T0_MILLIS);
+      }
+      store.flush();
+      Map<String, KindCount> counts = store.countByKind(kinds).orElseThrow();
+      assertThat(counts.get(a)).isEqualTo(sizes(written.subList(0, 3)));
+      assertThat(counts.get(b)).isEqualTo(sizes(written.subList(3, 4)));
+      assertThat(counts.get("")).isEqualTo(noneBefore.plus(sizes(written.subList(4, 6))));
+
+      store.remove(key("k1"));
+      store.upsert(withMetadata(key("k4"), "four, now alpha", Map.of("kind", a)), T0_MILLIS + 1);
+      store.flush();
+      Map<String, KindCount> after = store.countByKind(kinds).orElseThrow();
+      assertThat(after.get(a))
+          .isEqualTo(
+              sizes(
+                  List.of(
+                      written.get(1),
+                      written.get(2),
+                      withMetadata(key("k4"), "four, now alpha", Map.of("kind", a)))));
+      assertThat(after).doesNotContainKey(b);
+    }
+
+    @Test
+    void countByKind_byKeyPrefix_countsEachPrefixExactly() {
+      Kinds kinds = Kinds.byKeyPrefix("/");
+      if (!countsByKind()) {
+        assertThat(store.countByKind(kinds)).isEmpty();
+        return;
+      }
+      List<Memory> docs =
+          List.of(
+              withMetadata(key("doc/1"), "d1", Map.of("kind", "ignored")),
+              withMetadata(key("doc/2/x"), "d2", Map.of()));
+      Memory chat = withMetadata(key("chat/1"), "c1", Map.of());
+      for (Memory m : docs) {
+        store.upsert(m, T0_MILLIS);
+      }
+      store.copyIn(new StoredMemory(chat, 0, T0_MILLIS));
+      store.flush();
+      Map<String, KindCount> counts = store.countByKind(kinds).orElseThrow();
+      assertThat(counts.get(key("doc"))).isEqualTo(sizes(docs));
+      assertThat(counts.get(key("chat"))).isEqualTo(sizes(List.of(chat)));
+      long items = counts.values().stream().mapToLong(KindCount::items).sum();
+      long bytes = counts.values().stream().mapToLong(KindCount::bytes).sum();
+      assertThat(items).isEqualTo(store.count());
+      assertThat(bytes).isEqualTo(store.bytes());
+    }
+
+    private KindCount sizes(List<Memory> memories) {
+      long bytes = 0;
+      for (Memory m : memories) {
+        bytes += m.sizeInBytes();
+      }
+      return new KindCount(memories.size(), bytes);
     }
   }
 

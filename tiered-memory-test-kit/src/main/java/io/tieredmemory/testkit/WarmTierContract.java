@@ -2,13 +2,19 @@ package io.tieredmemory.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.HistoryEntry;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
+import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.Location;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a tier must keep to be used as WARM: the {@link ArchiveDirectory} (archived memories leave a
- * mark that only writes see) and the {@link ReconcileJournal}. A WARM backend proves it by
- * extending this class (besides {@link TierStoreContract}):
+ * mark that only writes see) and the {@link ReconcileJournal}; and, for memories' history, the
+ * {@link HistoryLog}. A WARM backend proves it by extending this class (besides {@link
+ * TierStoreContract}):
  *
  * <pre>{@code
  * class PostgresWarmTierIT extends WarmTierContract {
@@ -68,6 +75,19 @@ public abstract class WarmTierContract extends StoreUnderTest {
   private void archived(String key, long version) {
     store.upsert(memory(key, "archived " + version, version), T0_MILLIS);
     assertThat(directory().markArchived(Map.of(key, version))).containsExactly(key);
+  }
+
+  @Test
+  void countByKind_leavesArchiveMarksOut_asCountDoes() {
+    Kinds kinds = Kinds.byMetadata("kind");
+    long before =
+        store.countByKind(kinds).orElseThrow().getOrDefault("note", KindCount.ZERO).items();
+    store.upsert(memory(key("held"), "held", 1), T0_MILLIS);
+    archived(key("gone"), 1);
+    store.flush();
+    KindCount notes = store.countByKind(kinds).orElseThrow().get("note");
+    assertThat(notes.items()).isEqualTo(before + 1);
+    assertThat(store.count()).isEqualTo(before + 1);
   }
 
   @Test
@@ -307,6 +327,127 @@ public abstract class WarmTierContract extends StoreUnderTest {
       }
       assertThat(journal().notes(Tier.COLD, 3)).hasSize(3);
       assertThat(journal().notes(Tier.COLD, 10)).hasSize(5);
+    }
+  }
+
+  private HistoryLog history() {
+    return store.history().orElseThrow();
+  }
+
+  private static HistoryEntry entry(
+      String key, long minutes, HistoryEntry.Kind kind, long version) {
+    return new HistoryEntry(
+        0,
+        key,
+        T0.plus(Duration.ofMinutes(minutes)),
+        "instance-1",
+        kind,
+        version,
+        null,
+        Tier.WARM,
+        null,
+        "",
+        Map.of());
+  }
+
+  @Nested
+  @DisplayName("the history log")
+  class History {
+    @Test
+    void store_keepsAHistoryLog() {
+      assertThat(store.history()).isPresent();
+    }
+
+    @Test
+    void append_thenRead_roundTripsEveryField_inOrder_withIncreasingIds() {
+      String k = key("h");
+      HistoryEntry put = entry(k, 0, HistoryEntry.Kind.PUT, 7);
+      HistoryEntry moved =
+          new HistoryEntry(
+              0,
+              k,
+              T0.plus(Duration.ofMillis(90_061_123)).plusNanos(456_000),
+              "host-a:42",
+              HistoryEntry.Kind.DEMOTED,
+              7,
+              Tier.HOT,
+              Tier.WARM,
+              MoveReason.HOT_CAPACITY,
+              "hot over capacity 2 (held 4) \"quoted\" é",
+              Map.of(HistoryEntry.Inputs.HOT_HELD, 4L, HistoryEntry.Inputs.HOT_CAPACITY, 2L));
+      HistoryEntry evicted =
+          new HistoryEntry(
+              0,
+              k,
+              T0.plus(Duration.ofMinutes(3)),
+              "host-b:43",
+              HistoryEntry.Kind.EVICTED,
+              9,
+              Tier.COLD,
+              null,
+              MoveReason.STALE_COPY,
+              "a copy warm no longer points to",
+              Map.of());
+      history().append(List.of(put, moved));
+      history().append(List.of(entry(key("other"), 1, HistoryEntry.Kind.PUT, 1)));
+      history().append(List.of(evicted));
+
+      List<HistoryEntry> read = history().read(k, 10);
+      assertThat(read).hasSize(3);
+      assertThat(read).extracting(HistoryEntry::id).isSorted().doesNotHaveDuplicates();
+      assertThat(read.get(0).id()).isPositive();
+      assertThat(read.get(0)).isEqualTo(put.withId(read.get(0).id()));
+      assertThat(read.get(1)).isEqualTo(moved.withId(read.get(1).id()));
+      assertThat(read.get(2)).isEqualTo(evicted.withId(read.get(2).id()));
+      assertThat(history().read(key("never"), 10)).isEmpty();
+    }
+
+    @Test
+    void read_givesTheNewestUpToTheLimit_oldestFirst() {
+      String k = key("l");
+      List<HistoryEntry> batch = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        batch.add(entry(k, i, HistoryEntry.Kind.PUT, i + 1));
+      }
+      history().append(batch);
+      assertThat(history().read(k, 3))
+          .extracting(HistoryEntry::version)
+          .containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void pruneOlderThan_removesTheOldest_uptoTheLimit() {
+      String a = key("pa");
+      String b = key("pb");
+      history()
+          .append(
+              List.of(
+                  entry(a, 0, HistoryEntry.Kind.PUT, 1),
+                  entry(b, 1, HistoryEntry.Kind.PUT, 1),
+                  entry(a, 2, HistoryEntry.Kind.PUT, 2),
+                  entry(a, 10, HistoryEntry.Kind.PUT, 3)));
+      Instant cutoff = T0.plus(Duration.ofMinutes(5));
+      assertThat(history().pruneOlderThan(cutoff, 2)).isEqualTo(2);
+      assertThat(history().pruneOlderThan(cutoff, 100)).isEqualTo(1);
+      assertThat(history().pruneOlderThan(cutoff, 100)).isZero();
+      assertThat(history().read(a, 10)).extracting(HistoryEntry::version).containsExactly(3L);
+      assertThat(history().read(b, 10)).isEmpty();
+    }
+
+    @Test
+    void trim_keepsTheNewestPerKey_ofTheKeysGiven() {
+      String a = key("ta");
+      String b = key("tb");
+      List<HistoryEntry> batch = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        batch.add(entry(a, i, HistoryEntry.Kind.PUT, i + 1));
+        batch.add(entry(b, i, HistoryEntry.Kind.PUT, i + 1));
+      }
+      history().append(batch);
+      assertThat(history().trim(List.of(a, key("none")), 2)).isEqualTo(2);
+      assertThat(history().read(a, 10)).extracting(HistoryEntry::version).containsExactly(3L, 4L);
+      assertThat(history().read(b, 10)).hasSize(4);
+      assertThat(history().trim(List.of(a), 2)).isZero();
     }
   }
 }

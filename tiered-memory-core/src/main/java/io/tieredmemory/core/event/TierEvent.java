@@ -5,6 +5,9 @@ import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.policy.MoveReason;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something a {@code TieredMemory} did, given to every {@link
@@ -145,6 +148,71 @@ public sealed interface TierEvent {
     @Override
     public String kind() {
       return "sweep_completed";
+    }
+  }
+
+  /**
+   * What a search, or a read through a framework adapter, returned to its caller (an agent): each
+   * memory with the version returned, the tier that served it and its similarity to the query. Sent
+   * just before the request completes, on the caller's thread (so a tracer's current span is the
+   * request's own). Every {@code TieredMemory.search} sends one (an empty result included); a
+   * {@code get} sends one only when it names its source ({@code TieredMemory.get(key, source)}, as
+   * the chat memory adapters do).
+   *
+   * @param source who recalled: {@code api}, {@code langchain4j}, {@code spring-ai}... (see {@code
+   *     RecallSource})
+   * @param results what was returned, in the order returned (best first for a search)
+   * @param query the query text, only when the store was built with {@code recordQueryText(true)}
+   *     and the search had text (never for a get)
+   * @param traceId the caller's current trace id, when the store was given a {@code traceIds}
+   *     supplier and it returned one
+   * @param took how long the request took
+   */
+  record Recalled(
+      String store,
+      Instant at,
+      String source,
+      List<Result> results,
+      @Nullable String query,
+      @Nullable String traceId,
+      Duration took)
+      implements TierEvent {
+    /** Copies the results. */
+    public Recalled {
+      results = List.copyOf(results);
+    }
+
+    @Override
+    public String kind() {
+      return "recalled";
+    }
+
+    /** How many of the results {@code tier} served. */
+    public int servedBy(Tier tier) {
+      int n = 0;
+      for (Result r : results) {
+        if (r.tier() == tier) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /**
+     * One memory returned.
+     *
+     * @param key its key
+     * @param version the version returned
+     * @param tier the tier that served it
+     * @param similarity its cosine similarity to the query, in [-1, 1]; {@code NaN} for a read by
+     *     key (no query to compare with)
+     */
+    public record Result(String key, long version, Tier tier, double similarity) {
+      /** Checks the key and tier are present. */
+      public Result {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(tier, "tier");
+      }
     }
   }
 }

@@ -1,13 +1,17 @@
 package io.tieredmemory.core.local;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,6 +50,8 @@ class InProcessTierStore implements TierStore {
   // rebuilt over the same tiers) finds its notes again, as it would in PostgreSQL.
   private final InProcessJournal notes = new InProcessJournal();
   private final Optional<ReconcileJournal> journal;
+  // Like the journal, the history lives with the tier: a rebuilt store finds it again.
+  private final Optional<HistoryLog> history;
 
   InProcessTierStore(String kind) {
     this(kind, false);
@@ -55,6 +61,7 @@ class InProcessTierStore implements TierStore {
     this.kind = kind;
     this.directory = warm ? Optional.of(new InProcessDirectory(this, notes)) : Optional.empty();
     this.journal = warm ? Optional.of(notes) : Optional.empty();
+    this.history = warm ? Optional.of(new InProcessHistory()) : Optional.empty();
   }
 
   /** One stored memory with its mutable access statistics, or an archive mark. */
@@ -290,9 +297,27 @@ class InProcessTierStore implements TierStore {
     return bytes.get();
   }
 
+  /** A pass over the map: the memories held (not marks), by raw kind. */
+  @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    Map<String, KindCount> counts = new HashMap<>();
+    for (Entry e : memories()) {
+      counts.merge(
+          kinds.rawKindOf(e.memory.key(), e.memory.metadata()),
+          new KindCount(1, e.size),
+          KindCount::plus);
+    }
+    return Optional.of(counts);
+  }
+
   @Override
   public Optional<ArchiveDirectory> directory() {
     return directory;
+  }
+
+  @Override
+  public Optional<HistoryLog> history() {
+    return history;
   }
 
   @Override

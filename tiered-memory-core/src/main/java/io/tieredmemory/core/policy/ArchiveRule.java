@@ -1,5 +1,6 @@
 package io.tieredmemory.core.policy;
 
+import io.tieredmemory.core.HistoryEntry;
 import io.tieredmemory.core.internal.Durations;
 import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
@@ -23,6 +24,11 @@ public record ArchiveRule(Duration idle) {
 
   /** The decision for a memory idle for {@code idleFor}. */
   public Decision decision(Duration idleFor) {
-    return new Decision(MoveReason.WARM_IDLE, "idle " + Durations.human(idleFor));
+    return new Decision(
+        MoveReason.WARM_IDLE,
+        "idle " + Durations.human(idleFor),
+        Decision.inputs(
+            HistoryEntry.Inputs.IDLE_MS, idleFor.toMillis(),
+            HistoryEntry.Inputs.IDLE_LIMIT_MS, idle.toMillis()));
   }
 }

@@ -1,5 +1,6 @@
 package io.tieredmemory.core.policy;
 
+import io.tieredmemory.core.HistoryEntry;
 import io.tieredmemory.core.internal.Durations;
 import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
@@ -25,12 +26,20 @@ public record DemotionRule(Duration idle, long capacity) {
 
   /** The decision for a memory idle for {@code idleFor}. */
   public Decision idleDecision(Duration idleFor) {
-    return new Decision(MoveReason.HOT_IDLE, "idle " + Durations.human(idleFor));
+    return new Decision(
+        MoveReason.HOT_IDLE,
+        "idle " + Durations.human(idleFor),
+        Decision.inputs(
+            HistoryEntry.Inputs.IDLE_MS, idleFor.toMillis(),
+            HistoryEntry.Inputs.IDLE_LIMIT_MS, idle.toMillis()));
   }
 
   /** The decision for a memory demoted because HOT held {@code held} memories. */
   public Decision capacityDecision(long held) {
     return new Decision(
-        MoveReason.HOT_CAPACITY, "hot over capacity " + capacity + " (held " + held + ")");
+        MoveReason.HOT_CAPACITY,
+        "hot over capacity " + capacity + " (held " + held + ")",
+        Decision.inputs(
+            HistoryEntry.Inputs.HOT_HELD, held, HistoryEntry.Inputs.HOT_CAPACITY, capacity));
   }
 }

@@ -1,8 +1,11 @@
 package io.tieredmemory.core.policy;
 
+import io.tieredmemory.core.HistoryEntry;
 import io.tieredmemory.core.internal.Durations;
 import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Promote a memory from WARM to HOT once it has been read {@code reads} times within {@code
@@ -57,6 +60,22 @@ public record PromotionRule(int reads, Duration window) {
     }
     return new Decision(
         MoveReason.READ_FREQUENCY,
-        reads + (reads == 1 ? " read in " : " reads in ") + Durations.human(window));
+        reads + (reads == 1 ? " read in " : " reads in ") + Durations.human(window),
+        Decision.inputs(
+            HistoryEntry.Inputs.READS, reads, HistoryEntry.Inputs.WINDOW_MS, window.toMillis()));
+  }
+
+  /**
+   * The decision for a memory whose {@link #reads()} reads fell within {@code span} (from the first
+   * counted read to the last): {@link #decision()} with the span among its inputs.
+   */
+  public Decision decision(Duration span) {
+    Decision d = decision();
+    if (!enabled()) {
+      return d;
+    }
+    Map<String, Long> inputs = new LinkedHashMap<>(d.inputs());
+    inputs.put(HistoryEntry.Inputs.READS_SPAN_MS, span.toMillis());
+    return new Decision(d.reason(), d.detail(), inputs);
   }
 }

@@ -1,7 +1,11 @@
 package io.tieredmemory.core.spi;
 
+import io.tieredmemory.core.HistoryEntry;
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +28,16 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>It forwards the optional capabilities too, each call through {@link #forward} (named after the
- * capability's method, e.g. {@code "markArchived"}, {@code "note"}): the {@link #directory()} and
- * {@link #journal()} views and {@link #vectorSearch()} (forwarded as {@code "search"}) are present
- * exactly when the delegate's are.
+ * capability's method, e.g. {@code "markArchived"}, {@code "note"}, {@code "append"}): the {@link
+ * #directory()}, {@link #journal()} and {@link #history()} views and {@link #vectorSearch()}
+ * (forwarded as {@code "search"}) are present exactly when the delegate's are.
  */
 public abstract class ForwardingTierStore implements TierStore {
   private final TierStore delegate;
   private final Optional<ArchiveDirectory> directory;
   private final Optional<ReconcileJournal> journal;
   private final Optional<VectorSearch> vectorSearch;
+  private final Optional<HistoryLog> history;
 
   /** Forwards to {@code delegate}. */
   protected ForwardingTierStore(TierStore delegate) {
@@ -42,6 +47,7 @@ public abstract class ForwardingTierStore implements TierStore {
     this.delegate = delegate;
     this.directory = delegate.directory().map(ForwardingDirectory::new);
     this.journal = delegate.journal().map(ForwardingJournal::new);
+    this.history = delegate.history().map(ForwardingHistory::new);
     this.vectorSearch =
         delegate
             .vectorSearch()
@@ -155,6 +161,11 @@ public abstract class ForwardingTierStore implements TierStore {
   }
 
   @Override
+  public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    return forward("countByKind", () -> delegate.countByKind(kinds));
+  }
+
+  @Override
   public void flush() {
     forward(
         "flush",
@@ -180,8 +191,46 @@ public abstract class ForwardingTierStore implements TierStore {
   }
 
   @Override
+  public Optional<HistoryLog> history() {
+    return history;
+  }
+
+  @Override
   public void close() {
     delegate.close();
+  }
+
+  private final class ForwardingHistory implements HistoryLog {
+    private final HistoryLog h;
+
+    ForwardingHistory(HistoryLog h) {
+      this.h = h;
+    }
+
+    @Override
+    public void append(List<HistoryEntry> entries) {
+      forward(
+          "append",
+          () -> {
+            h.append(entries);
+            return null;
+          });
+    }
+
+    @Override
+    public List<HistoryEntry> read(String key, int limit) {
+      return forward("read", () -> h.read(key, limit));
+    }
+
+    @Override
+    public int pruneOlderThan(Instant cutoff, int limit) {
+      return forward("pruneOlderThan", () -> h.pruneOlderThan(cutoff, limit));
+    }
+
+    @Override
+    public int trim(Collection<String> keys, int perKey) {
+      return forward("trim", () -> h.trim(keys, perKey));
+    }
   }
 
   private final class ForwardingDirectory implements ArchiveDirectory {

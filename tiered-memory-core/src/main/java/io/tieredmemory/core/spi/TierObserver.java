@@ -17,10 +17,11 @@ import org.jspecify.annotations.Nullable;
  * with its key and reason. The instrumentation point metrics bind to.
  *
  * <p>Every method has a no-op default. The hooks take only primitives and enums (the start hooks
- * also the key and the exception thrown, both already at hand) and are called synchronously, so an
- * implementation that records into pre-registered meters allocates nothing; events are built only
- * when some observer wants them. Nothing is ever called while a key's lock is held. An observer
- * that throws is logged and otherwise ignored: it never breaks a read or a write.
+ * also the key and the exception thrown, {@link #recalled} its source label, all already at hand)
+ * and are called synchronously, so an implementation that records into pre-registered meters
+ * allocates nothing; events are built only when some observer wants them. Nothing is ever called
+ * while a key's lock is held. An observer that throws is logged and otherwise ignored: it never
+ * breaks a read or a write.
  *
  * <p><b>Starts.</b> An observer that {@linkplain #wantsStarts() wants starts} (read once, when the
  * store is built) is also told when a request, a movement or a sweep begins, so that it can open a
@@ -36,8 +37,9 @@ import org.jspecify.annotations.Nullable;
  *       {@link RequestResult#ERROR ERROR}). Nothing is started for an argument rejected before any
  *       tier is asked (a blank key, a closed store). Between the two, the only hooks called on that
  *       thread are {@link #backendCallCompleted} and {@link #onEvent} (a {@code BackendFailed}
- *       event), {@link #putStored} (a put, just before its completion) and {@link #searchCompleted}
- *       (a search, just before its completion).
+ *       event), {@link #putStored} (a put, just before its completion), {@link #searchCompleted} (a
+ *       search, just before its completion) and {@link #recalled} with its {@code Recalled} event
+ *       (a search or a get naming its source, just before its completion).
  *   <li>Completions close starts in last-in, first-out order on a thread. {@code getAll} starts one
  *       request per distinct key, in the caller's order, and completes them in reverse order; a
  *       {@code putAll} is a sequence of puts, each started and completed in turn.
@@ -144,8 +146,27 @@ public interface TierObserver {
   default void backendCallCompleted(
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {}
 
-  /** A memory moved (or was copied, for promotions) from one tier to another. */
+  /**
+   * A memory moved (or was copied, for promotions) from one tier to another. The store calls {@link
+   * #movementCompleted(Tier, Tier, MoveReason, String, long)}, whose default calls this one: an
+   * observer that does not care about kinds overrides this.
+   */
   default void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {}
+
+  /**
+   * A memory of kind {@code kind} moved (or was copied, for promotions) from one tier to another:
+   * the hook the store calls for every move. The default calls {@link #movementCompleted(Tier,
+   * Tier, MoveReason, long)}, so an observer overrides one of the two, not both.
+   *
+   * @param kind the memory's kind label when the store has {@linkplain TieredMemory.Builder#kinds
+   *     kinds} configured: one of its capped set (an admitted kind, {@code none} or {@code other}),
+   *     the same String instance for every move of that kind, so a lookup by it allocates nothing;
+   *     {@code null} when the store has no kinds
+   */
+  default void movementCompleted(
+      Tier from, Tier to, MoveReason reason, @Nullable String kind, long durationNanos) {
+    movementCompleted(from, to, reason, durationNanos);
+  }
 
   /** A copy that WARM does not point to (stale or left by an interrupted move) was removed. */
   default void evicted(Tier tier, MoveReason reason) {}
@@ -159,6 +180,23 @@ public interface TierObserver {
    * #requestCompleted}, on the same thread.
    */
   default void searchCompleted(int hits, double topSimilarity) {}
+
+  /**
+   * A recall finished: a search (every one), or a read by key that named its source ({@code
+   * TieredMemory.get(key, source)}, how the chat memory adapters load a conversation). Gives how
+   * many results each tier served; for a search called just after {@link #searchCompleted}, for
+   * both just before the request's {@link #requestCompleted}, on the same thread. A request that
+   * fails recalls nothing and calls no {@code recalled}. The {@code Recalled} event, for observers
+   * that want events, follows with the keys.
+   *
+   * @param source who recalled, a label checked by {@link io.tieredmemory.core.RecallSource#check}
+   *     (a constant of the caller's: no allocation); metrics must tag it through {@link
+   *     io.tieredmemory.core.RecallSource#metricLabel}, which caps the values
+   * @param hot results HOT served
+   * @param warm results WARM served
+   * @param cold results COLD served
+   */
+  default void recalled(String source, int hot, int warm, int cold) {}
 
   /**
    * Whether this observer wants {@link #onEvent}: read once, when the store is built. Events are

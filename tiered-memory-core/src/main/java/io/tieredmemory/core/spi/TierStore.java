@@ -1,5 +1,7 @@
 package io.tieredmemory.core.spi;
 
+import io.tieredmemory.core.KindCount;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,8 +38,8 @@ import org.jspecify.annotations.Nullable;
  * no allocation.
  *
  * <p>Optional capabilities are views, empty unless the backend has them (as Caffeine's {@code
- * Policy.eviction()}): {@link #vectorSearch()}, and {@link #directory()} and {@link #journal()},
- * which the WARM tier must have.
+ * Policy.eviction()}): {@link #vectorSearch()}, {@link #directory()} and {@link #journal()}, which
+ * the WARM tier must have, and {@link #history()}, which it should have.
  */
 public interface TierStore extends AutoCloseable {
 
@@ -233,6 +235,23 @@ public interface TierStore extends AutoCloseable {
   /** Approximate bytes held: UTF-8 sizes of keys, content and metadata. */
   long bytes();
 
+  /**
+   * How many memories of each raw kind the tier holds, and their bytes, counted exactly as {@link
+   * #count()} and {@link #bytes()} count (an archive mark is not a memory of this tier), or empty
+   * if this backend cannot count by kind (the default). The raw kind of a memory is {@link
+   * Kinds#rawKindOf}: the metadata field's value or the key's prefix, {@code ""} for a memory that
+   * has none; the store folds raw kinds into its capped set of labels.
+   *
+   * <p>May scan the tier (a {@code GROUP BY}, a paged read of every record's metadata): the store
+   * calls it for {@code TieredMemory.kindStats()}, not per request. As {@link #count()} it may be
+   * slightly stale for remote tiers.
+   *
+   * @return raw kind to its count; kinds with no memory are left out
+   */
+  default Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
+    return Optional.empty();
+  }
+
   /** Writes buffered access statistics out; a no-op where nothing is buffered. */
   default void flush() {}
 
@@ -254,6 +273,15 @@ public interface TierStore extends AutoCloseable {
    * Empty by default.
    */
   default Optional<ReconcileJournal> journal() {
+    return Optional.empty();
+  }
+
+  /**
+   * The durable history of memories ({@code TieredMemory.history(key)}), if this tier keeps one; a
+   * WARM tier should. A store whose WARM keeps none records no history, and its {@code history}
+   * throws {@link UnsupportedOperationException} naming the tier. Empty by default.
+   */
+  default Optional<HistoryLog> history() {
     return Optional.empty();
   }
 

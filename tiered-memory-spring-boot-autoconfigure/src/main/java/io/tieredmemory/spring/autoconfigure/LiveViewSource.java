@@ -84,6 +84,18 @@ final class LiveViewSource {
   }
 
   /**
+   * A memory's history ({@code ?key=K&store=S}), from the first store (or the one named {@code
+   * store}) that knows the key, keys labelled by each store's feed: the status to answer (200, 400,
+   * 404, 501 or 503) and the body (JSON for 200, a line of text saying why otherwise).
+   */
+  Map.Entry<Integer, String> historyJson(@Nullable String key, @Nullable String store) {
+    List<TieredMemory> all = stores.orderedStream().toList();
+    TieredMemoryDecisionFeeds f = feeds.getIfAvailable();
+    return LiveView.historyJson(
+        all, key, store, name -> f == null ? null : f.feed(name).orElse(null));
+  }
+
+  /**
    * A cursor over every store's feed, resuming after {@code lastEventId} (as sent in the events'
    * ids), or null when too many clients are connected. Close it when done.
    */

@@ -85,6 +85,22 @@ final class LiveViewWebFluxController implements SmartLifecycle {
     }
   }
 
+  /**
+   * A memory's history ({@code ?key=K&store=S}): JSON, or 400 naming the parameter, 404 for a key
+   * no store knows, 501 for a store that keeps no history, 503 when WARM failed (text saying why).
+   */
+  @GetMapping("/history")
+  ResponseEntity<String> history(
+      @RequestParam(value = "key", required = false) @Nullable String key,
+      @RequestParam(value = "store", required = false) @Nullable String store) {
+    java.util.Map.Entry<Integer, String> answer = source.historyJson(key, store);
+    boolean ok = answer.getKey() == 200;
+    return ResponseEntity.status(answer.getKey())
+        .contentType(ok ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
+        .cacheControl(CacheControl.noStore())
+        .body(ok ? answer.getValue() : answer.getValue() + "\n");
+  }
+
   @GetMapping(value = "/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
   @ResponseBody
   Flux<ServerSentEvent<String>> events(

@@ -40,6 +40,9 @@ public class StoreProperties {
   /** The COLD tier, the archive with semantic search. */
   private final Cold cold = new Cold();
 
+  /** Each memory's history (TieredMemory.history(key)), kept in WARM. */
+  private final History history = new History();
+
   public Duration getSweepEvery() {
     return sweepEvery;
   }
@@ -98,6 +101,49 @@ public class StoreProperties {
 
   public Cold getCold() {
     return cold;
+  }
+
+  public History getHistory() {
+    return history;
+  }
+
+  /**
+   * Each memory's history ({@code TieredMemory.history(key)}, {@code <live view>/history}): where
+   * it lives and every put, move and delete, kept in WARM, written off the request path.
+   */
+  public static class History {
+    /** Whether to keep each memory's history in WARM. Off by default. */
+    private boolean enabled;
+
+    /** History entries older than this are removed by sweeps; 1m to 3650d. */
+    private Duration retention = Duration.ofDays(30);
+
+    /** The most history entries kept per key, the newest; 1 to 10000. */
+    private int perKey = 100;
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public Duration getRetention() {
+      return retention;
+    }
+
+    public void setRetention(Duration retention) {
+      this.retention = retention;
+    }
+
+    public int getPerKey() {
+      return perKey;
+    }
+
+    public void setPerKey(int perKey) {
+      this.perKey = perKey;
+    }
   }
 
   /** Where HOT lives. */

@@ -25,9 +25,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * The {@code tieredmemory} Actuator endpoint: per store (every {@link TieredMemory} bean, by {@link
  * TieredMemory#name()}), what each tier holds, whether it answers, the policy and the latest
  * decisions of its {@link DecisionFeed} (keys hashed unless {@code
- * tiered-memory.decisions.reveal-keys=true}) and what its next sweep would move ({@code plan}).
- * {@code /actuator/tieredmemory} lists every store, {@code /actuator/tieredmemory/{name}} one (404
- * if there is none of that name).
+ * tiered-memory.decisions.reveal-keys=true}), what its next sweep would move ({@code plan}) and the
+ * history entries it could not queue ({@code historyDropped}, {@code
+ * tiered-memory.history.enabled}). {@code /actuator/tieredmemory} lists every store, {@code
+ * /actuator/tieredmemory/{name}} one (404 if there is none of that name).
  */
 @Endpoint(id = "tieredmemory")
 public class TieredMemoryActuatorEndpoint {
@@ -101,6 +102,8 @@ public class TieredMemoryActuatorEndpoint {
     d.put("policy", policy(store.policy()));
     d.put("decisions", decisions(store.name()));
     d.put("plan", plan(store));
+    // History entries this instance could not queue for WARM (0 when history is off).
+    d.put("historyDropped", store.historyDropped());
     return d;
   }
 

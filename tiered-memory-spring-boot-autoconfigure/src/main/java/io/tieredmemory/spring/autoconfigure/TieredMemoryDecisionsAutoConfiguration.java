@@ -44,6 +44,7 @@ public class TieredMemoryDecisionsAutoConfiguration {
                 .subscriberBuffer(SUBSCRIBER_BUFFER)
                 .revealKeys(properties.isRevealKeys())
                 .includePuts(properties.isIncludePuts())
+                .includeRecalls(properties.isIncludeRecalls())
                 .registry(registries.getIfUnique(SimpleMeterRegistry::new))
                 .build());
   }

@@ -28,6 +28,12 @@ public class TieredMemoryDecisionsProperties {
   /** Include every put in the decisions (by default only movements, deletes, failures, sweeps). */
   private boolean includePuts;
 
+  /**
+   * Include what each search and adapter read returned to the agent ("recalled" decisions). Turn
+   * off, or raise the history, when searches far outnumber movements.
+   */
+  private boolean includeRecalls = true;
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -61,5 +67,13 @@ public class TieredMemoryDecisionsProperties {
 
   public void setIncludePuts(boolean includePuts) {
     this.includePuts = includePuts;
+  }
+
+  public boolean isIncludeRecalls() {
+    return includeRecalls;
+  }
+
+  public void setIncludeRecalls(boolean includeRecalls) {
+    this.includeRecalls = includeRecalls;
   }
 }

@@ -54,6 +54,18 @@ final class TieredMemoryFactory {
         checked(prefix, "name", name, () -> TieredMemory.builder(name)).discoverObservers(false);
     builder.policy(policy(p, prefix));
     checked(prefix, "sweep-every", p.getSweepEvery(), () -> builder.sweepEvery(p.getSweepEvery()));
+    StoreProperties.History history = p.getHistory();
+    builder.history(history.isEnabled());
+    checked(
+        prefix,
+        "history.retention",
+        history.getRetention(),
+        () -> builder.historyRetention(history.getRetention()));
+    checked(
+        prefix,
+        "history.per-key",
+        history.getPerKey(),
+        () -> builder.historyPerKey(history.getPerKey()));
     Embedder embedder = embedders.getIfAvailable(Embedder::hashing);
     builder.embedder(embedder);
     switch (p.getHot().getBackend()) {

@@ -69,6 +69,7 @@ abstract class LiveViewHttpTest {
             "--management.endpoints.web.exposure.include=health,tieredmemory",
             "--tiered-memory.name=agent",
             "--tiered-memory.hot-capacity=1",
+            "--tiered-memory.history.enabled=true",
             "--tiered-memory.live-view.path=/ops/memory");
     int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
     base = URI.create("http://127.0.0.1:" + port + "/");
@@ -95,6 +96,7 @@ abstract class LiveViewHttpTest {
             "ops/memory/stats",
             "ops/memory/events",
             "ops/memory/plan",
+            "ops/memory/history?key=secret:history:1",
             "actuator/tieredmemory")) {
       HttpResponse<String> r =
           http.send(
@@ -160,6 +162,32 @@ abstract class LiveViewHttpTest {
   }
 
   @Test
+  void history_whereAMemoryLivesAndHowItGotThere_keyLabelledAsInTheFeed() throws Exception {
+    TieredMemory store = store();
+    store.put("secret:history:1", "a");
+    HttpResponse<String> r = get("ops/memory/history?key=secret:history:1");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    DecisionFeed feed = ctx.getBean(TieredMemoryDecisionFeeds.class).feed("agent").orElseThrow();
+    assertThat(r.body())
+        .startsWith(
+            "{\"store\":\"agent\",\"key\":\"" + feed.keyLabel("secret:history:1") + "\",\"now\":{")
+        .contains("\"kind\":\"put\"", "\"to\":\"warm\"", "\"detail\":\"created\"")
+        .doesNotContain("secret:");
+
+    HttpResponse<String> unknown = get("ops/memory/history?key=secret:never");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body()).isEqualTo("no memory and no history of that key\n");
+    HttpResponse<String> missing = get("ops/memory/history");
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.body()).startsWith("key must be given");
+    HttpResponse<String> badStore = get("ops/memory/history?key=a&store=nope");
+    assertThat(badStore.statusCode()).isEqualTo(400);
+    assertThat(badStore.body()).isEqualTo("store must name a store served here, was 'nope'\n");
+    store.sweep();
+  }
+
+  @Test
   void events_deliverADecisionAfterAPutAndASweep_keysHashed() throws Exception {
     HttpResponse<InputStream> r =
         http.send(
@@ -221,6 +249,7 @@ abstract class LiveViewHttpTest {
     assertThat(planned)
         .contains("\"plan\":{\"computedAt\":")
         .contains("\"complete\":true")
+        .contains("\"historyDropped\":0")
         .contains("\"totals\":{\"hot_capacity\":1}")
         .contains("\"key\":\"" + feed.keyLabel("endpoint:user:2") + "\",\"version\":")
         .contains("\"reason\":\"hot_capacity\",\"detail\":\"hot over capacity 1 (held 2)\"")

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tieredmemory.core.HistoryEntry;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.MemoryHistory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
@@ -91,6 +93,62 @@ class TieredMemoryAutoConfigurationTest {
               assertThat(ctx.getBean(TieredMemoryProperties.class).getSweepEvery())
                   .isEqualTo(Duration.ofSeconds(5));
             });
+  }
+
+  @Test
+  void historyIsOffByDefault_andTheHistoryPropertiesTurnItOn() {
+    runner.run(
+        ctx -> {
+          TieredMemory store = ctx.getBean(TieredMemory.class);
+          store.put("user:1:lang", "French", Map.of());
+          assertThatThrownBy(() -> store.history("user:1:lang"))
+              .isInstanceOf(UnsupportedOperationException.class);
+        });
+    assertThat(new TieredMemoryProperties().getHistory().getRetention())
+        .isEqualTo(TieredMemory.Builder.DEFAULT_HISTORY_RETENTION);
+    assertThat(new TieredMemoryProperties().getHistory().getPerKey())
+        .isEqualTo(TieredMemory.Builder.DEFAULT_HISTORY_PER_KEY);
+    runner
+        .withPropertyValues(
+            "tiered-memory.history.enabled=true",
+            "tiered-memory.history.retention=7d",
+            "tiered-memory.history.per-key=2")
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("user:1:lang", "French", Map.of());
+              store.put("user:1:lang", "German", Map.of());
+              store.put("user:1:lang", "Dutch", Map.of());
+              MemoryHistory h = store.history("user:1:lang");
+              // per-key=2: the newest two of the three puts
+              assertThat(h.entries()).hasSize(2);
+              assertThat(h.entries()).allMatch(e -> e.kind() == HistoryEntry.Kind.PUT);
+              assertThat(h.tier()).isNotNull();
+              assertThat(ctx.getBean(TieredMemoryProperties.class).getHistory().getRetention())
+                  .isEqualTo(Duration.ofDays(7));
+            });
+  }
+
+  @Test
+  void aBadHistoryValueFailsStartupNamingThePropertyAndValue() {
+    runner
+        .withPropertyValues("tiered-memory.history.enabled=true", "tiered-memory.history.per-key=0")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains("'tiered-memory.history.per-key'", "'0'", "10000")));
+    runner
+        .withPropertyValues("tiered-memory.history.retention=10s")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains("'tiered-memory.history.retention'", "'PT10S'", "1m")));
   }
 
   @Test

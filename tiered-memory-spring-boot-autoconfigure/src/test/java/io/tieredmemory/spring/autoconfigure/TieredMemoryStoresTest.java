@@ -132,6 +132,35 @@ class TieredMemoryStoresTest {
   }
 
   @Test
+  void historyIsSetPerNamedStore_startingFromTheTopLevel() {
+    runner
+        .withPropertyValues(
+            "tiered-memory.history.enabled=true",
+            "tiered-memory.stores.sessions.history.enabled=false",
+            "tiered-memory.stores.facts.hot-capacity=5")
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              TieredMemory facts = ctx.getBean("tieredMemory.facts", TieredMemory.class);
+              TieredMemory sessions = ctx.getBean("tieredMemory.sessions", TieredMemory.class);
+              facts.put("k", "fact", Map.of());
+              sessions.put("k", "session", Map.of());
+              assertThat(facts.history("k").entries()).hasSize(1);
+              org.assertj.core.api.Assertions.assertThatThrownBy(() -> sessions.history("k"))
+                  .isInstanceOf(UnsupportedOperationException.class);
+            });
+    runner
+        .withPropertyValues("tiered-memory.stores.sessions.history.per-key=20000")
+        .run(
+            ctx ->
+                assertThat(
+                        new TieredMemoryFailureAnalyzer()
+                            .analyze(ctx.getStartupFailure())
+                            .getDescription())
+                    .contains("'tiered-memory.stores[sessions].history.per-key'", "'20000'"));
+  }
+
+  @Test
   void aBadValueInANamedStoreNamesItsFullProperty() {
     runner
         .withPropertyValues("tiered-memory.stores.sessions.hot-capacity=0")

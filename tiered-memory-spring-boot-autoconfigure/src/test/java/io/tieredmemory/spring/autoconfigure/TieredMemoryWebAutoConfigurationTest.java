@@ -130,6 +130,43 @@ class TieredMemoryWebAutoConfigurationTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  void recalls_areDecisions_unlessLeftOut_andRenderAsMaps() {
+    plain.run(
+        ctx -> {
+          TieredMemory store = ctx.getBean(TieredMemory.class);
+          store.put("user:1", "likes tea");
+          store.search("tea", 2);
+          Map<String, Object> d =
+              (Map<String, Object>)
+                  ctx.getBean(TieredMemoryActuatorEndpoint.class)
+                      .store(store.name())
+                      .get("decisions");
+          List<Map<String, Object>> recent = (List<Map<String, Object>>) d.get("recent");
+          Map<String, Object> recalled = recent.get(0);
+          assertThat(recalled).containsEntry("kind", "recalled").containsEntry("count", 1L);
+          assertThat((List<Map<String, Object>>) recalled.get("results"))
+              .singleElement()
+              .satisfies(
+                  r -> assertThat(r).containsEntry("tier", "warm").doesNotContainValue("user:1"));
+        });
+    plain
+        .withPropertyValues("tiered-memory.decisions.include-recalls=false")
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("user:1", "likes tea");
+              store.search("tea", 2);
+              Map<String, Object> d =
+                  (Map<String, Object>)
+                      ctx.getBean(TieredMemoryActuatorEndpoint.class)
+                          .store(store.name())
+                          .get("decisions");
+              assertThat(d.get("recent").toString()).doesNotContain("recalled");
+            });
+  }
+
+  @Test
   void mvc_servesTheLiveViewWithMvc() {
     mvc.run(
         ctx -> {

@@ -145,6 +145,11 @@ public final class BiometricApi {
               + settings.config().describeTiers()
               + ")");
       out.println("live view: " + service.liveView());
+      out.println(
+          "history: type a key (such as bio:u-1:heart_rate:<millis>, from a webhook's answer) in"
+              + " the live view's history box, or GET "
+              + service.uri()
+              + "memory/history?key=<key>");
       out.println("policy: " + describe(settings.policy(), settings.sweepEvery()));
       if (agent != null) {
         out.println(

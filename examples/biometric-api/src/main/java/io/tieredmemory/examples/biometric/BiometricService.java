@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
@@ -138,6 +139,12 @@ final class BiometricService implements AutoCloseable {
             .sweepEvery(s.sweepEvery())
             .clock(s.clock())
             .embedder(embedder)
+            // Kinds of knowledge: each reading's metric (heart rate, sleep stage...), a fixed
+            // list, so the live view and the dashboard show which kinds are hot, warm and cold.
+            .kinds(Kinds.byMetadata("metric").only(MetricKind.labelSet()))
+            // Each memory's history (GET /memory/history, the live view's search box), kept in
+            // WARM beside the memories.
+            .history(true)
             .discoverObservers(false)
             .observer(
                 TieredMemoryMetrics.of(

@@ -3,6 +3,8 @@ package io.tieredmemory.examples.biometric;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The biometric metrics a webhook may carry, with their unit and the values accepted. Numeric
@@ -36,6 +38,15 @@ enum MetricKind {
   /** The JSON value of the {@code metric} field, e.g. {@code heart_rate}. */
   String label() {
     return label;
+  }
+
+  /** Every metric's {@link #label()}: the store's kinds of knowledge. */
+  static Set<String> labelSet() {
+    Set<String> labels = new TreeSet<>();
+    for (MetricKind k : values()) {
+      labels.add(k.label());
+    }
+    return labels;
   }
 
   /** How the metric reads in a sentence, e.g. {@code heart rate}. */

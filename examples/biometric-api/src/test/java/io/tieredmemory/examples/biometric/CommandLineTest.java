@@ -134,6 +134,8 @@ class CommandLineTest {
     assertThat(o.status()).as(o.err()).isZero();
     assertThat(o.out())
         .containsPattern("(?m)^live view: http://127\\.0\\.0\\.1:\\d+/memory/$")
+        .containsPattern(
+            "(?m)^history: type a key .* GET http://127\\.0\\.0\\.1:\\d+/memory/history\\?key=<key>$")
         // A summary every 5 s of the run; on a loaded machine it may print a second late.
         .containsPattern("(?m)^t=[5-7]s +tiers hot=\\d+ warm=\\d+ cold=\\d+ \\| moves promoted=")
         .containsPattern("(?m)^stopped: t=\\d+s .*webhooks 201=[1-9]");

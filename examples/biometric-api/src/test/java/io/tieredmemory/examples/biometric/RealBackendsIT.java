@@ -100,19 +100,22 @@ class RealBackendsIT {
   }
 
   private static boolean everyMoveSeen(TestHttp http) {
-    for (String flow :
-        new String[] {
-          "from=\"warm\",reason=\"read_frequency\"",
-          "from=\"hot\",reason=\"hot_idle\"",
-          "from=\"warm\",reason=\"warm_idle\"",
-          "from=\"cold\",reason=\"cold_read\""
+    // The demo's store has kinds: a kind label sits between from and reason (labels are sorted).
+    for (String[] flow :
+        new String[][] {
+          {"warm", "read_frequency"},
+          {"hot", "hot_idle"},
+          {"warm", "warm_idle"},
+          {"cold", "cold_read"}
         }) {
       if (!http.get("/metrics")
           .body()
           .matches(
-              "(?s).*tiered_memory_movements_total\\{"
-                  + java.util.regex.Pattern.quote(flow)
-                  + "[^}]*\\} [1-9].*")) {
+              "(?s).*tiered_memory_movements_total\\{from=\""
+                  + flow[0]
+                  + "\",(kind=\"[^\"]*\",)?reason=\""
+                  + flow[1]
+                  + "\"[^}]*\\} [1-9].*")) {
         return false;
       }
     }

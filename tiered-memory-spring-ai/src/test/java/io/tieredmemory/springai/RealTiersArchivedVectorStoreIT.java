@@ -1,0 +1,29 @@
+package io.tieredmemory.springai;
+
+import io.tieredmemory.core.TieredMemory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * {@link ArchivedVectorStoreTest} on real Redis, PostgreSQL and Chroma: every document archived to
+ * Chroma before each search of Spring AI's suite and of this project's.
+ */
+class RealTiersArchivedVectorStoreIT extends ArchivedVectorStoreTest {
+
+  private static RealTiers real;
+
+  @BeforeAll
+  static void connect() {
+    real = new RealTiers("spring-ai-archived-vector-it", "saiavs_");
+  }
+
+  @AfterAll
+  static void disconnect() throws Exception {
+    real.close();
+  }
+
+  @Override
+  TieredMemory.Builder base(String name) {
+    return real.tiers(name, MODEL.embedder);
+  }
+}
