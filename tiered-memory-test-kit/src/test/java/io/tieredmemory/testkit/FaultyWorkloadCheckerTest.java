@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * mutation testing (scripts/mutation.sh), where the interleaving checker is too slow.
  */
 class FaultyWorkloadCheckerTest {
-  private static final int SEEDS = 300;
+  private static final int SEEDS = Integer.getInteger("tm.faulty.seeds", 300);
   private static final int OPS = 160;
   private static final int KEYS = 12;
 
@@ -162,6 +162,10 @@ class FaultyWorkloadCheckerTest {
           } else {
             SweepResult r = store.sweep();
             assertThat(r.took().isNegative()).as(where + ": sweep took " + r.took()).isFalse();
+            // What a sweep says it did is what its observers heard, move for move.
+            assertThat(new int[] {r.demoted(), r.archived(), r.reconciled()})
+                .as(where + ": sweep result (demoted, archived, reconciled) vs hooks")
+                .containsExactly(contract.lastSweep);
           }
         } catch (RuntimeException e) {
           if (!isInjected(e)) {
@@ -191,6 +195,12 @@ class FaultyWorkloadCheckerTest {
       }
       contract.assertIdle(where);
     }
+    assertThat(contract.movedEvents)
+        .as("seed " + seed + ": Moved events vs movementCompleted")
+        .isEqualTo(contract.moved);
+    assertThat(contract.evictedEvents)
+        .as("seed " + seed + ": Evicted events vs evicted")
+        .isEqualTo(contract.evicted);
     long elapsed = System.nanoTime() - began;
     contract.assertDurationsWithin("seed " + seed, elapsed);
     assertThat(contract.violations).as("seed " + seed + ": start-hook contract").isEmpty();
@@ -251,6 +261,12 @@ class FaultyWorkloadCheckerTest {
     private final ThreadLocal<Deque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
     private final List<Long> durations = Collections.synchronizedList(new ArrayList<>());
     int moved;
+    int evicted;
+    int movedEvents;
+    int evictedEvents;
+
+    /** The last completed sweep's HOT to WARM moves, WARM to COLD moves and evictions. */
+    int[] lastSweep = new int[3];
 
     /** An open request, move or sweep on this thread. */
     static final class Frame {
@@ -262,6 +278,7 @@ class FaultyWorkloadCheckerTest {
       boolean failed;
       boolean stored;
       int completed;
+      final int[] sweepCounts = new int[3];
 
       Frame(
           String kind,
@@ -392,6 +409,12 @@ class FaultyWorkloadCheckerTest {
         top.completed++;
       }
       moved++;
+      Frame sweep = sweepFrame();
+      if (sweep != null && from == Tier.HOT && to == Tier.WARM) {
+        sweep.sweepCounts[0]++;
+      } else if (sweep != null && to == Tier.COLD) {
+        sweep.sweepCounts[1]++;
+      }
     }
 
     @Override
@@ -419,6 +442,20 @@ class FaultyWorkloadCheckerTest {
       }
     }
 
+    private @Nullable Frame sweepFrame() {
+      Frame bottom = stack().peekLast();
+      return bottom != null && "sweep".equals(bottom.kind) ? bottom : null;
+    }
+
+    @Override
+    public void evicted(Tier tier, MoveReason reason) {
+      evicted++;
+      Frame sweep = sweepFrame();
+      if (sweep != null) {
+        sweep.sweepCounts[2]++;
+      }
+    }
+
     @Override
     public void sweepStarted() {
       if (!stack().isEmpty()) {
@@ -433,16 +470,21 @@ class FaultyWorkloadCheckerTest {
       Frame top = stack().poll();
       if (top == null || !"sweep".equals(top.kind)) {
         violation("sweepCompleted closes " + top);
+      } else {
+        lastSweep = top.sweepCounts.clone();
       }
     }
 
     @Override
     public void onEvent(TierEvent event) {
       if (event instanceof TierEvent.Moved m) {
+        movedEvents++;
         durations.add(m.took().toNanos());
         if (m.from() == m.to()) {
           violation("moved within one tier: " + m);
         }
+      } else if (event instanceof TierEvent.Evicted) {
+        evictedEvents++;
       } else if (event instanceof TierEvent.Put p) {
         durations.add(p.took().toNanos());
       } else if (event instanceof TierEvent.SweepCompleted s) {
