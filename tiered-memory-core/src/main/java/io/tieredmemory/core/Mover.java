@@ -80,19 +80,18 @@ final class Mover {
 
   /**
    * WARM to HOT, for the memory {@code key} that was just read. The version copied is the one WARM
-   * holds under the lock, never the one read (a put may have come in between). Returns whether HOT
-   * now holds it.
+   * holds under the lock, never the one read (a put may have come in between).
    */
-  boolean promote(String key, long nowMillis, Decision decision) {
+  void promote(String key, long nowMillis, Decision decision) {
     if (!signals.startsWanted()) {
-      return promoteLocked(key, nowMillis, decision);
+      promoteLocked(key, nowMillis, decision);
+      return;
     }
     signals.movementStarted(Tier.WARM, Tier.HOT, decision.reason(), key);
     boolean moved = false;
     Throwable error = null;
     try {
       moved = promoteLocked(key, nowMillis, decision);
-      return moved;
     } catch (RuntimeException | Error e) {
       error = e;
       throw e;
@@ -117,26 +116,37 @@ final class Mover {
     }
   }
 
-  /** HOT to WARM. Returns whether the HOT copy is gone. */
-  boolean demote(StoredMemory sm, Decision decision) {
+  /** What {@link #demote} did with a HOT copy. */
+  enum Demotion {
+    /** WARM learned its last access and the copy is gone: a move. */
+    DEMOTED,
+    /** WARM does not hold the memory: the copy was a leftover, dropped (an eviction). */
+    DROPPED,
+    /** Nothing: the copy changed or went since the sweep listed it. */
+    UNCHANGED
+  }
+
+  /** HOT to WARM: what became of the HOT copy. */
+  Demotion demote(StoredMemory sm, Decision decision) {
     if (!signals.startsWanted()) {
       return demoteLocked(sm, decision);
     }
     signals.movementStarted(Tier.HOT, Tier.WARM, decision.reason(), sm.key());
-    boolean moved = false;
+    Demotion done = Demotion.UNCHANGED;
     Throwable error = null;
     try {
-      moved = demoteLocked(sm, decision);
-      return moved;
+      done = demoteLocked(sm, decision);
+      return done;
     } catch (RuntimeException | Error e) {
       error = e;
       throw e;
     } finally {
-      signals.movementEnded(Tier.HOT, Tier.WARM, decision.reason(), moved ? 1 : 0, error);
+      signals.movementEnded(
+          Tier.HOT, Tier.WARM, decision.reason(), done == Demotion.DEMOTED ? 1 : 0, error);
     }
   }
 
-  private boolean demoteLocked(StoredMemory sm, Decision decision) {
+  private Demotion demoteLocked(StoredMemory sm, Decision decision) {
     String key = sm.key();
     try (KeyLocks.Held held = locks.lock(key)) {
       long start = System.nanoTime();
@@ -145,14 +155,15 @@ final class Mover {
         // delete whose HOT removal failed). Copying it back could resurrect it; drop it.
         if (hot.removeIfVersion(key, sm.version())) {
           evicted(held, key, sm.version(), Tier.HOT, "not in warm (deleted or archived)");
+          return Demotion.DROPPED;
         }
-        return false;
+        return Demotion.UNCHANGED;
       }
       if (!hot.removeIfVersion(key, sm.version())) {
-        return false; // the copy changed since the sweep listed it
+        return Demotion.UNCHANGED; // the copy changed since the sweep listed it
       }
       moved(held, sm.memory(), Tier.HOT, Tier.WARM, decision, System.nanoTime() - start);
-      return true;
+      return Demotion.DEMOTED;
     }
   }
 

@@ -508,12 +508,17 @@ final class Sweeper {
     long delay;
   }
 
-  /** Demotes each candidate of a planned step (a HOT copy of a memory WARM lacks is dropped). */
+  /**
+   * Demotes each candidate of a planned step. A HOT copy of a memory WARM lacks is dropped instead,
+   * and counted with the stale copies the sweep reconciled.
+   */
   private void demote(Tally t, SweepPlanner.Step step) {
     for (List<SweepPlanner.Item> batch : step.batches) {
       for (SweepPlanner.Item item : batch) {
-        if (mover.demote(item.candidate(), item.decision())) {
-          t.demoted++;
+        switch (mover.demote(item.candidate(), item.decision())) {
+          case DEMOTED -> t.demoted++;
+          case DROPPED -> t.reconciled++;
+          case UNCHANGED -> {}
         }
       }
     }
