@@ -77,7 +77,8 @@ class AgentApplicationTest {
         .contains(
             "tiered_memory_requests_total{operation=\"put\",result=\"success\","
                 + "store=\"spring-boot-agent\",tier=\"warm\"}",
-            "tiered_memory_items{store=\"spring-boot-agent\",tier=\"hot\"}",
+            // The example sorts memories into kinds (AgentApplication): each gauge has a kind.
+            "tiered_memory_items{kind=\"none\",store=\"spring-boot-agent\",tier=\"hot\"}",
             "tiered_memory_movements_total{",
             "tiered_memory_sweep_duration_seconds_count{");
   }
