@@ -72,6 +72,8 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   public static final String KIND_METADATA = "spring-ai.kind";
 
   private static final int INDEX_ATTEMPTS = 5;
+  private static final System.Logger LOG =
+      System.getLogger(TieredChatMemoryRepository.class.getName());
 
   private final TieredMemory store;
   private final String prefix;
@@ -194,22 +196,46 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
   private void updateIndex(String id, boolean add) {
     synchronized (indexLock) {
       if (coordinator == null) {
-        updateIndexLocked(id, add);
+        if (!updateIndexLocked(id, add)) {
+          // The documented race between instances without a shared coordinator: the conversation
+          // is saved, and its id is written again by its next saveAll. Never a caller's failure.
+          LOG.log(
+              System.Logger.Level.DEBUG,
+              () ->
+                  "conversation id "
+                      + MemoryLimits.quote(id)
+                      + " left for the next save: other instances keep rewriting "
+                      + MemoryLimits.quote(indexKey()));
+        }
         return;
       }
       // a key of its own: the store's put of the list takes the list's key, and locks are not
       // reentrant
       try (KeyCoordinator.Lease lease = coordinator.lock(indexKey() + "#lock")) {
-        updateIndexLocked(id, add);
+        if (!updateIndexLocked(id, add)) {
+          throw new IllegalStateException(
+              "could not "
+                  + (add ? "add" : "remove")
+                  + " conversation id "
+                  + MemoryLimits.quote(id)
+                  + (add ? " to" : " from")
+                  + " the list under "
+                  + MemoryLimits.quote(indexKey())
+                  + " in "
+                  + INDEX_ATTEMPTS
+                  + " attempts under the coordinator's lock: is every instance given the same"
+                  + " coordinator?");
+        }
       }
     }
   }
 
-  private void updateIndexLocked(String id, boolean add) {
+  /** Read, merge, write, read back; whether the list has the change, after a few attempts. */
+  private boolean updateIndexLocked(String id, boolean add) {
     for (int attempt = 0; attempt < INDEX_ATTEMPTS; attempt++) {
       Set<String> ids = readIndex();
       if (ids.contains(id) == add) {
-        return;
+        return true;
       }
       if (add) {
         ids.add(id);
@@ -218,21 +244,11 @@ public final class TieredChatMemoryRepository implements ChatMemoryRepository {
       }
       store.put(indexKey(), json.write(ids), Map.of(KIND_METADATA, "index"));
       if (readIndex().contains(id) == add) {
-        return;
+        return true;
       }
       // another instance wrote the list between our read and our write: merge again
     }
-    throw new IllegalStateException(
-        "could not "
-            + (add ? "add" : "remove")
-            + " conversation id "
-            + MemoryLimits.quote(id)
-            + (add ? " to" : " from")
-            + " the list under "
-            + MemoryLimits.quote(indexKey())
-            + " in "
-            + INDEX_ATTEMPTS
-            + " attempts: other instances keep rewriting it");
+    return false;
   }
 
   private Set<String> readIndex() {
