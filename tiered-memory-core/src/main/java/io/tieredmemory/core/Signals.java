@@ -129,6 +129,17 @@ final class Signals implements TierObserver {
   }
 
   @Override
+  public void sweepPlanned(MoveReason reason, int moves) {
+    for (TierObserver o : observers) {
+      try {
+        o.sweepPlanned(reason, moves);
+      } catch (RuntimeException | LinkageError e) {
+        failed(o, "sweepPlanned", e);
+      }
+    }
+  }
+
+  @Override
   public void searchCompleted(int hits, double topSimilarity) {
     for (TierObserver o : observers) {
       try {

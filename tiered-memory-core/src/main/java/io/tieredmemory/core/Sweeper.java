@@ -192,6 +192,7 @@ final class Sweeper {
       // re-checking what it finds.
       Planned p =
           planAll(live, now, (name, body) -> due(t, name) && attempt(t, name, body, false), false);
+      reportPlanned(p);
       if (p.drain) {
         attempt(t, DROP_STALE_HOT, () -> trustHot(t), true);
       }
@@ -299,13 +300,37 @@ final class Sweeper {
     for (String name : skipped) {
       complete &= name.startsWith("flush ");
     }
-    Map<MoveReason, Integer> totals = new EnumMap<>(MoveReason.class);
-    if (p.staleHot > 0) {
-      totals.put(MoveReason.STALE_COPY, p.staleHot);
+    Counted c = count(p, limit);
+    return new SweepPlan(
+        at, limit, c.moves, c.totals, c.keptInHot, p.coldNotes, c.budgetReached, skipped, complete);
+  }
+
+  /** A planned sweep counted: its moves by reason, the first of them listed, what HOT keeps. */
+  private static final class Counted {
+    final Map<MoveReason, Integer> totals = new EnumMap<>(MoveReason.class);
+    final Set<MoveReason> budgetReached = EnumSet.noneOf(MoveReason.class);
+    final List<PlannedMove> moves;
+    int keptInHot;
+
+    Counted(int limit) {
+      moves = new ArrayList<>(Math.min(limit, 1024));
     }
-    Set<MoveReason> budgetReached = EnumSet.noneOf(MoveReason.class);
-    List<PlannedMove> moves = new ArrayList<>(Math.min(limit, 1024));
-    int keptInHot = 0;
+
+    int total(MoveReason reason) {
+      return totals.getOrDefault(reason, 0);
+    }
+  }
+
+  /**
+   * Counts a planned sweep: every move by reason (what {@link SweepPlan#totals()} says, and what
+   * the sweep reports to {@link io.tieredmemory.core.spi.TierObserver#sweepPlanned}), the first
+   * {@code limit} moves listed. Shared by {@link #plan} and {@link #sweep()}, so both count alike.
+   */
+  private static Counted count(Planned p, int limit) {
+    Counted c = new Counted(limit);
+    if (p.staleHot > 0) {
+      c.totals.put(MoveReason.STALE_COPY, p.staleHot);
+    }
     SweepPlanner.@Nullable Step[] steps = {p.idle, p.capacity, p.archive};
     MoveReason[] reasons = {MoveReason.HOT_IDLE, MoveReason.HOT_CAPACITY, MoveReason.WARM_IDLE};
     for (int i = 0; i < 3; i++) {
@@ -316,21 +341,21 @@ final class Sweeper {
       Tier from = i < 2 ? Tier.HOT : Tier.WARM;
       Tier to = i < 2 ? Tier.WARM : Tier.COLD;
       if (step.budgetUsed) {
-        budgetReached.add(reasons[i]);
+        c.budgetReached.add(reasons[i]);
       }
       for (List<SweepPlanner.Item> batch : step.batches) {
         for (SweepPlanner.Item item : batch) {
           switch (item.outcome()) {
-            case KEEP -> keptInHot++;
-            case DROP -> totals.merge(MoveReason.STALE_COPY, 1, Integer::sum);
+            case KEEP -> c.keptInHot++;
+            case DROP -> c.totals.merge(MoveReason.STALE_COPY, 1, Integer::sum);
             case MOVE -> {
-              totals.merge(item.decision().reason(), 1, Integer::sum);
-              if (moves.size() < limit) {
-                StoredMemory c = item.candidate();
-                moves.add(
+              c.totals.merge(item.decision().reason(), 1, Integer::sum);
+              if (c.moves.size() < limit) {
+                StoredMemory sm = item.candidate();
+                c.moves.add(
                     new PlannedMove(
-                        c.key(),
-                        c.version(),
+                        sm.key(),
+                        sm.version(),
                         from,
                         to,
                         item.decision().reason(),
@@ -341,8 +366,27 @@ final class Sweeper {
         }
       }
     }
-    return new SweepPlan(
-        at, limit, moves, totals, keptInHot, p.coldNotes, budgetReached, skipped, complete);
+    return c;
+  }
+
+  /**
+   * Tells observers what a sweep found due, per reason whose step it planned: the totals a {@link
+   * #plan} at this instant gives (the plan gauge of the metrics binding).
+   */
+  private void reportPlanned(Planned p) {
+    Counted c = count(p, 0);
+    if (p.drain) {
+      signals.sweepPlanned(MoveReason.STALE_COPY, c.total(MoveReason.STALE_COPY));
+    }
+    if (p.idle != null) {
+      signals.sweepPlanned(MoveReason.HOT_IDLE, c.total(MoveReason.HOT_IDLE));
+    }
+    if (p.capacity != null) {
+      signals.sweepPlanned(MoveReason.HOT_CAPACITY, c.total(MoveReason.HOT_CAPACITY));
+    }
+    if (p.archive != null) {
+      signals.sweepPlanned(MoveReason.WARM_IDLE, c.total(MoveReason.WARM_IDLE));
+    }
   }
 
   /** Runs one step of planning if the step is due; false if it is not or it failed. */

@@ -82,6 +82,16 @@ public record MetricNames(String prefix) {
     return prefix + ".sweep.duration";
   }
 
+  /**
+   * Gauge {@code tiered_memory_plan_pending}: the moves the last sweep found due when it planned,
+   * by {@code reason} ({@code hot_idle}, {@code hot_capacity}, {@code warm_idle}, {@code
+   * stale_copy}): the totals of {@code TieredMemory.plan()} at that instant, the backlog each sweep
+   * sets out to clear.
+   */
+  public String planPending() {
+    return prefix + ".plan.pending";
+  }
+
   /** Summary {@code tiered_memory_search_top_similarity_percent}: best similarity per search. */
   public String searchTopSimilarity() {
     return prefix + ".search.top.similarity";
@@ -130,6 +140,7 @@ public record MetricNames(String prefix) {
         items(),
         bytes(),
         sweepDuration(),
+        planPending(),
         searchTopSimilarity(),
         recallResults(),
         recalled(),

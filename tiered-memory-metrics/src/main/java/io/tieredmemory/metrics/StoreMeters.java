@@ -60,6 +60,7 @@ final class StoreMeters {
   private final DistributionSummary otherRecallResults;
   private final EnumMap<Tier, Counter> recalled = new EnumMap<>(Tier.class);
   // Strong references: Micrometer gauges hold their state object weakly. -1: not known yet.
+  private final EnumMap<MoveReason, AtomicLong> planPending = new EnumMap<>(MoveReason.class);
   private final EnumMap<Tier, AtomicLong> items = new EnumMap<>(Tier.class);
   private final EnumMap<Tier, AtomicLong> bytes = new EnumMap<>(Tier.class);
 
@@ -142,6 +143,20 @@ final class StoreMeters {
     sweepSucceeded = sweepTimer(n, tags, "success", requestSlo);
     sweepFailed = sweepTimer(n, tags, "error", requestSlo);
 
+    // Set by each sweep once it has planned (TierObserver.sweepPlanned): a scrape reads the value,
+    // it never plans.
+    for (MoveReason r : PLANNED) {
+      AtomicLong due = new AtomicLong(-1);
+      planPending.put(r, due);
+      keep(
+          Gauge.builder(n.planPending(), due, StoreMeters::known)
+              .description(
+                  "Moves the last sweep found due when it planned (the plan's totals then), by reason")
+              .tags(tags)
+              .tag("reason", r.label())
+              .register(registry));
+    }
+
     searchTopSimilarity =
         keep(
             // Micrometer's histogram buckets count whole numbers (it rounds each value up), so
@@ -196,6 +211,14 @@ final class StoreMeters {
       }
     }
   }
+
+  /** The reasons a sweep plans moves for: the labels of the plan gauge. */
+  private static final List<MoveReason> PLANNED =
+      List.of(
+          MoveReason.HOT_IDLE,
+          MoveReason.HOT_CAPACITY,
+          MoveReason.WARM_IDLE,
+          MoveReason.STALE_COPY);
 
   /** The six ways a memory moves, each with its reason. */
   private record Move(Tier from, Tier to, MoveReason reason) {}
@@ -433,6 +456,14 @@ final class StoreMeters {
 
   DistributionSummary searchTopSimilarity() {
     return searchTopSimilarity;
+  }
+
+  /** Sets the plan gauge of {@code reason} (a reason a sweep never plans is ignored). */
+  void planPending(MoveReason reason, int moves) {
+    AtomicLong due = planPending.get(reason);
+    if (due != null) {
+      due.set(moves);
+    }
   }
 
   /** Sets a tier's item and byte gauges (a negative count: the count failed, keep the last). */

@@ -241,6 +241,12 @@ public final class TieredMemoryMetrics implements TierObserver {
     StoreMeters.record(meters().sweep(success), durationNanos);
   }
 
+  /** Sets the plan gauge of {@code reason}: what the sweep planning now found due. */
+  @Override
+  public void sweepPlanned(MoveReason reason, int moves) {
+    meters().planPending(reason, moves);
+  }
+
   @Override
   public void searchCompleted(int hits, double topSimilarity) {
     if (hits > 0) {

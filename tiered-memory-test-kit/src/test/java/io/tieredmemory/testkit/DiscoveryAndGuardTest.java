@@ -67,6 +67,11 @@ class DiscoveryAndGuardTest {
               Tier from, Tier to, io.tieredmemory.core.policy.MoveReason reason, long nanos) {
             throw new IllegalStateException("observer bug");
           }
+
+          @Override
+          public void sweepPlanned(io.tieredmemory.core.policy.MoveReason reason, int moves) {
+            throw new IllegalStateException("observer bug");
+          }
         };
     RecordingObserver after = new RecordingObserver();
     try (TieredMemory store =
@@ -83,7 +88,8 @@ class DiscoveryAndGuardTest {
       store.put("a", "x");
       assertThat(store.get("a")).isPresent();
       assertThat(store.delete("a")).isTrue();
-      store.sweep();
+      assertThat(store.sweep().succeeded()).as("a sweep whose plan an observer chokes on").isTrue();
+      assertThat(after.count("sweep success")).isEqualTo(1);
       assertThat(after.requests(Operation.GET, Tier.HOT, RequestResult.HIT)).isEqualTo(1);
       assertThat(after.requests(Operation.DELETE, Tier.WARM, RequestResult.SUCCESS)).isEqualTo(1);
     }

@@ -175,6 +175,21 @@ public interface TierObserver {
   default void sweepCompleted(boolean success, long durationNanos) {}
 
   /**
+   * A sweep planned one of its steps: {@code moves} memories are due for {@code reason} now, the
+   * total {@link io.tieredmemory.core.TieredMemory#plan(int)} gives for that reason at this instant
+   * (at most the policy's {@code maxMovesPerSweep} per step), which the sweep then sets out to
+   * make. Called on the sweep's thread once its moves are planned and before any of them is made,
+   * once per reason whose step was planned: {@link MoveReason#HOT_IDLE}, {@link
+   * MoveReason#HOT_CAPACITY}, {@link MoveReason#WARM_IDLE} and {@link MoveReason#STALE_COPY} (HOT
+   * copies the sweep removes rather than moves), 0 when nothing is due. A step the sweep skips
+   * (backing off after a failure) or whose planning failed is not reported.
+   *
+   * @param reason why the memories would move
+   * @param moves how many are due for that reason, 0 or more
+   */
+  default void sweepPlanned(MoveReason reason, int moves) {}
+
+  /**
    * A search finished with {@code hits} results; {@code topSimilarity} is the best result's cosine
    * similarity, or {@code NaN} when there were none. Called just before the search's {@link
    * #requestCompleted}, on the same thread.

@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Timeout;
  * something.
  */
 class DashboardQueriesIT {
+  private static final Duration PERIOD = Duration.ofMillis(5_000);
+
+  /** Some sweep found memories due for archiving (the Plan backlog panel above zero). */
+  private static final ScrapingPrometheus.Query ARCHIVES_DUE =
+      new ScrapingPrometheus.Query(
+          "Plan backlog",
+          "archives_due",
+          "max_over_time(tiered_memory_plan_pending{reason=\"warm_idle\"}[5m]) > 0");
 
   @Test
   @Timeout(240)
@@ -52,10 +60,13 @@ class DashboardQueriesIT {
       agent.start();
       // Rates over 1m need a few scrapes after each kind of traffic has started: poll until every
       // query answers, for at most two and a half minutes.
-      List<String> empty =
-          prometheus.awaitData(queries, Duration.ofSeconds(150), Duration.ofMillis(5_000));
+      List<String> empty = prometheus.awaitData(queries, Duration.ofSeconds(150), PERIOD);
       assertThat(empty)
           .as("dashboard queries without data; targets: %s", prometheus.targets())
+          .isEmpty();
+      // The plan backlog panel shows a backlog, not only zeros: sweeps found archives due.
+      assertThat(prometheus.awaitData(List.of(ARCHIVES_DUE), Duration.ofSeconds(60), PERIOD))
+          .as("archives due in a sweep's plan (tiered_memory_plan_pending) seen")
           .isEmpty();
       // Under load, not just present: every kind of movement shows in what Prometheus scraped.
       long flows = prometheus.awaitMovementFlows(Duration.ofSeconds(90));

@@ -80,7 +80,9 @@ class AgentApplicationTest {
             // The example sorts memories into kinds (AgentApplication): each gauge has a kind.
             "tiered_memory_items{kind=\"none\",store=\"spring-boot-agent\",tier=\"hot\"}",
             "tiered_memory_movements_total{",
-            "tiered_memory_sweep_duration_seconds_count{");
+            "tiered_memory_sweep_duration_seconds_count{",
+            // The plan backlog gauge, one per reason a sweep plans (no kind: plans are per store).
+            "tiered_memory_plan_pending{reason=\"warm_idle\",store=\"spring-boot-agent\"}");
   }
 
   @Test

@@ -219,6 +219,19 @@ class SpringBootAgentIT {
       assertThat(empty)
           .as("dashboard queries without data; targets: %s", prometheus.targets())
           .isEmpty();
+      // The plan backlog panel shows a backlog, not only zeros: sweeps found archives due.
+      List<String> noArchivesDue =
+          prometheus.awaitData(
+              List.of(
+                  new ScrapingPrometheus.Query(
+                      "Plan backlog",
+                      "archives_due",
+                      "max_over_time(tiered_memory_plan_pending{reason=\"warm_idle\"}[5m]) > 0")),
+              Duration.ofSeconds(60),
+              Duration.ofMillis(3_000));
+      assertThat(noArchivesDue)
+          .as("archives due in a sweep's plan (tiered_memory_plan_pending) seen")
+          .isEmpty();
       long flows = prometheus.awaitMovementFlows(Duration.ofSeconds(60));
       assertThat(flows)
           .as("movement flows (warm->hot, hot->warm, warm->cold, cold->warm) seen")
