@@ -274,13 +274,14 @@ public final class DecisionFeed implements TierObserver {
 
   /**
    * The most recent decisions, oldest first, at most {@code max} (and at most {@link
-   * Builder#history}). A durable feed reads the log first (what every instance has written), or, if
-   * WARM fails, returns what it read last.
+   * Builder#history}). A durable feed first writes what this instance has queued and reads the log
+   * (what every instance has written), so it shows its own decisions at once; if WARM fails, it
+   * returns what it read last.
    */
   public List<Entry> recent(int max) {
     Durable d = log;
     if (d != null) {
-      d.readLogQuietly();
+      d.flushAndReadQuietly();
     }
     synchronized (this) {
       List<Entry> all = new ArrayList<>(recent);
@@ -514,6 +515,16 @@ public final class DecisionFeed implements TierObserver {
       }
     }
 
+    /** Writes this instance's queue, then reads the log; a failure is logged, not thrown. */
+    void flushAndReadQuietly() {
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "writing to the event log failed; retried later", e);
+      }
+      readLogQuietly();
+    }
+
     void readLogQuietly() {
       try {
         readLog();
@@ -555,7 +566,7 @@ public final class DecisionFeed implements TierObserver {
     Subscription subscribeAfter(long after) {
       reading.lock();
       try {
-        readLogQuietly();
+        flushAndReadQuietly();
         synchronized (DecisionFeed.this) {
           Subscription s = new Subscription(subscriberBuffer);
           long firstRemembered = recent.isEmpty() ? cursor + 1 : recent.peekFirst().sequence();
