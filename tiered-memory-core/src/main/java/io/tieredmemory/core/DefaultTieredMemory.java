@@ -3,6 +3,7 @@ package io.tieredmemory.core;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.core.spi.Location;
@@ -216,6 +217,16 @@ final class DefaultTieredMemory implements TieredMemory {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public String instanceId() {
+    return history.instance();
+  }
+
+  @Override
+  public Optional<EventLog> eventLog() {
+    return all[Tier.WARM.ordinal()].store.eventLog();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.KeyCoordinator;
 import io.tieredmemory.core.spi.TierObserver;
 import io.tieredmemory.core.spi.TierStore;
@@ -215,6 +216,21 @@ public interface TieredMemory extends AutoCloseable {
    * @throws TieredMemoryException if WARM failed
    */
   MemoryHistory history(String key);
+
+  /**
+   * This instance's name ({@link Builder#instanceId}; by default host name and process id): it
+   * names the instance in history entries and in the decisions a feed shows.
+   */
+  String instanceId();
+
+  /**
+   * The durable log of decisions kept by the WARM tier ({@code TierStore.eventLog()}: a table in
+   * PostgreSQL, a list in an in-process tier), shared by every instance on that tier: a durable
+   * decision feed ({@code DecisionFeed.Builder.durable}) writes its decisions there and replays
+   * them from there, so that a reconnecting client ({@code Last-Event-ID}) misses nothing and
+   * instances behind a load balancer show one story. Empty when WARM keeps none.
+   */
+  Optional<EventLog> eventLog();
 
   /**
    * History entries this instance lost since it was built: its queue was full, or WARM kept failing

@@ -3,8 +3,10 @@ package io.tieredmemory.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.event.TierEvent;
 import io.tieredmemory.core.internal.Validation;
+import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.TierObserver;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,9 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +41,19 @@ import org.jspecify.annotations.Nullable;
  * recall's query text is left out unless {@code queryText} is set (and the store records it).
  *
  * <p>A feed is an observer: attach it to each store whose decisions it should carry (one feed can
- * serve several stores), and give it to {@link TieredMemoryEndpoint.Builder#feed} to serve it.
+ * serve several stores), and give it to {@link TieredMemoryEndpoint.Builder#feed} to serve it. Each
+ * decision names the {@code instance} that made it ({@code TieredMemory.instanceId()}).
+ *
+ * <p><b>Durable</b> ({@link Builder#durable}): the feed writes its decisions to the store's event
+ * log in WARM ({@code TieredMemory.eventLog()}: a table in PostgreSQL) from a thread of its own, in
+ * batches, and delivers what it reads back from the log, so every instance sharing the tiers shows
+ * every instance's decisions, in the log's one order, numbered by the log. A client that reconnects
+ * with {@code Last-Event-ID} gets each decision it missed once, in order, from whichever instance
+ * it reaches, also after a restart, as long as the log still holds them (it keeps the newest {@link
+ * Builder#retain} decisions). The price: a decision shows up after its batch is written and read
+ * back (about a tenth of a second), and while WARM is down the feed shows nothing new (decisions
+ * are queued, up to a bound, and shown once WARM is back). Keys are hashed with a salt the log
+ * keeps, the same on every instance, unless {@link Builder#keySalt} is set.
  *
  * <pre>{@code
  * DecisionFeed feed = DecisionFeed.builder().history(500).build();
@@ -47,6 +64,19 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class DecisionFeed implements TierObserver {
+  private static final System.Logger LOG = System.getLogger(DecisionFeed.class.getName());
+
+  /** The most decisions one append writes, or one read of the log returns. */
+  static final int BATCH = 500;
+
+  /** How often a durable feed reads the log while a client is connected. */
+  static final long POLL_MILLIS = 100;
+
+  /** After a failed write to the log, the writer waits this long. */
+  static final long FAILURE_WAIT_MILLIS = 1_000;
+
+  /** A durable feed trims the log to {@link Builder#retain} every this many appends. */
+  static final int RETAIN_EVERY = 50;
 
   private final int history;
   private final int subscriberBuffer;
@@ -55,12 +85,18 @@ public final class DecisionFeed implements TierObserver {
   private final boolean errorMessages;
   private final boolean queryText;
   private final boolean includeRecalls;
-  private final byte[] salt;
+  private final boolean saltGiven;
+  private volatile byte[] salt;
+  private final boolean durable;
+  private final int retain;
+  private final int queueCapacity;
+  private final Map<String, String> instances = new ConcurrentHashMap<>();
   private final ArrayDeque<Entry> recent;
   private final List<Subscription> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong dropped = new AtomicLong();
   private final Counter droppedCounter;
   private long sequence; // guarded by this
+  private volatile @Nullable Durable log;
 
   private DecisionFeed(Builder b) {
     this.history = b.history;
@@ -71,11 +107,17 @@ public final class DecisionFeed implements TierObserver {
     this.queryText = b.queryText;
     this.includeRecalls = b.includeRecalls;
     this.salt = b.salt;
+    this.saltGiven = b.saltGiven;
+    this.durable = b.durable;
+    this.retain = b.retain;
+    this.queueCapacity = b.queueCapacity;
     this.recent = new ArrayDeque<>(history);
     MeterRegistry registry = b.registry;
     this.droppedCounter =
         Counter.builder(b.names.eventsDropped())
-            .description("Decisions the event feed dropped because a subscriber was too slow")
+            .description(
+                "Decisions the event feed dropped: a subscriber was too slow, or (durable feed)"
+                    + " WARM failed longer than the feed's queue could hold")
             .register(registry);
   }
 
@@ -111,6 +153,65 @@ public final class DecisionFeed implements TierObserver {
     return true;
   }
 
+  /**
+   * Learns the store's instance id; a {@linkplain Builder#durable durable} feed also binds to the
+   * store's event log and starts its threads.
+   *
+   * @throws IllegalStateException if the feed is durable and the store's WARM tier keeps no event
+   *     log, or the feed is durable and already serves another store
+   */
+  @Override
+  public void attached(TieredMemory store) {
+    instances.put(store.name(), store.instanceId());
+    if (!durable) {
+      return;
+    }
+    synchronized (this) {
+      Durable current = log;
+      if (current != null) {
+        if (current.store.equals(store.name()) && current.running()) {
+          throw new IllegalStateException(
+              "a durable DecisionFeed serves one store at a time: it is attached to '"
+                  + current.store
+                  + "' already");
+        }
+        if (current.running()) {
+          throw new IllegalStateException(
+              "a durable DecisionFeed serves one store: it serves '"
+                  + current.store
+                  + "', so it cannot serve '"
+                  + store.name()
+                  + "' too; give each store a feed of its own");
+        }
+      }
+      EventLog l =
+          store
+              .eventLog()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "store '"
+                              + store.name()
+                              + "': a durable DecisionFeed needs a WARM tier that keeps an event"
+                              + " log (PostgreSQL, in-process); this store's has none"));
+      if (!saltGiven) {
+        salt = l.salt();
+      }
+      Durable d = new Durable(store.name(), l);
+      log = d;
+      d.start();
+    }
+  }
+
+  /** A durable feed writes what it has queued and stops its threads. */
+  @Override
+  public void detached(TieredMemory store) {
+    Durable d = log;
+    if (d != null && d.store.equals(store.name())) {
+      d.stop();
+    }
+  }
+
   /** Records one event (the store calls it; a test or a bridge may too). */
   @Override
   public void onEvent(TierEvent event) {
@@ -118,25 +219,74 @@ public final class DecisionFeed implements TierObserver {
         || event instanceof TierEvent.Recalled && !includeRecalls) {
       return;
     }
+    String instance = instances.get(event.store());
     StringBuilder json = new StringBuilder(200);
+    Durable d = log;
+    if (d != null && d.store.equals(event.store())) {
+      EventJson.write(json, -1, instance, event, this::keyLabel, errorMessages, queryText);
+      d.queue(
+          new EventLog.Entry(
+              0,
+              event.at(),
+              instance == null ? "" : instance,
+              event.store(),
+              event.kind(),
+              json.toString()));
+      return;
+    }
     synchronized (this) {
       long seq = ++sequence;
-      EventJson.write(json, seq, event, this::keyLabel, errorMessages, queryText);
-      Entry entry = new Entry(seq, event.kind(), json.toString());
-      if (recent.size() == history) {
-        recent.removeFirst();
-      }
-      recent.addLast(entry);
-      for (Subscription s : subscribers) {
-        s.offer(entry);
-      }
+      EventJson.write(json, seq, instance, event, this::keyLabel, errorMessages, queryText);
+      deliver(new Entry(seq, event.kind(), json.toString()));
     }
   }
 
-  /** The most recent decisions, oldest first, at most {@code max}. */
-  public synchronized List<Entry> recent(int max) {
-    List<Entry> all = new ArrayList<>(recent);
-    return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+  /** Remembers an entry and offers it to every subscriber; under this feed's lock. */
+  private void deliver(Entry entry) {
+    if (recent.size() == history) {
+      recent.removeFirst();
+    }
+    recent.addLast(entry);
+    for (Subscription s : subscribers) {
+      s.offer(entry);
+    }
+  }
+
+  /**
+   * Writes what a durable feed has queued to the log and shows it (what {@link #subscribe
+   * subscribers} get and {@link #recent} returns) with everything else the log holds by now, from
+   * every instance; nothing for a feed that is not durable. For tests and orderly shutdowns.
+   *
+   * @throws io.tieredmemory.core.TieredMemoryException if WARM failed (the decisions stay queued)
+   */
+  public void flush() {
+    Durable d = log;
+    if (d != null) {
+      d.flush();
+      d.readLog();
+    }
+  }
+
+  /** Whether this feed writes to and reads from the store's event log ({@link Builder#durable}). */
+  public boolean durable() {
+    return durable;
+  }
+
+  /**
+   * The most recent decisions, oldest first, at most {@code max} (and at most {@link
+   * Builder#history}). A durable feed first writes what this instance has queued and reads the log
+   * (what every instance has written), so it shows its own decisions at once; if WARM fails, it
+   * returns what it read last.
+   */
+  public List<Entry> recent(int max) {
+    Durable d = log;
+    if (d != null) {
+      d.flushAndReadQuietly();
+    }
+    synchronized (this) {
+      List<Entry> all = new ArrayList<>(recent);
+      return List.copyOf(all.subList(Math.max(0, all.size() - max), all.size()));
+    }
   }
 
   /** Subscribes to decisions made from now on. Close the subscription when done. */
@@ -146,19 +296,33 @@ public final class DecisionFeed implements TierObserver {
     return s;
   }
 
-  /** Subscribes, first replaying the remembered decisions after {@code afterSequence}. */
-  public synchronized Subscription subscribeAfter(long afterSequence) {
-    Subscription s = new Subscription(subscriberBuffer);
-    for (Entry e : recent) {
-      if (e.sequence() > afterSequence) {
-        s.offer(e);
+  /**
+   * Subscribes, first replaying the decisions after {@code afterSequence}: the remembered ones
+   * ({@link Builder#history}); for a durable feed, every one the log still holds after it, also
+   * those older than what this feed remembers or made before this process started (beyond the
+   * subscriber's buffer, the oldest are dropped and counted).
+   */
+  public Subscription subscribeAfter(long afterSequence) {
+    Durable d = log;
+    if (d == null) {
+      synchronized (this) {
+        Subscription s = new Subscription(subscriberBuffer);
+        for (Entry e : recent) {
+          if (e.sequence() > afterSequence) {
+            s.offer(e);
+          }
+        }
+        subscribers.add(s);
+        return s;
       }
     }
-    subscribers.add(s);
-    return s;
+    return d.subscribeAfter(afterSequence);
   }
 
-  /** Decisions dropped across all subscribers because they were too slow. */
+  /**
+   * Decisions dropped: across all subscribers because they were too slow, and (durable feed) those
+   * the feed could not keep while WARM failed.
+   */
   public long dropped() {
     return dropped.get();
   }
@@ -184,6 +348,304 @@ public final class DecisionFeed implements TierObserver {
       return "k:" + HexFormat.of().formatHex(digest, 0, 6);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+
+  /**
+   * A durable feed's link to its store's event log: a writer thread appending queued decisions in
+   * batches, a reader thread reading the log from {@link #cursor} while anyone is subscribed (and
+   * {@link #readLog} for anyone else), delivering what it reads in id order.
+   */
+  private final class Durable {
+    final String store;
+    private final EventLog eventLog;
+    private final ArrayBlockingQueue<EventLog.Entry> queue;
+    private final ReentrantLock writing = new ReentrantLock();
+    private final ReentrantLock reading = new ReentrantLock();
+    // Guarded by writing: decisions whose append failed, oldest first.
+    private final ArrayDeque<EventLog.Entry> retry = new ArrayDeque<>();
+    // Guarded by reading: the id of the last entry read from the log.
+    private long cursor;
+    private int appends;
+    private volatile boolean stopped;
+    private volatile long notBefore;
+    private boolean warned;
+    private @Nullable Thread writer;
+    private @Nullable Thread reader;
+
+    Durable(String store, EventLog eventLog) {
+      this.store = store;
+      this.eventLog = eventLog;
+      this.queue = new ArrayBlockingQueue<>(queueCapacity);
+      try {
+        // Show the newest history the log holds; a subscriber asking for older ones reads them.
+        this.cursor = Math.max(0, eventLog.lastId() - history);
+      } catch (RuntimeException e) {
+        this.cursor = 0;
+      }
+    }
+
+    boolean running() {
+      return !stopped;
+    }
+
+    void start() {
+      Thread w = new Thread(this::write, "tiered-memory-feed-writer-" + store);
+      w.setDaemon(true);
+      Thread r = new Thread(this::read, "tiered-memory-feed-reader-" + store);
+      r.setDaemon(true);
+      writer = w;
+      reader = r;
+      w.start();
+      r.start();
+    }
+
+    void queue(EventLog.Entry e) {
+      if (stopped || !queue.offer(e)) {
+        dropped.incrementAndGet();
+        droppedCounter.increment();
+      } else if (queue.size() >= BATCH) {
+        Thread w = writer;
+        if (w != null) {
+          LockSupport.unpark(w);
+        }
+      }
+    }
+
+    /** Writes everything queued so far; throws (keeping it) if WARM failed. */
+    void flush() {
+      writing.lock();
+      try {
+        int target = retry.size() + queue.size();
+        int written = 0;
+        while (written < target && (!retry.isEmpty() || !queue.isEmpty())) {
+          written += append();
+        }
+      } finally {
+        writing.unlock();
+      }
+    }
+
+    /** One append of at most {@link #BATCH} decisions, oldest first; under {@code writing}. */
+    private int append() {
+      List<EventLog.Entry> batch = new ArrayList<>(Math.min(BATCH, retry.size() + queue.size()));
+      while (batch.size() < BATCH && !retry.isEmpty()) {
+        batch.add(retry.pollFirst());
+      }
+      if (batch.size() < BATCH) {
+        queue.drainTo(batch, BATCH - batch.size());
+      }
+      if (batch.isEmpty()) {
+        return 0;
+      }
+      try {
+        eventLog.append(batch);
+      } catch (RuntimeException e) {
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          retry.addFirst(batch.get(i));
+        }
+        while (retry.size() > queueCapacity) {
+          retry.pollLast();
+          dropped.incrementAndGet();
+          droppedCounter.increment();
+        }
+        throw e;
+      }
+      if (++appends % RETAIN_EVERY == 0) {
+        try {
+          eventLog.retainNewest(retain);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.DEBUG, "trimming the event log failed; retried later", e);
+        }
+      }
+      Thread r = reader;
+      if (r != null) {
+        LockSupport.unpark(r);
+      }
+      return batch.size();
+    }
+
+    private void write() {
+      while (!stopped) {
+        if (System.currentTimeMillis() >= notBefore && (!queue.isEmpty() || hasRetry())) {
+          writing.lock();
+          try {
+            append();
+            warned = false;
+          } catch (RuntimeException e) {
+            notBefore = System.currentTimeMillis() + FAILURE_WAIT_MILLIS;
+            LOG.log(
+                warned ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                () ->
+                    "store '"
+                        + store
+                        + "': writing decisions to the event log in WARM failed; retried in "
+                        + FAILURE_WAIT_MILLIS
+                        + " ms (up to "
+                        + queueCapacity
+                        + " are kept, then dropped and counted)",
+                e);
+            warned = true;
+          } finally {
+            writing.unlock();
+          }
+          if (queue.size() >= BATCH) {
+            continue;
+          }
+        }
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS / 2));
+      }
+    }
+
+    private boolean hasRetry() {
+      writing.lock();
+      try {
+        return !retry.isEmpty();
+      } finally {
+        writing.unlock();
+      }
+    }
+
+    private void read() {
+      while (!stopped) {
+        if (!subscribers.isEmpty()) {
+          readLogQuietly();
+        }
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+      }
+    }
+
+    /** Writes this instance's queue, then reads the log; a failure is logged, not thrown. */
+    void flushAndReadQuietly() {
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "writing to the event log failed; retried later", e);
+      }
+      readLogQuietly();
+    }
+
+    void readLogQuietly() {
+      try {
+        readLog();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "reading the event log failed; retried later", e);
+      }
+    }
+
+    /**
+     * Reads the log from the cursor to its end and delivers what it finds. With nobody subscribed,
+     * skips ahead to the newest {@link Builder#history} decisions first.
+     */
+    void readLog() {
+      reading.lock();
+      try {
+        if (subscribers.isEmpty()) {
+          long last = eventLog.lastId();
+          if (last - cursor > history) {
+            cursor = last - history;
+          }
+        }
+        List<EventLog.Entry> page;
+        do {
+          page = eventLog.readAfter(cursor, BATCH);
+          synchronized (DecisionFeed.this) {
+            for (EventLog.Entry e : page) {
+              deliver(entry(e));
+            }
+          }
+          if (!page.isEmpty()) {
+            cursor = page.get(page.size() - 1).id();
+          }
+        } while (page.size() == BATCH);
+      } finally {
+        reading.unlock();
+      }
+    }
+
+    Subscription subscribeAfter(long after) {
+      reading.lock();
+      try {
+        flushAndReadQuietly();
+        synchronized (DecisionFeed.this) {
+          Subscription s = new Subscription(subscriberBuffer);
+          long firstRemembered = recent.isEmpty() ? cursor + 1 : recent.peekFirst().sequence();
+          long from = after;
+          try {
+            while (from < firstRemembered - 1) {
+              List<EventLog.Entry> page = eventLog.readAfter(from, BATCH);
+              for (EventLog.Entry e : page) {
+                if (e.id() < firstRemembered) {
+                  s.offer(entry(e));
+                }
+              }
+              if (page.size() < BATCH) {
+                break;
+              }
+              from = page.get(page.size() - 1).id();
+            }
+          } catch (RuntimeException e) {
+            LOG.log(
+                System.Logger.Level.DEBUG,
+                "reading older decisions from the event log failed; replaying the remembered",
+                e);
+          }
+          for (Entry e : recent) {
+            if (e.sequence() > after) {
+              s.offer(e);
+            }
+          }
+          subscribers.add(s);
+          return s;
+        }
+      } finally {
+        reading.unlock();
+      }
+    }
+
+    private Entry entry(EventLog.Entry e) {
+      return new Entry(e.id(), e.kind(), EventJson.withSeq(e.id(), e.json()));
+    }
+
+    /** Stops both threads and writes what is queued (a failure is logged, the rest counted). */
+    void stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      for (Thread t : new Thread[] {writer, reader}) {
+        if (t != null) {
+          LockSupport.unpark(t);
+          try {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        long lost;
+        writing.lock();
+        try {
+          lost = retry.size() + queue.size();
+          retry.clear();
+          queue.clear();
+        } finally {
+          writing.unlock();
+        }
+        dropped.addAndGet(lost);
+        droppedCounter.increment(lost);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "store '"
+                + store
+                + "': decisions not written to the event log on close; "
+                + lost
+                + " lost",
+            e);
+      }
     }
   }
 
@@ -233,6 +695,10 @@ public final class DecisionFeed implements TierObserver {
     private boolean queryText;
     private boolean includeRecalls = true;
     private byte[] salt = randomSalt();
+    private boolean saltGiven;
+    private boolean durable;
+    private int retain = 10_000;
+    private int queueCapacity = 10_000;
     private MeterRegistry registry = Metrics.globalRegistry;
     private MetricNames names = MetricNames.defaults();
 
@@ -300,11 +766,44 @@ public final class DecisionFeed implements TierObserver {
     }
 
     /**
-     * The salt of key hashes (default random per feed). Give instances of one service the same salt
-     * to correlate a key's decisions across them.
+     * The salt of key hashes (default random per feed; for a durable feed, the salt its event log
+     * keeps, the same on every instance). Give instances of one service the same salt to correlate
+     * a key's decisions across them.
      */
     public Builder keySalt(String value) {
       this.salt = Validation.requireNonBlank("keySalt", value).getBytes(StandardCharsets.UTF_8);
+      this.saltGiven = true;
+      return this;
+    }
+
+    /**
+     * Write decisions to the store's event log in WARM and show what the log holds (default false):
+     * a reconnecting client misses nothing the log still holds, and every instance sharing the
+     * tiers shows every instance's decisions in one order (see the class comment for the price).
+     * The store's WARM tier must keep an event log ({@code TieredMemory.eventLog()}); a durable
+     * feed serves one store.
+     */
+    public Builder durable(boolean value) {
+      this.durable = value;
+      return this;
+    }
+
+    /**
+     * How many decisions a durable feed keeps in the log, the newest (default 10,000, at least 1):
+     * what a client reconnecting after a while can still get. The feed trims the log every {@value
+     * DecisionFeed#RETAIN_EVERY} appends.
+     */
+    public Builder retain(int value) {
+      this.retain = Validation.requireAtLeast("retain", value, 1);
+      return this;
+    }
+
+    /**
+     * How many decisions a durable feed holds before WARM has them (default 10,000, at least 1):
+     * while WARM fails, decisions beyond it are dropped and counted.
+     */
+    public Builder queue(int value) {
+      this.queueCapacity = Validation.requireAtLeast("queue", value, 1);
       return this;
     }
 

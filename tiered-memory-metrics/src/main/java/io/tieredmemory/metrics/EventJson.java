@@ -3,26 +3,37 @@ package io.tieredmemory.metrics;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.event.TierEvent;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * One {@link TierEvent} as a JSON object: kind, store, time, key label, and the kind's fields. A
- * {@code recalled} event adds its results as an array of flat objects (key label, version, tier,
- * similarity or null), and its query text only when the feed shows query text.
+ * One {@link TierEvent} as a JSON object: sequence, kind, store, instance, time, key label, and the
+ * kind's fields. A {@code recalled} event adds its results as an array of flat objects (key label,
+ * version, tier, similarity or null), and its query text only when the feed shows query text.
  */
 final class EventJson {
   private EventJson() {}
 
+  /**
+   * Writes the event; {@code seq} is left out when negative (a durable feed's log numbers it:
+   * {@link #withSeq}), {@code instance} when null.
+   */
   static void write(
       StringBuilder b,
       long seq,
+      @Nullable String instance,
       TierEvent e,
       UnaryOperator<String> keyLabel,
       boolean messages,
       boolean queryText) {
     b.append('{');
-    Json.field(b, "seq", seq).append(',');
+    if (seq >= 0) {
+      Json.field(b, "seq", seq).append(',');
+    }
     Json.field(b, "kind", e.kind()).append(',');
     Json.field(b, "store", e.store()).append(',');
+    if (instance != null) {
+      Json.field(b, "instance", instance).append(',');
+    }
     Json.field(b, "at", e.at().toString());
     if (e instanceof TierEvent.Moved m) {
       b.append(',');
@@ -90,5 +101,10 @@ final class EventJson {
       Json.field(b, "tookMicros", s.took().toNanos() / 1000);
     }
     b.append('}');
+  }
+
+  /** {@code json}, written without a sequence, with {@code "seq":seq} put first. */
+  static String withSeq(long seq, String json) {
+    return "{\"seq\":" + seq + (json.length() > 2 ? "," + json.substring(1) : "}");
   }
 }

@@ -6,6 +6,7 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.ArchiveDirectory;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -42,6 +43,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   private final Optional<ArchiveDirectory> directory;
   private final Optional<ReconcileJournal> journal;
   private final Optional<HistoryLog> history;
+  private final Optional<EventLog> eventLog;
   private final Optional<VectorSearch> search;
 
   DefaultPostgresTierStore(
@@ -57,6 +59,7 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
     this.directory = Optional.of(new PostgresDirectory(jdbc, access));
     this.journal = Optional.of(new PostgresJournal(jdbc));
     this.history = Optional.of(new PostgresHistory(jdbc));
+    this.eventLog = Optional.of(new PostgresEventLog(jdbc));
     this.search =
         embedder == null ? Optional.empty() : Optional.of(new PostgresSearch(jdbc, embedder));
   }
@@ -262,6 +265,11 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
   @Override
   public Optional<HistoryLog> history() {
     return history;
+  }
+
+  @Override
+  public Optional<EventLog> eventLog() {
+    return eventLog;
   }
 
   @Override

@@ -23,6 +23,9 @@ final class Migrations {
   /** The migration that added the history table. */
   static final int HISTORY = 6;
 
+  /** The migration that added the decision feeds' event log and its salt. */
+  static final int EVENTS = 7;
+
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}
 
@@ -158,7 +161,36 @@ final class Migrations {
                     + table.derived("history_at_idx")
                     + " ON "
                     + table.derived("history")
-                    + " (at)")));
+                    + " (at)")),
+        new Migration(
+            EVENTS,
+            "the decision feeds' durable log (DecisionFeed.Builder.durable): one row per decision"
+                + " as a feed rendered it, ids visible in order (appends lock), and one row of"
+                + " salt for key hashes shared by every instance",
+            List.of(
+                "CREATE TABLE IF NOT EXISTS "
+                    + table.derived("events")
+                    + " (id bigint GENERATED ALWAYS AS IDENTITY,"
+                    + " at timestamptz NOT NULL,"
+                    + " instance text NOT NULL,"
+                    + " store text NOT NULL,"
+                    + " kind text NOT NULL,"
+                    + " json text NOT NULL,"
+                    + " CONSTRAINT "
+                    + table.derived("events_pkey")
+                    + " PRIMARY KEY (id))",
+                "CREATE TABLE IF NOT EXISTS "
+                    + table.derived("events_salt")
+                    + " (one boolean NOT NULL DEFAULT true CHECK (one),"
+                    + " salt text NOT NULL,"
+                    + " CONSTRAINT "
+                    + table.derived("events_salt_pkey")
+                    + " PRIMARY KEY (one))",
+                // 244 random bits (two version-4 UUIDs), made once: every instance reads the same.
+                "INSERT INTO "
+                    + table.derived("events_salt")
+                    + " (one, salt) VALUES (true, replace(gen_random_uuid()::text, '-', '')"
+                    + " || replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (one) DO NOTHING")));
   }
 
   /** The version the last migration brings a table to. */

@@ -47,6 +47,8 @@ final class Pg {
       s.execute("DROP TABLE IF EXISTS " + name.derived("journal"));
       s.execute("DROP TABLE IF EXISTS " + name.derived("embedder"));
       s.execute("DROP TABLE IF EXISTS " + name.derived("history"));
+      s.execute("DROP TABLE IF EXISTS " + name.derived("events"));
+      s.execute("DROP TABLE IF EXISTS " + name.derived("events_salt"));
       try (PreparedStatement ps =
           c.prepareStatement("DELETE FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?")) {
         ps.setString(1, table);

@@ -75,14 +75,15 @@ class PostgresHistoryIT {
   }
 
   @Test
-  void build_createsTheHistoryTable_indexedByKeyAndIdAndByTime_atVersion6() {
+  void build_createsTheHistoryTable_indexedByKeyAndIdAndByTime_atVersion6AndLater() {
     String t = table("tm_hist");
     PostgresTierStore.builder(pool).table(t).build().close();
-    assertThat(Schema.latest()).isEqualTo(Migrations.HISTORY).isEqualTo(6);
+    assertThat(Migrations.HISTORY).isEqualTo(6);
+    assertThat(Schema.latest()).isGreaterThanOrEqualTo(Migrations.HISTORY);
     assertThat(
             Pg.queryLong(
                 pool, "SELECT version FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?", t))
-        .isEqualTo(6);
+        .isEqualTo(Schema.latest());
     assertThat(indexesOf(t + "$history"))
         .hasSize(3)
         .anySatisfy(d -> assertThat(d).contains(t + "$history_pkey").contains("(id)"))
@@ -111,7 +112,7 @@ class PostgresHistoryIT {
     assertThat(
             Pg.queryLong(
                 pool, "SELECT version FROM " + Schema.VERSION_TABLE + " WHERE table_name = ?", t))
-        .isEqualTo(6);
+        .isEqualTo((long) Schema.latest());
   }
 
   @Test

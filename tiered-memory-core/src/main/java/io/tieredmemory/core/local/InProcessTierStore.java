@@ -5,6 +5,7 @@ import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.spi.ArchiveDirectory;
+import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.ReconcileJournal;
 import io.tieredmemory.core.spi.StoredMemory;
@@ -52,6 +53,7 @@ class InProcessTierStore implements TierStore {
   private final Optional<ReconcileJournal> journal;
   // Like the journal, the history lives with the tier: a rebuilt store finds it again.
   private final Optional<HistoryLog> history;
+  private final Optional<EventLog> eventLog;
 
   InProcessTierStore(String kind) {
     this(kind, false);
@@ -62,6 +64,7 @@ class InProcessTierStore implements TierStore {
     this.directory = warm ? Optional.of(new InProcessDirectory(this, notes)) : Optional.empty();
     this.journal = warm ? Optional.of(notes) : Optional.empty();
     this.history = warm ? Optional.of(new InProcessHistory()) : Optional.empty();
+    this.eventLog = warm ? Optional.of(new InProcessEventLog()) : Optional.empty();
   }
 
   /** One stored memory with its mutable access statistics, or an archive mark. */
@@ -318,6 +321,11 @@ class InProcessTierStore implements TierStore {
   @Override
   public Optional<HistoryLog> history() {
     return history;
+  }
+
+  @Override
+  public Optional<EventLog> eventLog() {
+    return eventLog;
   }
 
   @Override

@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It forwards the optional capabilities too, each call through {@link #forward} (named after the
  * capability's method, e.g. {@code "markArchived"}, {@code "note"}, {@code "append"}): the {@link
- * #directory()}, {@link #journal()} and {@link #history()} views and {@link #vectorSearch()}
- * (forwarded as {@code "search"}) are present exactly when the delegate's are.
+ * #directory()}, {@link #journal()}, {@link #history()} and {@link #eventLog()} views and {@link
+ * #vectorSearch()} (forwarded as {@code "search"}) are present exactly when the delegate's are.
  */
 public abstract class ForwardingTierStore implements TierStore {
   private final TierStore delegate;
@@ -38,6 +38,7 @@ public abstract class ForwardingTierStore implements TierStore {
   private final Optional<ReconcileJournal> journal;
   private final Optional<VectorSearch> vectorSearch;
   private final Optional<HistoryLog> history;
+  private final Optional<EventLog> eventLog;
 
   /** Forwards to {@code delegate}. */
   protected ForwardingTierStore(TierStore delegate) {
@@ -48,6 +49,7 @@ public abstract class ForwardingTierStore implements TierStore {
     this.directory = delegate.directory().map(ForwardingDirectory::new);
     this.journal = delegate.journal().map(ForwardingJournal::new);
     this.history = delegate.history().map(ForwardingHistory::new);
+    this.eventLog = delegate.eventLog().map(ForwardingEventLog::new);
     this.vectorSearch =
         delegate
             .vectorSearch()
@@ -198,6 +200,49 @@ public abstract class ForwardingTierStore implements TierStore {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  @Override
+  public Optional<EventLog> eventLog() {
+    return eventLog;
+  }
+
+  private final class ForwardingEventLog implements EventLog {
+    private final EventLog l;
+
+    ForwardingEventLog(EventLog l) {
+      this.l = l;
+    }
+
+    @Override
+    public void append(List<EventLog.Entry> entries) {
+      forward(
+          "append",
+          () -> {
+            l.append(entries);
+            return null;
+          });
+    }
+
+    @Override
+    public List<EventLog.Entry> readAfter(long afterId, int limit) {
+      return forward("readAfter", () -> l.readAfter(afterId, limit));
+    }
+
+    @Override
+    public long lastId() {
+      return forward("lastId", l::lastId);
+    }
+
+    @Override
+    public int retainNewest(int keep) {
+      return forward("retainNewest", () -> l.retainNewest(keep));
+    }
+
+    @Override
+    public byte[] salt() {
+      return forward("salt", l::salt);
+    }
   }
 
   private final class ForwardingHistory implements HistoryLog {

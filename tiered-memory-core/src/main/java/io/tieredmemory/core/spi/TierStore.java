@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Optional capabilities are views, empty unless the backend has them (as Caffeine's {@code
  * Policy.eviction()}): {@link #vectorSearch()}, {@link #directory()} and {@link #journal()}, which
- * the WARM tier must have, and {@link #history()}, which it should have.
+ * the WARM tier must have, and {@link #history()} and {@link #eventLog()}, which it should have.
  */
 public interface TierStore extends AutoCloseable {
 
@@ -282,6 +282,15 @@ public interface TierStore extends AutoCloseable {
    * throws {@link UnsupportedOperationException} naming the tier. Empty by default.
    */
   default Optional<HistoryLog> history() {
+    return Optional.empty();
+  }
+
+  /**
+   * The durable log of decisions that decision feeds write to and replay from ({@code
+   * TieredMemory.eventLog()}), if this tier keeps one; a WARM tier should. Its ids must be visible
+   * in order ({@link EventLog}). Empty by default.
+   */
+  default Optional<EventLog> eventLog() {
     return Optional.empty();
   }
 

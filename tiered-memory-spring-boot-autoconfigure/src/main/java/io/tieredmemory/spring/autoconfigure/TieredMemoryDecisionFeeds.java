@@ -7,6 +7,7 @@ import io.tieredmemory.metrics.DecisionFeed;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,11 +19,19 @@ import java.util.function.Supplier;
  * to the auto-configured stores too, and each decision would be recorded twice.)
  */
 public final class TieredMemoryDecisionFeeds {
-  private final Supplier<DecisionFeed> factory;
+  private final Function<TieredMemory, DecisionFeed> factory;
   private final Map<String, DecisionFeed> feeds = new ConcurrentHashMap<>();
 
   /** Feeds made by {@code factory}, one per store. */
   public TieredMemoryDecisionFeeds(Supplier<DecisionFeed> factory) {
+    this(store -> factory.get());
+  }
+
+  /**
+   * Feeds made by {@code factory} for each store as it is attached (e.g. durable only when {@link
+   * TieredMemory#eventLog()} is present), one per store.
+   */
+  public TieredMemoryDecisionFeeds(Function<TieredMemory, DecisionFeed> factory) {
     this.factory = factory;
   }
 
@@ -30,7 +39,15 @@ public final class TieredMemoryDecisionFeeds {
       new TierObserver() {
         @Override
         public void attached(TieredMemory store) {
-          feeds.computeIfAbsent(store.name(), n -> factory.get());
+          feeds.computeIfAbsent(store.name(), n -> factory.apply(store)).attached(store);
+        }
+
+        @Override
+        public void detached(TieredMemory store) {
+          DecisionFeed feed = feeds.get(store.name());
+          if (feed != null) {
+            feed.detached(store);
+          }
         }
 
         @Override

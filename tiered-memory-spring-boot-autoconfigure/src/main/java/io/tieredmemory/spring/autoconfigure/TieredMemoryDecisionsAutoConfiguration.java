@@ -2,6 +2,7 @@ package io.tieredmemory.spring.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.metrics.DecisionFeed;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,9 +16,10 @@ import org.springframework.context.annotation.Bean;
  * A {@link DecisionFeed} per store ({@link TieredMemoryDecisionFeeds}), attached through a {@link
  * TieredMemoryBuilderCustomizer}: bounded ({@code tiered-memory.decisions.history} per store, a
  * small buffer per live-view client), keys hashed unless {@code
- * tiered-memory.decisions.reveal-keys=true}. Its dropped-decisions counter goes to the
- * application's {@link MeterRegistry} when there is one. Disabled with {@code
- * tiered-memory.decisions.enabled=false}.
+ * tiered-memory.decisions.reveal-keys=true}; durable ({@code DecisionFeed.Builder.durable}) when
+ * the store's WARM tier keeps an event log, unless {@code tiered-memory.decisions.durable=false}.
+ * Its dropped-decisions counter goes to the application's {@link MeterRegistry} when there is one.
+ * Disabled with {@code tiered-memory.decisions.enabled=false}.
  */
 @AutoConfiguration(
     before = TieredMemoryAutoConfiguration.class,
@@ -38,8 +40,10 @@ public class TieredMemoryDecisionsAutoConfiguration {
   public TieredMemoryDecisionFeeds tieredMemoryDecisionFeeds(
       TieredMemoryDecisionsProperties properties, ObjectProvider<MeterRegistry> registries) {
     return new TieredMemoryDecisionFeeds(
-        () ->
+        (TieredMemory store) ->
             DecisionFeed.builder()
+                .durable(properties.isDurable() && store.eventLog().isPresent())
+                .retain(properties.getRetain())
                 .history(properties.getHistory())
                 .subscriberBuffer(SUBSCRIBER_BUFFER)
                 .revealKeys(properties.isRevealKeys())

@@ -34,6 +34,36 @@ public class TieredMemoryDecisionsProperties {
    */
   private boolean includeRecalls = true;
 
+  /**
+   * Write each store's decisions to its WARM tier's event log and show what the log holds, when the
+   * tier keeps one (PostgreSQL, in-process): a reconnecting live view misses nothing, and every
+   * instance sharing the tiers shows every instance's decisions in one order.
+   */
+  private boolean durable = true;
+
+  /** Decisions a durable feed keeps in the log (the newest); at least 1. */
+  private int retain = 10_000;
+
+  public boolean isDurable() {
+    return durable;
+  }
+
+  public void setDurable(boolean durable) {
+    this.durable = durable;
+  }
+
+  public int getRetain() {
+    return retain;
+  }
+
+  public void setRetain(int retain) {
+    if (retain < 1) {
+      throw new IllegalArgumentException(
+          "tiered-memory.decisions.retain must be at least 1, was " + retain);
+    }
+    this.retain = retain;
+  }
+
   public boolean isEnabled() {
     return enabled;
   }

@@ -127,7 +127,13 @@ final class BiometricService implements AutoCloseable {
     ServiceConfig config = s.config();
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DecisionFeed feed =
-        DecisionFeed.builder().registry(registry).revealKeys(config.revealKeys()).build();
+        DecisionFeed.builder()
+            .registry(registry)
+            .revealKeys(config.revealKeys())
+            // Durable: decisions go to the event log in WARM, so a reconnecting live view misses
+            // none, and instances sharing the tiers show one story.
+            .durable(true)
+            .build();
     // A sentence model run in process: the agent's questions paraphrase the readings ("how fast
     // was the pulse" finds "heart rate 72 bpm"), which word matching (Embedder.hashing()) misses.
     Embedder embedder = MiniLmEmbedder.shared();
