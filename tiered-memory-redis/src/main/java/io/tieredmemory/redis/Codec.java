@@ -4,6 +4,7 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -13,10 +14,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a memory is laid out in its hash. Fields: {@code v} version, {@code c} content, {@code m}
- * metadata, {@code ca}/{@code ua} created/updated (ISO-8601, exact to the nanosecond), {@code n}
- * access count, {@code la} last access (epoch millis), {@code sz} size in bytes, {@code e} the
- * writer's embedding. Numbers are decimal strings so the Lua scripts can compare them exactly
- * beyond 2^53.
+ * metadata, {@code ca}/{@code ua} created/updated (epoch nanoseconds, see below), {@code n} access
+ * count, {@code la} last access (epoch millis), {@code sz} size in bytes, {@code e} the writer's
+ * embedding. Numbers are decimal strings so the Lua scripts can compare them exactly beyond 2^53.
+ *
+ * <p>Instants are written as decimal epoch nanoseconds ({@code 1767225600000000123}), parsed with
+ * {@code Long.parseLong} on every hit. Hashes written by earlier versions of this module hold
+ * ISO-8601 ({@code 2026-01-01T00:00:00.000000123Z}), and an instant outside the ~584 years a {@code
+ * long} of nanoseconds spans (1677 to 2262) is still written that way: a value holding a {@code T}
+ * is read as ISO-8601, anything else as epoch nanoseconds. No format version is needed, since the
+ * two forms cannot be mistaken for each other, and both are exact to the nanosecond.
  *
  * <p>The embedding is the base64 (RFC 4648, padded) of its floats' IEEE 754 bits, 4 bytes each,
  * little-endian: exact for every float ({@code -0.0f}, subnormals, NaN payloads), 5.33 characters a
@@ -53,17 +60,64 @@ final class Codec {
     if (version == null) {
       return null;
     }
-    Memory m =
-        new Memory(
-            key,
-            fields.get(1),
-            decodeMetadata(key, fields.get(2)),
-            Instant.parse(fields.get(3)),
-            Instant.parse(fields.get(4)),
-            Long.parseLong(version));
+    String content = fields.get(1);
+    Map<String, String> metadata = decodeMetadata(key, fields.get(2));
+    Instant created = decodeInstant(key, CREATED, fields.get(3));
+    Instant updated = decodeInstant(key, UPDATED, fields.get(4));
+    long v = Long.parseLong(version);
     float[] embedding = decodeEmbedding(key, fields.get(5));
-    // Two steps keep NullAway content with the nullable array of the 7-argument constructor.
-    return embedding == null ? m : m.withEmbedding(embedding);
+    // Two constructors keep NullAway content (the 7-argument one's array is nullable in JSpecify
+    // terms only), without the second Memory and array copy of withEmbedding.
+    return embedding == null
+        ? new Memory(key, content, metadata, created, updated, v)
+        : new Memory(key, content, metadata, created, updated, v, embedding);
+  }
+
+  /** Seconds whose instants, at any nanosecond, fit a {@code long} of epoch nanoseconds. */
+  private static final long MAX_NANO_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+  private static final long MIN_NANO_SECONDS = -MAX_NANO_SECONDS;
+
+  /**
+   * The field value for {@code instant}: its epoch nanoseconds in decimal, or ISO-8601 for an
+   * instant outside the range a {@code long} of nanoseconds spans.
+   */
+  static String encodeInstant(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < MIN_NANO_SECONDS || seconds > MAX_NANO_SECONDS) {
+      return instant.toString();
+    }
+    return Long.toString(seconds * 1_000_000_000L + instant.getNano());
+  }
+
+  /**
+   * The instant in {@code field} of {@code key}'s hash: epoch nanoseconds in decimal, or ISO-8601
+   * (a value holding a {@code T}: hashes written before the decimal form, and far instants).
+   */
+  static Instant decodeInstant(String key, String field, @Nullable String encoded) {
+    if (encoded == null) {
+      throw corruptInstant(key, field, "no value");
+    }
+    try {
+      if (encoded.indexOf('T') >= 0) {
+        return Instant.parse(encoded);
+      }
+      long nanos = Long.parseLong(encoded);
+      return Instant.ofEpochSecond(
+          Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    } catch (NumberFormatException | DateTimeException e) {
+      throw corruptInstant(key, field, "'" + shown(encoded) + "'");
+    }
+  }
+
+  private static IllegalStateException corruptInstant(String key, String field, String value) {
+    return new IllegalStateException(
+        "field '"
+            + field
+            + "' of key '"
+            + key
+            + "' is not an instant in the store's encoding (epoch nanoseconds or ISO-8601): "
+            + value);
   }
 
   /** The stored memory in {@code fields} (laid out as {@link #PEEK_FIELDS}), or null if absent. */

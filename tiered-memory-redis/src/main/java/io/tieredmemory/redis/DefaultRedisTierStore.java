@@ -128,8 +128,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
         List.of(
             proposal.content(),
             Codec.encodeMetadata(proposal.metadata()),
-            proposal.createdAt().toString(),
-            proposal.updatedAt().toString(),
+            Codec.encodeInstant(proposal.createdAt()),
+            Codec.encodeInstant(proposal.updatedAt()),
             Long.toString(proposal.version()),
             Long.toString(nowMillis),
             Long.toString(size),
@@ -137,7 +137,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
             Codec.encodeEmbedding(proposal.embedding()));
     List<?> r = (List<?>) Scripts.UPSERT.eval(jedis, keys.memory(proposal.key()), args);
     long version = Long.parseLong((String) r.get(0));
-    Instant createdAt = Instant.parse((String) r.get(1));
+    Instant createdAt = Codec.decodeInstant(proposal.key(), Codec.CREATED, (String) r.get(1));
     long count = Long.parseLong((String) r.get(2));
     long last = Long.parseLong((String) r.get(3));
     long oldSize = Long.parseLong((String) r.get(4));
@@ -208,8 +208,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
     return List.of(
         m.content(),
         Codec.encodeMetadata(m.metadata()),
-        m.createdAt().toString(),
-        m.updatedAt().toString(),
+        Codec.encodeInstant(m.createdAt()),
+        Codec.encodeInstant(m.updatedAt()),
         Long.toString(m.version()),
         Long.toString(copy.accessCount()),
         Long.toString(copy.lastAccessMillis()),

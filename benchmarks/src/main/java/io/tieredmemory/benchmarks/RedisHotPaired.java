@@ -1,0 +1,146 @@
+package io.tieredmemory.benchmarks;
+
+import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.TieredMemory;
+import io.tieredmemory.redis.RedisTierStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The paired check of {@link RedisHotBenchmark}, which resists the drift that moves whole JMH
+ * iterations on a shared machine: alternating blocks of {@code block} raw HMGETs and {@code block}
+ * store {@code get}s (HOT hits) on one {@code RedisClient}, for {@code rounds} rounds, each round's
+ * two blocks timed back to back (which one goes first alternates by round). Prints each round's
+ * mean per operation and the store / raw ratio, then the median ratio, its interquartile range and
+ * the best block of each. Runs on {@code TM_REDIS_URL}, like the JMH benchmark:
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.RedisHotPaired [rounds] [block]
+ * </pre>
+ *
+ * Defaults: 35 rounds of 2,000 + 2,000, after 5 rounds of warm-up that are not counted.
+ */
+public final class RedisHotPaired {
+  private RedisHotPaired() {}
+
+  /**
+   * Runs the check.
+   *
+   * @param args optional: rounds (default 35), block size (default 2,000)
+   */
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 35;
+    int block = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+    int keyCount = RedisHotBenchmark.KEYS;
+    RedisClient jedis = Servers.redis();
+    String prefix = "tm:bench-paired:" + Long.toHexString(System.nanoTime()) + ":";
+    RedisTierStore hot = RedisTierStore.builder(jedis).prefix(prefix).build();
+    TieredMemory store =
+        TieredMemory.builder("bench-redis-paired")
+            .hot(hot)
+            .disableScheduledSweeps()
+            .discoverObservers(false)
+            .build();
+    String[] keys = new String[keyCount];
+    String[] hashes = new String[keyCount];
+    try {
+      for (int i = 0; i < keyCount; i++) {
+        keys[i] = "memory:" + i;
+        hashes[i] = prefix + "m:" + keys[i];
+        store.put(
+            keys[i], "content of memory " + i + ", a sentence of ordinary length for an agent");
+      }
+      long check = 0;
+      double[] raw = new double[rounds];
+      double[] tiered = new double[rounds];
+      double[] ratio = new double[rounds];
+      for (int r = -5; r < rounds; r++) {
+        long rawNanos;
+        long storeNanos;
+        long t0 = System.nanoTime();
+        if ((r & 1) == 0) {
+          check += rawBlock(jedis, hashes, block);
+          long t1 = System.nanoTime();
+          check += storeBlock(store, keys, block);
+          long t2 = System.nanoTime();
+          rawNanos = t1 - t0;
+          storeNanos = t2 - t1;
+        } else {
+          check += storeBlock(store, keys, block);
+          long t1 = System.nanoTime();
+          check += rawBlock(jedis, hashes, block);
+          long t2 = System.nanoTime();
+          storeNanos = t1 - t0;
+          rawNanos = t2 - t1;
+        }
+        if (r < 0) {
+          continue;
+        }
+        raw[r] = rawNanos / 1_000.0 / block;
+        tiered[r] = storeNanos / 1_000.0 / block;
+        ratio[r] = tiered[r] / raw[r];
+        System.out.printf(
+            Locale.ROOT,
+            "round %2d: raw %7.2f us, store %7.2f us, store/raw %.3f%n",
+            r + 1,
+            raw[r],
+            tiered[r],
+            ratio[r]);
+      }
+      double[] sorted = ratio.clone();
+      Arrays.sort(sorted);
+      System.out.printf(
+          Locale.ROOT,
+          "store/raw over %d rounds of %d + %d: median %.3f (interquartile %.3f-%.3f); best block"
+              + " raw %.2f us, store %.2f us (check %d)%n",
+          rounds,
+          block,
+          block,
+          quantile(sorted, 0.5),
+          quantile(sorted, 0.25),
+          quantile(sorted, 0.75),
+          Arrays.stream(raw).min().orElse(Double.NaN),
+          Arrays.stream(tiered).min().orElse(Double.NaN),
+          check);
+    } finally {
+      store.close();
+      hot.close();
+      List<String> all = new ArrayList<>(Arrays.asList(hashes));
+      all.removeIf(h -> h == null);
+      all.add(prefix + "lru");
+      all.add(prefix + "bytes");
+      jedis.del(all.toArray(new String[0]));
+      jedis.close();
+    }
+  }
+
+  private static long rawBlock(RedisClient jedis, String[] hashes, int block) {
+    long sum = 0;
+    for (int i = 0; i < block; i++) {
+      List<String> fields =
+          jedis.hmget(hashes[i & (hashes.length - 1)], RedisHotBenchmark.READ_FIELDS);
+      sum += fields.get(1).length();
+    }
+    return sum;
+  }
+
+  private static long storeBlock(TieredMemory store, String[] keys, int block) {
+    long sum = 0;
+    for (int i = 0; i < block; i++) {
+      Memory m = store.get(keys[i & (keys.length - 1)]).orElseThrow();
+      sum += m.content().length();
+    }
+    return sum;
+  }
+
+  /** Linear interpolation between the closest ranks of an ascending array. */
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  }
+}
