@@ -3,6 +3,8 @@ package io.tieredmemory.benchmarks;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.redis.RedisTierStore;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +17,9 @@ import redis.clients.jedis.RedisClient;
  * store {@code get}s (HOT hits) on one {@code RedisClient}, for {@code rounds} rounds, each round's
  * two blocks timed back to back (which one goes first alternates by round). Prints each round's
  * mean per operation and the store / raw ratio, then the median ratio, its interquartile range and
- * the best block of each. Runs on {@code TM_REDIS_URL}, like the JMH benchmark:
+ * the best block of each, and the calling thread's CPU time per operation (client-side work, which
+ * other processes' load on the machine disturbs far less than the elapsed time). Runs on {@code
+ * TM_REDIS_URL}, like the JMH benchmark:
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.RedisHotPaired [rounds] [block]
@@ -57,38 +61,57 @@ public final class RedisHotPaired {
       double[] raw = new double[rounds];
       double[] tiered = new double[rounds];
       double[] ratio = new double[rounds];
+      double[] rawCpu = new double[rounds];
+      double[] storeCpu = new double[rounds];
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       for (int r = -5; r < rounds; r++) {
         long rawNanos;
         long storeNanos;
+        long rawCpuNanos;
+        long storeCpuNanos;
+        long c0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         if ((r & 1) == 0) {
           check += rawBlock(jedis, hashes, block);
           long t1 = System.nanoTime();
+          long c1 = threads.getCurrentThreadCpuTime();
           check += storeBlock(store, keys, block);
           long t2 = System.nanoTime();
+          long c2 = threads.getCurrentThreadCpuTime();
           rawNanos = t1 - t0;
           storeNanos = t2 - t1;
+          rawCpuNanos = c1 - c0;
+          storeCpuNanos = c2 - c1;
         } else {
           check += storeBlock(store, keys, block);
           long t1 = System.nanoTime();
+          long c1 = threads.getCurrentThreadCpuTime();
           check += rawBlock(jedis, hashes, block);
           long t2 = System.nanoTime();
+          long c2 = threads.getCurrentThreadCpuTime();
           storeNanos = t1 - t0;
           rawNanos = t2 - t1;
+          storeCpuNanos = c1 - c0;
+          rawCpuNanos = c2 - c1;
         }
         if (r < 0) {
           continue;
         }
+        rawCpu[r] = rawCpuNanos / 1_000.0 / block;
+        storeCpu[r] = storeCpuNanos / 1_000.0 / block;
         raw[r] = rawNanos / 1_000.0 / block;
         tiered[r] = storeNanos / 1_000.0 / block;
         ratio[r] = tiered[r] / raw[r];
         System.out.printf(
             Locale.ROOT,
-            "round %2d: raw %7.2f us, store %7.2f us, store/raw %.3f%n",
+            "round %2d: raw %7.2f us, store %7.2f us, store/raw %.3f; cpu raw %6.2f us, store"
+                + " %6.2f us%n",
             r + 1,
             raw[r],
             tiered[r],
-            ratio[r]);
+            ratio[r],
+            rawCpu[r],
+            storeCpu[r]);
       }
       double[] sorted = ratio.clone();
       Arrays.sort(sorted);
@@ -105,6 +128,16 @@ public final class RedisHotPaired {
           Arrays.stream(raw).min().orElse(Double.NaN),
           Arrays.stream(tiered).min().orElse(Double.NaN),
           check);
+      double[] cpuRaw = rawCpu.clone();
+      double[] cpuStore = storeCpu.clone();
+      Arrays.sort(cpuRaw);
+      Arrays.sort(cpuStore);
+      System.out.printf(
+          Locale.ROOT,
+          "calling thread's CPU per operation, median: raw %.2f us, store %.2f us (+%.2f us)%n",
+          quantile(cpuRaw, 0.5),
+          quantile(cpuStore, 0.5),
+          quantile(cpuStore, 0.5) - quantile(cpuRaw, 0.5));
     } finally {
       store.close();
       hot.close();
