@@ -3,6 +3,7 @@ package io.tieredmemory.benchmarks;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.redis.RedisTierStore;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -38,6 +39,18 @@ public final class RedisHotPaired {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 35;
     int block = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+    run(rounds, block, System.out);
+  }
+
+  /**
+   * Runs {@code rounds} measured rounds of {@code block} + {@code block} operations, printing to
+   * {@code out}, and returns the median store / raw ratio.
+   */
+  static double run(int rounds, int block, PrintStream out) {
+    if (rounds < 1 || block < 1) {
+      throw new IllegalArgumentException(
+          "rounds and block must be >= 1, were " + rounds + " and " + block);
+    }
     int keyCount = RedisHotBenchmark.KEYS;
     RedisClient jedis = Servers.redis();
     String prefix = "tm:bench-paired:" + Long.toHexString(System.nanoTime()) + ":";
@@ -102,7 +115,7 @@ public final class RedisHotPaired {
         raw[r] = rawNanos / 1_000.0 / block;
         tiered[r] = storeNanos / 1_000.0 / block;
         ratio[r] = tiered[r] / raw[r];
-        System.out.printf(
+        out.printf(
             Locale.ROOT,
             "round %2d: raw %7.2f us, store %7.2f us, store/raw %.3f; cpu raw %6.2f us, store"
                 + " %6.2f us%n",
@@ -115,7 +128,7 @@ public final class RedisHotPaired {
       }
       double[] sorted = ratio.clone();
       Arrays.sort(sorted);
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "store/raw over %d rounds of %d + %d: median %.3f (interquartile %.3f-%.3f); best block"
               + " raw %.2f us, store %.2f us (check %d)%n",
@@ -132,12 +145,13 @@ public final class RedisHotPaired {
       double[] cpuStore = storeCpu.clone();
       Arrays.sort(cpuRaw);
       Arrays.sort(cpuStore);
-      System.out.printf(
+      out.printf(
           Locale.ROOT,
           "calling thread's CPU per operation, median: raw %.2f us, store %.2f us (+%.2f us)%n",
           quantile(cpuRaw, 0.5),
           quantile(cpuStore, 0.5),
           quantile(cpuStore, 0.5) - quantile(cpuRaw, 0.5));
+      return quantile(sorted, 0.5);
     } finally {
       store.close();
       hot.close();
