@@ -6,6 +6,7 @@ import io.tieredmemory.redis.RedisTierStore;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -164,12 +165,31 @@ public final class RedisHotPaired {
     }
   }
 
+  private static final boolean BINARY_RAW = Boolean.getBoolean("paired.binaryRaw");
+
+  private static final byte[][] READ_FIELD_BYTES = new byte[RedisHotBenchmark.READ_FIELDS.length][];
+
+  static {
+    for (int i = 0; i < READ_FIELD_BYTES.length; i++) {
+      READ_FIELD_BYTES[i] = RedisHotBenchmark.READ_FIELDS[i].getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * The raw block: HMGETs of the String API ({@code -Dpaired.binaryRaw=true}: of the binary API,
+   * the content decoded as the store does).
+   */
   private static long rawBlock(RedisClient jedis, String[] hashes, int block) {
     long sum = 0;
     for (int i = 0; i < block; i++) {
-      List<String> fields =
-          jedis.hmget(hashes[i & (hashes.length - 1)], RedisHotBenchmark.READ_FIELDS);
-      sum += fields.get(1).length();
+      String hash = hashes[i & (hashes.length - 1)];
+      if (BINARY_RAW) {
+        List<byte[]> fields = jedis.hmget(hash.getBytes(StandardCharsets.UTF_8), READ_FIELD_BYTES);
+        sum += new String(fields.get(1), StandardCharsets.UTF_8).length();
+      } else {
+        List<String> fields = jedis.hmget(hash, RedisHotBenchmark.READ_FIELDS);
+        sum += fields.get(1).length();
+      }
     }
     return sum;
   }
