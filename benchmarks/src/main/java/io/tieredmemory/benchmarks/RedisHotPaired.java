@@ -19,8 +19,8 @@ import redis.clients.jedis.RedisClient;
  * store {@code get}s (HOT hits) on one {@code RedisClient}, for {@code rounds} rounds, each round's
  * two blocks timed back to back (which one goes first alternates by round). Prints each round's
  * mean per operation and the store / raw ratio, then the median ratio, its interquartile range and
- * the best block of each, and the calling thread's CPU time per operation (client-side work, which
- * other processes' load on the machine disturbs far less than the elapsed time). Runs on {@code
+ * the best block of each, and the calling thread's CPU time per operation (client-side work; on a
+ * loaded machine it too varies between JVM runs: see benchmarks/analysis.md). Runs on {@code
  * TM_REDIS_URL}, like the JMH benchmark:
  *
  * <pre>
