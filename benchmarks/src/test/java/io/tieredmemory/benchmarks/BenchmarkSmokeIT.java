@@ -1,6 +1,11 @@
 package io.tieredmemory.benchmarks;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tieredmemory.testservers.RealServers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.RunnerException;
@@ -15,6 +20,18 @@ class BenchmarkSmokeIT {
   void redisHot_runsInJmh() throws RunnerException {
     RealServers.redisUrl();
     Smoke.runOnce(RedisHotBenchmark.class, 3, Map.of());
+  }
+
+  @Test
+  void redisHotPaired_runsAndPrintsEveryRound() {
+    RealServers.redisUrl();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    double median =
+        RedisHotPaired.run(3, 20, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(median).isPositive().isFinite();
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(text.lines().filter(l -> l.startsWith("round "))).hasSize(3);
+    assertThat(text).contains("store/raw over 3 rounds of 20 + 20: median");
   }
 
   @Test

@@ -32,14 +32,17 @@ final class AccessWriter implements AccessBuffer.Writer {
   public void write(List<AccessBuffer.Pending> batch) {
     List<Response<Object>> answers = new ArrayList<>(batch.size());
     List<List<String>> args = new ArrayList<>(batch.size());
+    List<String> hashes = new ArrayList<>(batch.size());
     Map<String, Double> scores = new HashMap<>();
     Response<Long> scored;
     try (AbstractPipeline p = jedis.pipelined()) {
       for (AccessBuffer.Pending a : batch) {
         List<String> arg =
             List.of(Long.toString(a.reads()), Long.toString(a.lastAccessMillis()), ttlArg);
+        String hash = keys.memory(a.key());
         args.add(arg);
-        answers.add(Scripts.ACCESS.queue(p, keys.memory(a.key()), arg));
+        hashes.add(hash);
+        answers.add(Scripts.ACCESS.queue(p, hash, arg));
         scores.put(a.key(), (double) a.lastAccessMillis());
       }
       // XX: a key removed meanwhile is not re-added; GT: scores only rise, and stay at most the
@@ -48,7 +51,7 @@ final class AccessWriter implements AccessBuffer.Writer {
       p.sync();
     }
     for (int i = 0; i < batch.size(); i++) {
-      Scripts.ACCESS.result(jedis, answers.get(i), keys.memory(batch.get(i).key()), args.get(i));
+      Scripts.ACCESS.result(jedis, answers.get(i), hashes.get(i), args.get(i));
     }
     scored.get();
   }

@@ -4,6 +4,8 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -13,10 +15,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a memory is laid out in its hash. Fields: {@code v} version, {@code c} content, {@code m}
- * metadata, {@code ca}/{@code ua} created/updated (ISO-8601, exact to the nanosecond), {@code n}
- * access count, {@code la} last access (epoch millis), {@code sz} size in bytes, {@code e} the
- * writer's embedding. Numbers are decimal strings so the Lua scripts can compare them exactly
- * beyond 2^53.
+ * metadata, {@code ca}/{@code ua} created/updated (epoch nanoseconds, see below), {@code n} access
+ * count, {@code la} last access (epoch millis), {@code sz} size in bytes, {@code e} the writer's
+ * embedding. Numbers are decimal strings so the Lua scripts can compare them exactly beyond 2^53.
+ *
+ * <p>Instants are written as decimal epoch nanoseconds ({@code 1767225600000000123}), parsed with
+ * {@code Long.parseLong} on every hit. Hashes written by earlier versions of this module hold
+ * ISO-8601 ({@code 2026-01-01T00:00:00.000000123Z}), and an instant outside the ~584 years a {@code
+ * long} of nanoseconds spans (1677 to 2262) is still written that way: a value holding a {@code T}
+ * is read as ISO-8601, anything else as epoch nanoseconds. No format version is needed, since the
+ * two forms cannot be mistaken for each other, and both are exact to the nanosecond.
  *
  * <p>The embedding is the base64 (RFC 4648, padded) of its floats' IEEE 754 bits, 4 bytes each,
  * little-endian: exact for every float ({@code -0.0f}, subnormals, NaN payloads), 5.33 characters a
@@ -45,34 +53,172 @@ final class Codec {
     VERSION, CONTENT, METADATA, CREATED, UPDATED, EMBEDDING, COUNT, LAST
   };
 
+  /** {@link #READ_FIELDS} in UTF-8, for the binary HMGET (never modified). */
+  static final byte[][] READ_FIELD_BYTES = utf8(READ_FIELDS);
+
+  /** {@link #PEEK_FIELDS} in UTF-8, for the binary HMGET (never modified). */
+  static final byte[][] PEEK_FIELD_BYTES = utf8(PEEK_FIELDS);
+
   private Codec() {}
 
-  /** The memory in {@code fields} (laid out as {@link #READ_FIELDS}), or null if absent. */
-  static @Nullable Memory memory(String key, List<String> fields) {
-    String version = fields.get(0);
+  static byte[][] utf8(String[] fields) {
+    byte[][] out = new byte[fields.length][];
+    for (int i = 0; i < fields.length; i++) {
+      out[i] = fields[i].getBytes(StandardCharsets.UTF_8);
+    }
+    return out;
+  }
+
+  /**
+   * The memory in {@code fields} (the raw values of {@link #READ_FIELDS}, null where absent), or
+   * null if absent. Numbers and instants are parsed from the bytes, so a hit makes Strings of the
+   * content and the metadata only.
+   */
+  static @Nullable Memory memory(String key, List<byte[]> fields) {
+    byte[] version = fields.get(0);
     if (version == null) {
       return null;
     }
-    Memory m =
-        new Memory(
-            key,
-            fields.get(1),
-            decodeMetadata(key, fields.get(2)),
-            Instant.parse(fields.get(3)),
-            Instant.parse(fields.get(4)),
-            Long.parseLong(version));
+    byte[] content = fields.get(1);
+    if (content == null) {
+      throw new IllegalStateException(
+          "field '" + CONTENT + "' of key '" + key + "' is missing from its hash");
+    }
+    byte[] metadata = fields.get(2);
+    Map<String, String> decoded =
+        metadata == null || metadata.length == 0
+            ? Map.of()
+            : decodeMetadata(key, new String(metadata, StandardCharsets.UTF_8));
+    String text = new String(content, StandardCharsets.UTF_8);
+    Instant created = decodeInstant(key, CREATED, fields.get(3));
+    Instant updated = decodeInstant(key, UPDATED, fields.get(4));
+    long v = decimal(key, VERSION, version);
     float[] embedding = decodeEmbedding(key, fields.get(5));
-    // Two steps keep NullAway content with the nullable array of the 7-argument constructor.
-    return embedding == null ? m : m.withEmbedding(embedding);
+    // Two constructors keep NullAway content (the 7-argument one's array is nullable in JSpecify
+    // terms only), without the second Memory and array copy of withEmbedding.
+    return embedding == null
+        ? new Memory(key, text, decoded, created, updated, v)
+        : new Memory(key, text, decoded, created, updated, v, embedding);
   }
 
-  /** The stored memory in {@code fields} (laid out as {@link #PEEK_FIELDS}), or null if absent. */
-  static @Nullable StoredMemory stored(String key, List<String> fields) {
+  /**
+   * The stored memory in {@code fields} (the raw values of {@link #PEEK_FIELDS}), or null if
+   * absent.
+   */
+  static @Nullable StoredMemory stored(String key, List<byte[]> fields) {
     Memory m = memory(key, fields);
     if (m == null) {
       return null;
     }
-    return new StoredMemory(m, Long.parseLong(fields.get(6)), Long.parseLong(fields.get(7)));
+    return new StoredMemory(
+        m, decimal(key, COUNT, fields.get(6)), decimal(key, LAST, fields.get(7)));
+  }
+
+  /**
+   * The decimal {@code long} in {@code field} (ASCII digits, an optional leading minus), parsed
+   * without a String.
+   */
+  static long decimal(String key, String field, byte @Nullable [] digits) {
+    if (digits == null) {
+      throw corruptNumber(key, field, "no value");
+    }
+    int i = 0;
+    boolean negative = digits.length > 0 && digits[0] == '-';
+    if (negative) {
+      i = 1;
+    }
+    // At most 19 digits: below 10^19, so accumulating negatively never wraps before the check.
+    if (i == digits.length || digits.length - i > 19) {
+      throw corruptNumber(key, field, digits);
+    }
+    long value = 0; // negative, so Long.MIN_VALUE fits
+    for (; i < digits.length; i++) {
+      int d = digits[i] - '0';
+      if (d < 0 || d > 9 || value < (Long.MIN_VALUE + d) / 10) {
+        throw corruptNumber(key, field, digits);
+      }
+      value = value * 10 - d;
+    }
+    if (negative) {
+      return value;
+    }
+    if (value == Long.MIN_VALUE) {
+      throw corruptNumber(key, field, digits);
+    }
+    return -value;
+  }
+
+  private static IllegalStateException corruptNumber(String key, String field, byte[] digits) {
+    return corruptNumber(key, field, "'" + shown(new String(digits, StandardCharsets.UTF_8)) + "'");
+  }
+
+  private static IllegalStateException corruptNumber(String key, String field, String value) {
+    return new IllegalStateException(
+        "field '" + field + "' of key '" + key + "' is not a decimal number: " + value);
+  }
+
+  /** Seconds whose instants, at any nanosecond, fit a {@code long} of epoch nanoseconds. */
+  private static final long MAX_NANO_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+  private static final long MIN_NANO_SECONDS = -MAX_NANO_SECONDS;
+
+  /**
+   * The field value for {@code instant}: its epoch nanoseconds in decimal, or ISO-8601 for an
+   * instant outside the range a {@code long} of nanoseconds spans.
+   */
+  static String encodeInstant(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < MIN_NANO_SECONDS || seconds > MAX_NANO_SECONDS) {
+      return instant.toString();
+    }
+    return Long.toString(seconds * 1_000_000_000L + instant.getNano());
+  }
+
+  /**
+   * The instant in {@code field} of {@code key}'s hash: epoch nanoseconds in decimal, or ISO-8601
+   * (a value holding a {@code T}: hashes written before the decimal form, and far instants).
+   */
+  static Instant decodeInstant(String key, String field, @Nullable String encoded) {
+    if (encoded == null) {
+      throw corruptInstant(key, field, "no value");
+    }
+    return decodeInstant(key, field, encoded.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@link #decodeInstant(String, String, String)} on the raw bytes of the field. */
+  static Instant decodeInstant(String key, String field, byte @Nullable [] encoded) {
+    if (encoded == null) {
+      throw corruptInstant(key, field, "no value");
+    }
+    for (byte b : encoded) {
+      if (b == 'T') {
+        String iso = new String(encoded, StandardCharsets.UTF_8);
+        try {
+          return Instant.parse(iso);
+        } catch (DateTimeException e) {
+          throw corruptInstant(key, field, "'" + shown(iso) + "'");
+        }
+      }
+    }
+    long nanos;
+    try {
+      nanos = decimal(key, field, encoded);
+    } catch (IllegalStateException e) {
+      throw corruptInstant(
+          key, field, "'" + shown(new String(encoded, StandardCharsets.UTF_8)) + "'");
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private static IllegalStateException corruptInstant(String key, String field, String value) {
+    return new IllegalStateException(
+        "field '"
+            + field
+            + "' of key '"
+            + key
+            + "' is not an instant in the store's encoding (epoch nanoseconds or ISO-8601): "
+            + value);
   }
 
   /**
@@ -90,17 +236,22 @@ final class Codec {
 
   /** The embedding in field {@code e}: null when absent (or empty). */
   static float @Nullable [] decodeEmbedding(String key, @Nullable String encoded) {
-    if (encoded == null || encoded.isEmpty()) {
+    return encoded == null ? null : decodeEmbedding(key, encoded.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The embedding in the raw bytes of field {@code e}: null when absent (or empty). */
+  static float @Nullable [] decodeEmbedding(String key, byte @Nullable [] encoded) {
+    if (encoded == null || encoded.length == 0) {
       return null;
     }
     byte[] bytes;
     try {
       bytes = Base64.getDecoder().decode(encoded);
     } catch (IllegalArgumentException e) {
-      throw corruptEmbedding(key, encoded);
+      throw corruptEmbedding(key, new String(encoded, StandardCharsets.UTF_8));
     }
     if (bytes.length % Float.BYTES != 0) {
-      throw corruptEmbedding(key, encoded);
+      throw corruptEmbedding(key, new String(encoded, StandardCharsets.UTF_8));
     }
     float[] out = new float[bytes.length / Float.BYTES];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);

@@ -6,6 +6,7 @@ import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.spi.AccessBuffer;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +65,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
   @Override
   public @Nullable Memory read(String key, long nowMillis) {
     checkMillis("nowMillis", nowMillis);
-    Memory m = Codec.memory(key, jedis.hmget(keys.memory(key), Codec.READ_FIELDS));
+    // The binary HMGET: the store parses numbers and instants from the bytes (Codec).
+    Memory m = Codec.memory(key, jedis.hmget(hash(key), Codec.READ_FIELD_BYTES));
     if (m != null) {
       accesses.recordRead(key, nowMillis);
     }
@@ -75,7 +77,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
   public Map<String, Memory> readAll(Collection<String> keyList, long nowMillis) {
     checkMillis("nowMillis", nowMillis);
     Map<String, Memory> found = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : fetch(keyList, Codec.READ_FIELDS).entrySet()) {
+    for (Map.Entry<String, List<byte[]>> e : fetch(keyList, Codec.READ_FIELD_BYTES).entrySet()) {
       Memory m = Codec.memory(e.getKey(), e.getValue());
       found.put(e.getKey(), m);
       accesses.recordRead(e.getKey(), nowMillis);
@@ -85,31 +87,31 @@ final class DefaultRedisTierStore implements RedisTierStore {
 
   @Override
   public @Nullable StoredMemory peek(String key) {
-    return Codec.stored(key, jedis.hmget(keys.memory(key), Codec.PEEK_FIELDS));
+    return Codec.stored(key, jedis.hmget(hash(key), Codec.PEEK_FIELD_BYTES));
   }
 
   @Override
   public Map<String, StoredMemory> peekAll(Collection<String> keyList) {
     Map<String, StoredMemory> found = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : fetch(keyList, Codec.PEEK_FIELDS).entrySet()) {
+    for (Map.Entry<String, List<byte[]>> e : fetch(keyList, Codec.PEEK_FIELD_BYTES).entrySet()) {
       found.put(e.getKey(), Codec.stored(e.getKey(), e.getValue()));
     }
     return found;
   }
 
   /** HMGETs of {@code fields} for each key, pipelined per batch; only present keys come back. */
-  private Map<String, List<String>> fetch(Collection<String> keyList, String[] fields) {
-    Map<String, List<String>> found = new HashMap<>();
+  private Map<String, List<byte[]>> fetch(Collection<String> keyList, byte[][] fields) {
+    Map<String, List<byte[]>> found = new HashMap<>();
     for (List<String> batch : batches(new LinkedHashSet<>(keyList))) {
-      List<Response<List<String>>> answers = new ArrayList<>(batch.size());
+      List<Response<List<byte[]>>> answers = new ArrayList<>(batch.size());
       try (AbstractPipeline p = jedis.pipelined()) {
         for (String key : batch) {
-          answers.add(p.hmget(keys.memory(key), fields));
+          answers.add(p.hmget(hash(key), fields));
         }
         p.sync();
       }
       for (int i = 0; i < batch.size(); i++) {
-        List<String> values = answers.get(i).get();
+        List<byte[]> values = answers.get(i).get();
         if (values.get(0) != null) {
           found.put(batch.get(i), values);
         }
@@ -128,8 +130,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
         List.of(
             proposal.content(),
             Codec.encodeMetadata(proposal.metadata()),
-            proposal.createdAt().toString(),
-            proposal.updatedAt().toString(),
+            Codec.encodeInstant(proposal.createdAt()),
+            Codec.encodeInstant(proposal.updatedAt()),
             Long.toString(proposal.version()),
             Long.toString(nowMillis),
             Long.toString(size),
@@ -137,7 +139,7 @@ final class DefaultRedisTierStore implements RedisTierStore {
             Codec.encodeEmbedding(proposal.embedding()));
     List<?> r = (List<?>) Scripts.UPSERT.eval(jedis, keys.memory(proposal.key()), args);
     long version = Long.parseLong((String) r.get(0));
-    Instant createdAt = Instant.parse((String) r.get(1));
+    Instant createdAt = Codec.decodeInstant(proposal.key(), Codec.CREATED, (String) r.get(1));
     long count = Long.parseLong((String) r.get(2));
     long last = Long.parseLong((String) r.get(3));
     long oldSize = Long.parseLong((String) r.get(4));
@@ -208,8 +210,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
     return List.of(
         m.content(),
         Codec.encodeMetadata(m.metadata()),
-        m.createdAt().toString(),
-        m.updatedAt().toString(),
+        Codec.encodeInstant(m.createdAt()),
+        Codec.encodeInstant(m.updatedAt()),
         Long.toString(m.version()),
         Long.toString(copy.accessCount()),
         Long.toString(copy.lastAccessMillis()),
@@ -317,7 +319,8 @@ final class DefaultRedisTierStore implements RedisTierStore {
     return index.bytes();
   }
 
-  private static final String[] KIND_FIELDS = {Codec.VERSION, Codec.METADATA, Codec.SIZE};
+  private static final byte[][] KIND_FIELDS =
+      Codec.utf8(new String[] {Codec.VERSION, Codec.METADATA, Codec.SIZE});
 
   /**
    * A ZSCAN of the last-access index, 1,000 members a round trip, then the metadata and size of
@@ -328,17 +331,18 @@ final class DefaultRedisTierStore implements RedisTierStore {
   public Optional<Map<String, KindCount>> countByKind(Kinds kinds) {
     Set<String> members = index.members();
     Map<String, KindCount> counts = new HashMap<>();
-    for (Map.Entry<String, List<String>> e : fetch(members, KIND_FIELDS).entrySet()) {
+    for (Map.Entry<String, List<byte[]>> e : fetch(members, KIND_FIELDS).entrySet()) {
       String key = e.getKey();
-      List<String> v = e.getValue();
+      List<byte[]> v = e.getValue();
+      byte[] encoded = v.get(1);
       Map<String, String> metadata =
-          kinds.source() == Kinds.Source.METADATA && v.get(1) != null
-              ? Codec.decodeMetadata(key, v.get(1))
+          kinds.source() == Kinds.Source.METADATA && encoded != null
+              ? Codec.decodeMetadata(key, new String(encoded, StandardCharsets.UTF_8))
               : Map.of();
-      String size = v.get(2);
+      byte[] size = v.get(2);
       counts.merge(
           kinds.rawKindOf(key, metadata),
-          new KindCount(1, size == null ? 0 : Long.parseLong(size)),
+          new KindCount(1, size == null ? 0 : Codec.decimal(key, Codec.SIZE, size)),
           KindCount::plus);
     }
     return Optional.of(counts);
@@ -374,6 +378,11 @@ final class DefaultRedisTierStore implements RedisTierStore {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** The name of {@code key}'s hash in UTF-8, as Jedis would encode {@code keys.memory(key)}. */
+  private byte[] hash(String key) {
+    return keys.memory(key).getBytes(StandardCharsets.UTF_8);
+  }
 
   private static List<List<String>> batches(Collection<String> keyList) {
     List<List<String>> out = new ArrayList<>();

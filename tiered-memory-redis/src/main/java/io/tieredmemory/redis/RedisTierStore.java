@@ -34,14 +34,16 @@ import redis.clients.jedis.UnifiedJedis;
  * prefix holding a hash tag ({@code {...}}) puts every key in one slot, which works but does not
  * spread.
  *
- * <p><b>Round trips.</b> {@code read} is one HMGET; its statistics (count, latest access) are
- * buffered in process and written in pipelined batches by a daemon thread every {@code
- * accessFlushInterval}, and by {@link #flush()} and {@link #close()}. {@code peek} is one HMGET and
- * shows flushed statistics only. Writes ({@code upsert}, {@code copyIn}) are one EVALSHA on the
- * hash plus one pipeline (ZADD to the index, INCRBY of the counter). Removals are one EVALSHA, one
- * pipeline (ZREM, DECRBY) and one HGET (the re-check below). {@code touch} is one pipeline (EVALSHA
- * and ZADD XX GT). {@code readAll}, {@code peekAll}, {@code copyAllIn}, {@code removeAllIfOlder}
- * and {@code removeAllIfVersion} pipeline their keys, in batches of 500 (in a cluster Jedis' {@code
+ * <p><b>Round trips.</b> {@code read} is one HMGET (binary: numbers and instants are parsed from
+ * the reply's bytes; instants are stored as epoch nanoseconds, and the ISO-8601 of hashes written
+ * by earlier versions is still read); its statistics (count, latest access) are buffered in process
+ * and written in pipelined batches by a daemon thread every {@code accessFlushInterval}, and by
+ * {@link #flush()} and {@link #close()}. {@code peek} is one HMGET and shows flushed statistics
+ * only. Writes ({@code upsert}, {@code copyIn}) are one EVALSHA on the hash plus one pipeline (ZADD
+ * to the index, INCRBY of the counter). Removals are one EVALSHA, one pipeline (ZREM, DECRBY) and
+ * one HGET (the re-check below). {@code touch} is one pipeline (EVALSHA and ZADD XX GT). {@code
+ * readAll}, {@code peekAll}, {@code copyAllIn}, {@code removeAllIfOlder} and {@code
+ * removeAllIfVersion} pipeline their keys, in batches of 500 (in a cluster Jedis' {@code
  * ClusterPipeline} sends one batch per node), each key's script still atomic on its own hash.
  * {@code count} is ZCARD of the index, {@code bytes} a GET of the counter.
  *

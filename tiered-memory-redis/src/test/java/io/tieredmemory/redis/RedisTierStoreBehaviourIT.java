@@ -319,4 +319,78 @@ class RedisTierStoreBehaviourIT {
       RedisTestSupport.deleteAll(jedis, s.prefix());
     }
   }
+
+  @Test
+  void instants_areStoredAsEpochNanos_andFarOnesAsIso() {
+    RedisTierStore s = store();
+    Keys keys = new Keys(s.prefix());
+    Instant created = Instant.parse("2026-01-01T00:00:00.000000123Z");
+    s.upsert(new Memory("near", "x", Map.of(), created, T0, 1), T0_MILLIS);
+    assertThat(jedis.hget(keys.memory("near"), "ca")).isEqualTo("1767225600000000123");
+    assertThat(jedis.hget(keys.memory("near"), "ua")).isEqualTo("1767225600000000000");
+    assertThat(s.read("near", T0_MILLIS).createdAt()).isEqualTo(created);
+
+    // Beyond what a long of nanoseconds spans (1677 to 2262): ISO-8601, still exact.
+    Instant far = Instant.parse("3000-01-01T00:00:00.000000001Z");
+    Instant early = Instant.parse("1000-01-01T00:00:00Z");
+    Memory m = new Memory("far", "x", Map.of(), early, far, 5);
+    assertThat(s.copyIn(new StoredMemory(m, 0, T0_MILLIS))).isTrue();
+    assertThat(jedis.hget(keys.memory("far"), "ca")).isEqualTo("1000-01-01T00:00:00Z");
+    assertThat(jedis.hget(keys.memory("far"), "ua")).isEqualTo("3000-01-01T00:00:00.000000001Z");
+    assertThat(s.read("far", T0_MILLIS)).isEqualTo(m);
+  }
+
+  /**
+   * A hash exactly as the previous version of this module wrote it (its UPSERT script's HSET, then
+   * the ZADD and INCRBY of the index and the counter), with created/updated in ISO-8601: it reads,
+   * peeks, shows up as a sweep candidate, and takes updates and copies.
+   */
+  @Test
+  void hashWrittenByThePreviousVersion_withIsoInstants_isReadAndUpdated() {
+    RedisTierStore s = store(builder().accessFlushInterval(Duration.ofHours(1)));
+    Keys keys = new Keys(s.prefix());
+    Instant created = Instant.parse("2025-03-04T05:06:07.123456789Z");
+    Instant updated = Instant.parse("2025-03-05T00:00:00Z");
+    Memory old = new Memory("old", "old content", Map.of("source", "chat"), created, updated, 7);
+    Map<String, String> hash = new HashMap<>();
+    hash.put("v", "7");
+    hash.put("c", "old content");
+    hash.put("m", "6:source4:chat");
+    hash.put("ca", "2025-03-04T05:06:07.123456789Z");
+    hash.put("ua", "2025-03-05T00:00:00Z");
+    hash.put("n", "3");
+    hash.put("la", Long.toString(T0_MILLIS));
+    hash.put("sz", Long.toString(old.sizeInBytes()));
+    jedis.hset(keys.memory("old"), hash);
+    jedis.zadd(keys.index(), T0_MILLIS, "old");
+    jedis.incrBy(keys.bytes(), old.sizeInBytes());
+
+    assertThat(s.read("old", T0_MILLIS + 1)).isEqualTo(old);
+    assertThat(s.readAll(List.of("old"), T0_MILLIS + 2)).isEqualTo(Map.of("old", old));
+    StoredMemory peeked = s.peek("old");
+    assertThat(peeked.memory()).isEqualTo(old);
+    assertThat(peeked.accessCount()).isEqualTo(3);
+    assertThat(s.oldestAccessed(T0_MILLIS + 1, 10))
+        .extracting(StoredMemory::memory)
+        .containsExactly(old);
+    s.flush();
+    assertThat(s.peek("old").accessCount()).isEqualTo(5);
+
+    // An update keeps the creation instant the hash holds (as it is) and writes the rest anew.
+    Instant now = Instant.parse("2026-01-01T00:00:01Z");
+    StoredMemory up =
+        s.upsert(new Memory("old", "new content", Map.of(), now, now, 1), T0_MILLIS + 3);
+    assertThat(up.memory().createdAt()).isEqualTo(created);
+    assertThat(up.memory().version()).isEqualTo(8);
+    assertThat(jedis.hget(keys.memory("old"), "ca")).isEqualTo("2025-03-04T05:06:07.123456789Z");
+    assertThat(jedis.hget(keys.memory("old"), "ua")).isEqualTo("1767225601000000000");
+    assertThat(s.read("old", T0_MILLIS + 4)).isEqualTo(up.memory());
+    assertThat(s.bytes()).isEqualTo(up.memory().sizeInBytes());
+
+    // A copy over it replaces both instants with the new form.
+    Memory copy = new Memory("old", "copied", Map.of(), now, now, 9);
+    assertThat(s.copyIn(new StoredMemory(copy, 0, T0_MILLIS + 5))).isTrue();
+    assertThat(jedis.hget(keys.memory("old"), "ca")).isEqualTo("1767225601000000000");
+    assertThat(s.read("old", T0_MILLIS + 6)).isEqualTo(copy);
+  }
 }
