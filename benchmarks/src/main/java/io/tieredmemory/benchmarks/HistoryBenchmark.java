@@ -1,10 +1,12 @@
 package io.tieredmemory.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.metrics.DecisionFeed;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
 import java.time.Duration;
@@ -50,6 +52,14 @@ public class HistoryBenchmark {
   @Param({"false", "true"})
   public boolean history;
 
+  /**
+   * Whether a durable decision feed with puts included ({@code DecisionFeed.Builder.durable}) is
+   * attached too: each put then also queues one decision, which the feed's own thread writes to the
+   * event log in WARM. Off unless asked ({@code -p durableFeed=true}).
+   */
+  @Param({"false"})
+  public boolean durableFeed;
+
   private final String[] keys = new String[KEYS];
   private @Nullable RedisClient jedis;
   private @Nullable HikariDataSource pool;
@@ -80,6 +90,14 @@ public class HistoryBenchmark {
                   .build());
     } else if (!tiers.equals("in-process")) {
       throw new IllegalArgumentException("tiers must be in-process or real, was " + tiers);
+    }
+    if (durableFeed) {
+      b.observer(
+          DecisionFeed.builder()
+              .durable(true)
+              .includePuts(true)
+              .registry(new SimpleMeterRegistry())
+              .build());
     }
     store = b.build();
     for (int i = 0; i < KEYS; i++) {

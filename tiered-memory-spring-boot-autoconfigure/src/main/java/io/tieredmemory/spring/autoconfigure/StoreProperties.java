@@ -1,6 +1,8 @@
 package io.tieredmemory.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +44,15 @@ public class StoreProperties {
 
   /** Each memory's history (TieredMemory.history(key)), kept in WARM. */
   private final History history = new History();
+
+  /** How memories are sorted into kinds of knowledge (a kind tag on gauges and movements). */
+  private final KindsOptions kinds = new KindsOptions();
+
+  /**
+   * Whether recall events carry each search's query text (content: off by default; a decision feed
+   * shows it only when it is also asked to).
+   */
+  private boolean recordQueryText;
 
   public Duration getSweepEvery() {
     return sweepEvery;
@@ -105,6 +116,68 @@ public class StoreProperties {
 
   public History getHistory() {
     return history;
+  }
+
+  public KindsOptions getKinds() {
+    return kinds;
+  }
+
+  public boolean isRecordQueryText() {
+    return recordQueryText;
+  }
+
+  public void setRecordQueryText(boolean recordQueryText) {
+    this.recordQueryText = recordQueryText;
+  }
+
+  /**
+   * Kinds of knowledge ({@code TieredMemory.Builder.kinds}): by a metadata field or by a key prefix
+   * (one of the two), capped; none by default.
+   */
+  public static class KindsOptions {
+    /** The metadata field that names a memory's kind, e.g. {@code kind}. */
+    private @Nullable String metadataField;
+
+    /** The delimiter ending a key's kind prefix, e.g. {@code :} for {@code profile:42}. */
+    private @Nullable String keyDelimiter;
+
+    /** The most kinds tagged (the rest are {@code other}); 1 to 100, 20 when unset. */
+    private @Nullable Integer max;
+
+    /** A fixed list of kinds instead of the largest ones (the rest are {@code other}). */
+    private List<String> only = new ArrayList<>();
+
+    public @Nullable String getMetadataField() {
+      return metadataField;
+    }
+
+    public void setMetadataField(@Nullable String metadataField) {
+      this.metadataField = metadataField;
+    }
+
+    public @Nullable String getKeyDelimiter() {
+      return keyDelimiter;
+    }
+
+    public void setKeyDelimiter(@Nullable String keyDelimiter) {
+      this.keyDelimiter = keyDelimiter;
+    }
+
+    public @Nullable Integer getMax() {
+      return max;
+    }
+
+    public void setMax(@Nullable Integer max) {
+      this.max = max;
+    }
+
+    public List<String> getOnly() {
+      return only;
+    }
+
+    public void setOnly(List<String> only) {
+      this.only = only;
+    }
   }
 
   /**

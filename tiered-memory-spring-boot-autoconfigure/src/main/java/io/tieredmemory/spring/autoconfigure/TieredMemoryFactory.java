@@ -1,9 +1,12 @@
 package io.tieredmemory.spring.autoconfigure;
 
+import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.TierObserver;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -66,6 +69,11 @@ final class TieredMemoryFactory {
         "history.per-key",
         history.getPerKey(),
         () -> builder.historyPerKey(history.getPerKey()));
+    Kinds kinds = kinds(p.getKinds(), prefix);
+    if (kinds != null) {
+      builder.kinds(kinds);
+    }
+    builder.recordQueryText(p.isRecordQueryText());
     Embedder embedder = embedders.getIfAvailable(Embedder::hashing);
     builder.embedder(embedder);
     switch (p.getHot().getBackend()) {
@@ -160,6 +168,46 @@ final class TieredMemoryFactory {
   }
 
   /** Runs {@code step}, naming {@code prefix.property} and its value if the library refuses it. */
+  /** The kinds {@code k} configures, or null when none. */
+  private static @Nullable Kinds kinds(StoreProperties.KindsOptions k, String prefix) {
+    String field = k.getMetadataField();
+    String delimiter = k.getKeyDelimiter();
+    if (field != null && delimiter != null) {
+      throw new InvalidTieredMemoryPropertyException(
+          prefix + ".kinds.key-delimiter",
+          delimiter,
+          new IllegalArgumentException(
+              "set either kinds.metadata-field or kinds.key-delimiter, not both (metadata-field is '"
+                  + field
+                  + "')"));
+    }
+    Integer max = k.getMax();
+    List<String> only = k.getOnly();
+    if (field == null && delimiter == null) {
+      if (max != null || !only.isEmpty()) {
+        throw new InvalidTieredMemoryPropertyException(
+            prefix + (max != null ? ".kinds.max" : ".kinds.only"),
+            max != null ? max : only,
+            new IllegalArgumentException(
+                "kinds need a source: set kinds.metadata-field or kinds.key-delimiter"));
+      }
+      return null;
+    }
+    Kinds kinds =
+        field != null
+            ? checked(prefix, "kinds.metadata-field", field, () -> Kinds.byMetadata(field))
+            : checked(prefix, "kinds.key-delimiter", delimiter, () -> Kinds.byKeyPrefix(delimiter));
+    if (max != null) {
+      Kinds base = kinds;
+      kinds = checked(prefix, "kinds.max", max, () -> base.max(max));
+    }
+    if (!only.isEmpty()) {
+      Kinds base = kinds;
+      kinds = checked(prefix, "kinds.only", only, () -> base.only(new LinkedHashSet<>(only)));
+    }
+    return kinds;
+  }
+
   static <T> T checked(String prefix, String property, Object value, Supplier<T> step) {
     try {
       return step.get();

@@ -152,6 +152,101 @@ class TieredMemoryAutoConfigurationTest {
   }
 
   @Test
+  void kindsAndQueryText_byPropertiesAlone() {
+    runner
+        .withPropertyValues(
+            "tiered-memory.kinds.metadata-field=kind",
+            "tiered-memory.kinds.max=2",
+            "tiered-memory.record-query-text=true")
+        .withBean("recalls", io.tieredmemory.core.spi.TierObserver.class, RecallRecorder::new)
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              assertThat(store.kinds()).isPresent();
+              store.put("a", "likes tea", Map.of("kind", "preference"));
+              store.put("b", "likes coffee", Map.of("kind", "preference"));
+              store.put("c", "lives in Lyon", Map.of("kind", "fact"));
+              store.put("d", "said hello", Map.of("kind", "chat"));
+              store.put("e", "no kind", Map.of());
+              io.tieredmemory.core.KindStats stats = store.kindStats();
+              // max=2: the two largest kinds by name, the rest "other", no kind "none"
+              assertThat(stats.toString())
+                  .contains("preference")
+                  .contains("other")
+                  .contains("none");
+              store.search("tea", 3);
+              RecallRecorder recalls = ctx.getBean(RecallRecorder.class);
+              assertThat(recalls.queries).contains("tea");
+            });
+    runner
+        .withPropertyValues(
+            "tiered-memory.kinds.key-delimiter=:", "tiered-memory.kinds.only=profile,fact")
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("profile:1", "x", Map.of());
+              store.put("chat:1", "y", Map.of());
+              io.tieredmemory.core.KindStats stats = store.kindStats();
+              assertThat(stats.kinds())
+                  .containsExactlyInAnyOrder("profile", "fact", "none", "other");
+              assertThat(stats.count(io.tieredmemory.core.Tier.WARM, "profile").items())
+                  .isEqualTo(1);
+              assertThat(stats.count(io.tieredmemory.core.Tier.WARM, "other").items()).isEqualTo(1);
+            });
+  }
+
+  /** Records the query text of every recall. */
+  static final class RecallRecorder implements io.tieredmemory.core.spi.TierObserver {
+    final java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean wantsEvents() {
+      return true;
+    }
+
+    @Override
+    public void onEvent(io.tieredmemory.core.event.TierEvent event) {
+      if (event instanceof io.tieredmemory.core.event.TierEvent.Recalled r && r.query() != null) {
+        queries.add(r.query());
+      }
+    }
+  }
+
+  @Test
+  void badKindsSettings_failStartupNamingThePropertyAndValue() {
+    runner
+        .withPropertyValues(
+            "tiered-memory.kinds.metadata-field=kind", "tiered-memory.kinds.key-delimiter=:")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains(
+                                    "'tiered-memory.kinds.key-delimiter'", "':'", "not both")));
+    runner
+        .withPropertyValues("tiered-memory.kinds.max=5")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains("'tiered-memory.kinds.max'", "'5'", "metadata-field")));
+    runner
+        .withPropertyValues(
+            "tiered-memory.kinds.metadata-field=kind", "tiered-memory.kinds.max=500")
+        .run(
+            ctx ->
+                assertThat(new TieredMemoryFailureAnalyzer().analyze(ctx.getStartupFailure()))
+                    .satisfies(
+                        a ->
+                            assertThat(a.getDescription())
+                                .contains("'tiered-memory.kinds.max'", "'500'")));
+  }
+
+  @Test
   void theApplicationsOwnStoreWins() {
     runner
         .withUserConfiguration(OwnStore.class)
