@@ -23,6 +23,12 @@ final class Migrations {
   /** The migration that added the history table. */
   static final int HISTORY = 6;
 
+  /** The migration that made access-statistics flushes HOT updates. */
+  static final int HOT_ACCESS = 7;
+
+  /** The fill factor of the memory table from {@link #HOT_ACCESS}: room for updated rows. */
+  static final int FILLFACTOR = 90;
+
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}
 
@@ -158,7 +164,20 @@ final class Migrations {
                     + table.derived("history_at_idx")
                     + " ON "
                     + table.derived("history")
-                    + " (at)")));
+                    + " (at)")),
+        new Migration(
+            HOT_ACCESS,
+            "access statistics as HOT updates: column recent_access (the exact last access while"
+                + " it is less than a minute past the indexed last_access, which then stays put),"
+                + " and fillfactor "
+                + FILLFACTOR
+                + " so an updated row finds room on its page",
+            List.of(
+                // Nullable, no default: a catalog change only, no table rewrite.
+                "ALTER TABLE " + t + " ADD COLUMN IF NOT EXISTS recent_access bigint",
+                // New pages only; existing ones gain room as rows are updated or deleted (or at
+                // a VACUUM FULL, which this migration does not run).
+                "ALTER TABLE " + t + " SET (fillfactor = " + FILLFACTOR + ")")));
   }
 
   /** The version the last migration brings a table to. */

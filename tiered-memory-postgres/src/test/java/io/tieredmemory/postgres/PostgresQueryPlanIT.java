@@ -54,7 +54,13 @@ class PostgresQueryPlanIT {
   }
 
   private static String plan(long accessedBefore, int limit) throws SQLException {
-    return explain(new Sql(TableName.of(table)).oldestAccessed, accessedBefore, limit);
+    return explain(
+        new Sql(TableName.of(table)).oldestAccessed,
+        accessedBefore,
+        accessedBefore,
+        limit,
+        accessedBefore,
+        limit);
   }
 
   private static String explain(String sql, Object... args) throws SQLException {
