@@ -27,7 +27,7 @@ final class Migrations {
   static final int HOT_ACCESS = 7;
 
   /** The fill factor of the memory table from {@link #HOT_ACCESS}: room for updated rows. */
-  static final int FILLFACTOR = 90;
+  static final int FILLFACTOR = 80;
 
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}

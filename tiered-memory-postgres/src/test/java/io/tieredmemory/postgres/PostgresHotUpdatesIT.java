@@ -181,8 +181,9 @@ class PostgresHotUpdatesIT {
               Pg.queryLong(
                   pool,
                   "SELECT count(*) FROM pg_class WHERE oid = to_regclass(?)"
-                      + " AND 'fillfactor=90' = ANY (reloptions)",
-                  TableName.of(t).sql()))
+                      + " AND ? = ANY (reloptions)",
+                  TableName.of(t).sql(),
+                  "fillfactor=" + Migrations.FILLFACTOR))
           .isEqualTo(1);
       assertThat(store.peek("memory:5").accessCount()).isEqualTo(3);
       assertThat(store.peek("memory:5").lastAccessMillis()).isEqualTo(T0);
