@@ -208,7 +208,7 @@ final class Sql {
     // e, the row's new exact last access, is GREATEST(t.recent_access, u.last) or last_access.
     // Only when e has risen INDEX_STEP_MILLIS past the indexed last_access does the index entry
     // move (recent_access back to NULL); otherwise no indexed column changes, and with room on the
-    // page (fillfactor 90) PostgreSQL writes a HOT update: one small heap record, no index entry.
+    // page (fillfactor 80) PostgreSQL writes a HOT update: one small heap record, no index entry.
     String e = "GREATEST(t.recent_access, u.last)";
     String moves = "CASE WHEN " + e + " - t.last_access >= " + INDEX_STEP_MILLIS;
     flushAccess =
