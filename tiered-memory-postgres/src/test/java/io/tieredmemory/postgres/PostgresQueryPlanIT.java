@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Sweeps, reads and searches use their indexes on a table of 20,000 rows, never a full scan. */
+/** Sweeps, reads and searches use their indexes on a table of 100,000 rows, never a full scan. */
 class PostgresQueryPlanIT {
   private static final int ROWS = 100_000;
   private static final long BASE = 1_000_000L;
