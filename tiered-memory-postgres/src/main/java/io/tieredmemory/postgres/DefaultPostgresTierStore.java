@@ -300,10 +300,12 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
         "touch",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.touch)) {
-            ps.setLong(1, lastAccessMillis);
-            ps.setString(2, key);
-            ps.setLong(3, lastAccessMillis);
-            ps.setString(4, key);
+            for (int i = 1; i <= 4; i++) {
+              ps.setLong(i, lastAccessMillis);
+            }
+            ps.setString(5, key);
+            ps.setLong(6, lastAccessMillis);
+            ps.setString(7, key);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               return rs.getBoolean(1);
@@ -322,7 +324,10 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.oldestAccessed)) {
             ps.setLong(1, accessedBeforeMillis);
-            ps.setInt(2, limit);
+            ps.setLong(2, accessedBeforeMillis);
+            ps.setInt(3, limit);
+            ps.setLong(4, accessedBeforeMillis);
+            ps.setInt(5, limit);
             return Jdbc.list(ps);
           }
         });

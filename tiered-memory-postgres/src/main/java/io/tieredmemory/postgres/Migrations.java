@@ -26,6 +26,12 @@ final class Migrations {
   /** The migration that added the decision feeds' event log and its salt. */
   static final int EVENTS = 7;
 
+  /** The migration that made access-statistics flushes HOT updates. */
+  static final int HOT_ACCESS = 8;
+
+  /** The fill factor of the memory table from {@link #HOT_ACCESS}: room for updated rows. */
+  static final int FILLFACTOR = 80;
+
   /** One step from the previous version. */
   record Migration(int version, String description, List<String> statements) {}
 
@@ -190,7 +196,20 @@ final class Migrations {
                 "INSERT INTO "
                     + table.derived("events_salt")
                     + " (one, salt) VALUES (true, replace(gen_random_uuid()::text, '-', '')"
-                    + " || replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (one) DO NOTHING")));
+                    + " || replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (one) DO NOTHING")),
+        new Migration(
+            HOT_ACCESS,
+            "access statistics as HOT updates: column recent_access (the exact last access while"
+                + " it is less than a minute past the indexed last_access, which then stays put),"
+                + " and fillfactor "
+                + FILLFACTOR
+                + " so an updated row finds room on its page",
+            List.of(
+                // Nullable, no default: a catalog change only, no table rewrite.
+                "ALTER TABLE " + t + " ADD COLUMN IF NOT EXISTS recent_access bigint",
+                // New pages only; existing ones gain room as rows are updated or deleted (or at
+                // a VACUUM FULL, which this migration does not run).
+                "ALTER TABLE " + t + " SET (fillfactor = " + FILLFACTOR + ")")));
   }
 
   /** The version the last migration brings a table to. */

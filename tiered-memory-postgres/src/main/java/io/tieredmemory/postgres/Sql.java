@@ -8,7 +8,24 @@ final class Sql {
   /** Columns read into a stored memory, in the order {@link Rows} reads them. */
   static final String COLUMNS =
       "key, content, content_escaped, metadata, created_ns, updated_ns, version,"
-          + " access_count, last_access, embedding";
+          + " access_count, "
+          + Sql.LAST_ACCESS
+          + " AS accessed, embedding";
+
+  /**
+   * A memory's last access, exact: {@code last_access} is the value the sweep index holds, which a
+   * flush moves only once the access has risen by {@link #INDEX_STEP_MILLIS} or more; the exact
+   * later access meanwhile is in {@code recent_access}, a column no index covers, so that flush's
+   * update is a HOT update (schema version 7). {@code GREATEST} ignores a NULL.
+   */
+  static final String LAST_ACCESS = "GREATEST(last_access, recent_access)";
+
+  /**
+   * How far a memory's exact last access may run ahead of the indexed {@code last_access} before a
+   * flush or touch moves the index entry: {@code last_access <= GREATEST(last_access,
+   * recent_access) < last_access + INDEX_STEP_MILLIS} holds for every row.
+   */
+  static final long INDEX_STEP_MILLIS = 60_000;
 
   /** The column after {@link #COLUMNS} in statements that add one ({@code archived}, a rank). */
   static final int AFTER_COLUMNS = 11;
@@ -104,7 +121,8 @@ final class Sql {
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", version = GREATEST(t.version + 1, EXCLUDED.version),"
-            + " last_access = GREATEST(t.last_access, EXCLUDED.last_access)"
+            + " last_access = GREATEST(t.last_access, t.recent_access, EXCLUDED.last_access),"
+            + " recent_access = NULL"
             + " RETURNING created_ns, version, access_count, last_access),"
             + " n AS (INSERT INTO "
             + j
@@ -124,7 +142,8 @@ final class Sql {
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
-            + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access"
+            + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access,"
+            + " recent_access = NULL"
             + " WHERE t.version <= EXCLUDED.version";
     // The same conditional update for a whole batch: one row per array position; RETURNING lists
     // the keys inserted or updated, so a key left out held a newer version.
@@ -138,7 +157,8 @@ final class Sql {
             + " ON CONFLICT (key) DO UPDATE SET "
             + REPLACE_VALUE
             + ", created_ns = EXCLUDED.created_ns, version = EXCLUDED.version,"
-            + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access"
+            + " access_count = EXCLUDED.access_count, last_access = EXCLUDED.last_access,"
+            + " recent_access = NULL"
             + " WHERE t.version <= EXCLUDED.version RETURNING t.key";
     // Each row is deleted only if it holds its own key's version: the join pairs every key with
     // its version, and a row updated concurrently is re-checked against the same pair.
@@ -167,28 +187,76 @@ final class Sql {
             + t
             + " AS t USING unnest(?::text[], ?::bigint[]) AS u(key, version)"
             + " WHERE t.key = u.key AND t.version < u.version AND NOT t.archived RETURNING t.key";
-    // Writes only when the access time actually rises (no dead tuple, no index churn otherwise);
-    // the second EXISTS reads the statement's snapshot, so it reports presence either way.
+    // Writes only when the access time actually rises (no dead tuple, no index churn otherwise),
+    // and moves the indexed last_access only by INDEX_STEP_MILLIS or more (as the flush does); the
+    // second EXISTS reads the statement's snapshot, so it reports presence either way.
     touch =
         "WITH u AS (UPDATE "
             + t
-            + " SET last_access = ? WHERE key = ? AND last_access < ? AND NOT archived RETURNING 1)"
+            + " SET last_access = CASE WHEN ?::bigint - last_access >= "
+            + INDEX_STEP_MILLIS
+            + " THEN ?::bigint ELSE last_access END,"
+            + " recent_access = CASE WHEN ?::bigint - last_access >= "
+            + INDEX_STEP_MILLIS
+            + " THEN NULL ELSE ?::bigint END"
+            + " WHERE key = ? AND "
+            + LAST_ACCESS
+            + " < ? AND NOT archived RETURNING 1)"
             + " SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM "
             + t
             + " WHERE key = ? AND NOT archived)";
+    // e, the row's new exact last access, is GREATEST(t.recent_access, u.last) or last_access.
+    // Only when e has risen INDEX_STEP_MILLIS past the indexed last_access does the index entry
+    // move (recent_access back to NULL); otherwise no indexed column changes, and with room on the
+    // page (fillfactor 80) PostgreSQL writes a HOT update: one small heap record, no index entry.
+    String e = "GREATEST(t.recent_access, u.last)";
+    String moves = "CASE WHEN " + e + " - t.last_access >= " + INDEX_STEP_MILLIS;
     flushAccess =
         "UPDATE "
             + t
             + " AS t SET access_count = t.access_count + u.n,"
-            + " last_access = GREATEST(t.last_access, u.last)"
+            + " last_access = "
+            + moves
+            + " THEN "
+            + e
+            + " ELSE t.last_access END,"
+            + " recent_access = "
+            + moves
+            + " THEN NULL WHEN "
+            + e
+            + " > t.last_access THEN "
+            + e
+            + " ELSE t.recent_access END"
             + " FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(key, n, last)"
             + " WHERE t.key = u.key";
+    // Exact, oldest first by the exact last access, from the index on the lagging last_access:
+    // s is the first `limit` idle rows in index order. Every row of the exact answer accessed
+    // later than all of s cannot be in it, and a row's exact access is at least its index value,
+    // so the rest of the answer lies in w: after s's last index entry, up to the latest access in
+    // s (less than INDEX_STEP_MILLIS further along the index). Parameters: cutoff, cutoff, limit,
+    // cutoff, limit.
+    String candidate = " AND " + LAST_ACCESS + " < ? AND NOT archived";
     oldestAccessed =
-        "SELECT "
+        "WITH s AS MATERIALIZED (SELECT "
             + COLUMNS
-            + " FROM "
+            + ", last_access AS indexed FROM "
             + t
-            + " WHERE last_access < ? AND NOT archived ORDER BY last_access, key LIMIT ?";
+            + " WHERE last_access < ?"
+            + candidate
+            + " ORDER BY last_access, key LIMIT ?),"
+            + " w AS (SELECT "
+            + COLUMNS
+            + ", last_access AS indexed FROM "
+            + t
+            + " WHERE last_access >= (SELECT max(indexed) FROM s)"
+            + " AND last_access <= (SELECT max(accessed) FROM s)"
+            + " AND (last_access, key) > (SELECT indexed, key FROM s"
+            + " ORDER BY indexed DESC, key DESC LIMIT 1)"
+            + candidate
+            + ")"
+            + " SELECT key, content, content_escaped, metadata, created_ns, updated_ns, version,"
+            + " access_count, accessed, embedding FROM (SELECT * FROM s UNION ALL SELECT * FROM w)"
+            + " AS c ORDER BY accessed, key LIMIT ?";
     count = "SELECT count(*) FROM " + t + " WHERE NOT archived";
     bytes = "SELECT coalesce(sum(size), 0) FROM " + t + " WHERE NOT archived";
     // Kinds, one GROUP BY each: a metadata field's value ('' when absent), or the key up to the

@@ -41,7 +41,8 @@ final class TableShape {
           new Column("size", "bigint", 1),
           new Column("search", "tsvector", 1),
           new Column("archived", "boolean", 4),
-          new Column("embedding", "bytea", Migrations.EMBEDDINGS));
+          new Column("embedding", "bytea", Migrations.EMBEDDINGS),
+          new Column("recent_access", "bigint", Migrations.HOT_ACCESS));
 
   /** The journal's columns: exactly these, since a memory table has them too, among others. */
   static final List<Column> JOURNAL_COLUMNS =

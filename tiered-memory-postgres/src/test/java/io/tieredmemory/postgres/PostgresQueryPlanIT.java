@@ -13,9 +13,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Sweeps, reads and searches use their indexes on a table of 20,000 rows, never a full scan. */
+/** Sweeps, reads and searches use their indexes on a table of 100,000 rows, never a full scan. */
 class PostgresQueryPlanIT {
-  private static final int ROWS = 20_000;
+  private static final int ROWS = 100_000;
   private static final long BASE = 1_000_000L;
 
   private static HikariDataSource pool;
@@ -54,7 +54,13 @@ class PostgresQueryPlanIT {
   }
 
   private static String plan(long accessedBefore, int limit) throws SQLException {
-    return explain(new Sql(TableName.of(table)).oldestAccessed, accessedBefore, limit);
+    return explain(
+        new Sql(TableName.of(table)).oldestAccessed,
+        accessedBefore,
+        accessedBefore,
+        limit,
+        accessedBefore,
+        limit);
   }
 
   private static String explain(String sql, Object... args) throws SQLException {
@@ -83,8 +89,29 @@ class PostgresQueryPlanIT {
   @Test
   void oldestAccessed_leastRecentlyUsedOverall_usesTheIndex() throws SQLException {
     String plan = plan(Long.MAX_VALUE, 100);
-    assertThat(plan).contains("Index Scan using " + TableName.of(table).derived("held_access_idx"));
-    assertThat(plan).doesNotContain("Seq Scan").doesNotContain("Sort");
+    String index = "Index Scan using " + TableName.of(table).derived("held_access_idx");
+    // Two range scans of the index (the first `limit` rows, then the rows a minute after them at
+    // most); the only sort is of those candidates by their exact last access.
+    assertThat(plan.split(java.util.regex.Pattern.quote(index), -1)).hasSize(3);
+    assertThat(plan).doesNotContain("Seq Scan").contains("Sort Key: s.accessed");
+  }
+
+  @Test
+  void oldestAccessed_readsTheRowsItReturns_notTheTable() throws SQLException {
+    // EXPLAIN ANALYZE: how many rows each scan of the index actually returned, on 100,000 rows.
+    String sql = new Sql(TableName.of(table)).oldestAccessed;
+    for (long cutoff : new long[] {BASE + 11, BASE + 50_000, Long.MAX_VALUE}) {
+      String plan = explain("ANALYZE " + sql, cutoff, cutoff, 100, cutoff, 100);
+      java.util.regex.Matcher scans =
+          java.util.regex.Pattern.compile("Index Scan using .*?actual time=\\S+ rows=(\\d+)")
+              .matcher(plan);
+      int found = 0;
+      while (scans.find()) {
+        found++;
+        assertThat(Long.parseLong(scans.group(1))).as(plan).isLessThanOrEqualTo(100);
+      }
+      assertThat(found).as(plan).isEqualTo(2);
+    }
   }
 
   @Test
