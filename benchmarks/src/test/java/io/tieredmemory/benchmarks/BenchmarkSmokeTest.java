@@ -21,6 +21,8 @@ class BenchmarkSmokeTest {
     try {
       assertThat(b.rawCaffeine(cursor)).startsWith("content ");
       assertThat(b.caffeineExpireAfterAccess(cursor)).startsWith("content ");
+      assertThat(b.caffeineBookkeeping(cursor)).startsWith("content ");
+      assertThat(b.caffeineBookkeeping.stats().hitCount()).isEqualTo(1);
       assertThat(b.tieredNoMetrics(cursor))
           .hasValueSatisfying(m -> assertThat(m.content()).startsWith("content "));
       assertThat(b.tieredWithMetrics(cursor))
