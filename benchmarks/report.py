@@ -365,8 +365,8 @@ METHOD = [
     "|---|---|---|---|",
     "| `HotPathBenchmark` (1 thread), `HotPathTwoThreadsBenchmark` (2 threads) | `rawCaffeine`:"
     " Caffeine `getIfPresent`, no stats | `tieredNoMetrics`: `get` hit on the in-process HOT"
-    " tier, no observer, `autoDiscover(false)`; `tieredWithMetrics`: the same with"
-    " `.observerFactory(TieredMemoryMetrics.observers(prometheusRegistry))`."
+    " tier, no observer, `discoverObservers(false)`; `tieredWithMetrics`: the same with"
+    " `.observer(TieredMemoryMetrics.of(prometheusRegistry))`."
     " `caffeineExpireAfterAccess` is for information; `caffeineBookkeeping`: Caffeine with"
     " `expireAfterAccess` and `recordStats`, bookkeeping comparable to the store's with metrics"
     " | with metrics ≤ 3× raw and below `caffeineBookkeeping`; metrics add ≤ 5 ns/op (1 thread),"
