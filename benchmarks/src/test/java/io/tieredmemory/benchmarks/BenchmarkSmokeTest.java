@@ -36,9 +36,15 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void hotPathPaired_runsBothThreadCounts() throws Exception {
+    HotPathPaired.main(new String[] {"1", "1"});
+    HotPathPaired.main(new String[] {"2", "1"});
+  }
+
+  @Test
   void hotPath_runsInJmh() throws RunnerException {
-    Smoke.runOnce(HotPathBenchmark.class, 4, Map.of());
-    Smoke.runOnce(HotPathTwoThreadsBenchmark.class, 4, Map.of());
+    Smoke.runOnce(HotPathBenchmark.class, 5, Map.of());
+    Smoke.runOnce(HotPathTwoThreadsBenchmark.class, 5, Map.of());
   }
 
   @Test
