@@ -209,8 +209,9 @@ public interface TierObserver {
    * it: the timed gets are an unbiased sample of all gets, so their quantiles and mean estimate
    * those of every get, while their number is about {@code 1/N} of them. The others reach {@link
    * #requestCompleted} with {@code durationNanos == -1}: count requests there, not durations. Every
-   * other request, every {@code get} of a store whose HOT tier is remote and every recall ({@code
-   * get(key, source)}, whose {@code Recalled} event carries its duration) is timed.
+   * other request, every {@code get} of a store whose HOT tier is remote, every {@code getAll} (one
+   * timing for the batch, each key its share) and every recall ({@code get(key, source)}, whose
+   * {@code Recalled} event carries its duration) is timed.
    *
    * @return 0 (no preference), or at least 1 ({@code 1}: time every get)
    */
