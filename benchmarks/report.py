@@ -130,29 +130,40 @@ def method_table(doc, results, baseline=None, targets=None, show_p50=False):
     doc.add("")
 
 
-def hot_path(doc, idx, cls, title):
+def hot_path(doc, idx, cls, title, added_limit):
+    """Issue 16's targets: with metrics ≤ 3× raw Caffeine and below Caffeine doing comparable
+    bookkeeping (expireAfterAccess + recordStats) in the same run; metrics add at most
+    added_limit ns/op (5 at one thread, 10 at two) and 0 B/op."""
     raw = get(idx, cls, "rawCaffeine")
     timed = get(idx, cls, "caffeineExpireAfterAccess")
+    booked = get(idx, cls, "caffeineBookkeeping")
     plain = get(idx, cls, "tieredNoMetrics")
     metered = get(idx, cls, "tieredWithMetrics")
     if not (raw and plain and metered):
         return
     doc.add(f"### {title}", "")
-    ratio_ok = metered.score <= 1.5 * raw.score
+    ratio_ok = metered.score <= 3 * raw.score
     doc.check(title, "tieredWithMetrics / rawCaffeine", f"{metered.score / raw.score:.2f}×",
-              "≤ 1.5×", ratio_ok)
-    method_table(doc, [raw, timed, plain, metered], baseline=raw,
-                 targets={"tieredWithMetrics": ("≤ 1.5×", ratio_ok)})
+              "≤ 3×", ratio_ok)
+    method_table(doc, [r for r in (raw, timed, booked, plain, metered) if r], baseline=raw,
+                 targets={"tieredWithMetrics": ("≤ 3×", ratio_ok)})
     added = metered.score - plain.score
-    added_ok = added <= 10
+    added_ok = added <= added_limit
     doc.check(title, "metrics: tieredWithMetrics − tieredNoMetrics", f"{added:+.1f} ns/op",
-              "≤ 10 ns/op", added_ok)
+              f"≤ {added_limit} ns/op", added_ok)
     lines = [
         "| derived check | measured | target | met |",
         "|---|---|---|---|",
         f"| time added by metrics (tieredWithMetrics − tieredNoMetrics) | {added:+.1f} ns/op |"
-        f" ≤ 10 ns/op | {met(added_ok)} |",
+        f" ≤ {added_limit} ns/op | {met(added_ok)} |",
     ]
+    if booked:
+        below_ok = metered.score < booked.score
+        doc.check(title, "tieredWithMetrics / caffeineBookkeeping",
+                  f"{metered.score / booked.score:.2f}×", "< 1×", below_ok)
+        lines.append(
+            f"| tieredWithMetrics / caffeineBookkeeping | {metered.score / booked.score:.2f}× |"
+            f" < 1× | {met(below_ok)} |")
     if metered.alloc is not None and plain.alloc is not None:
         delta = metered.alloc - plain.alloc
         alloc_ok = abs(delta) < 1.0
@@ -294,9 +305,9 @@ def main(argv):
     idx = index(runs)
 
     body = Doc()
-    hot_path(body, idx, "HotPathBenchmark", "HotPathBenchmark: in-process HOT hit, 1 thread")
+    hot_path(body, idx, "HotPathBenchmark", "HotPathBenchmark: in-process HOT hit, 1 thread", 5)
     hot_path(body, idx, "HotPathTwoThreadsBenchmark",
-             "HotPathTwoThreadsBenchmark: in-process HOT hit, 2 threads")
+             "HotPathTwoThreadsBenchmark: in-process HOT hit, 2 threads", 10)
     ratio_bench(body, idx, "RedisHotBenchmark", "RedisHotBenchmark: HOT hit on Redis",
                 "rawJedisGet", "tieredRedisGet", 1.05, extra=("tieredRedisGetWithMetrics",),
                 alloc_limit=1024)
@@ -359,10 +370,12 @@ METHOD = [
     "|---|---|---|---|",
     "| `HotPathBenchmark` (1 thread), `HotPathTwoThreadsBenchmark` (2 threads) | `rawCaffeine`:"
     " Caffeine `getIfPresent`, no stats | `tieredNoMetrics`: `get` hit on the in-process HOT"
-    " tier, no observer, `autoDiscover(false)`; `tieredWithMetrics`: the same with"
-    " `.observerFactory(TieredMemoryMetrics.observers(prometheusRegistry))`."
-    " `caffeineExpireAfterAccess` is for information | with metrics ≤ 1.5× raw; metrics add"
-    " ≤ 10 ns/op and 0 B/op |",
+    " tier, no observer, `discoverObservers(false)`; `tieredWithMetrics`: the same with"
+    " `.observer(TieredMemoryMetrics.of(prometheusRegistry))`."
+    " `caffeineExpireAfterAccess` is for information; `caffeineBookkeeping`: Caffeine with"
+    " `expireAfterAccess` and `recordStats`, bookkeeping comparable to the store's with metrics"
+    " | with metrics ≤ 3× raw and below `caffeineBookkeeping`; metrics add ≤ 5 ns/op (1 thread),"
+    " ≤ 10 ns/op (2 threads) and 0 B/op |",
     "| `RedisHotBenchmark` | `rawJedisGet`: the one HMGET of the memory's hash that the store"
     " sends for a HOT hit (same fields, same `RedisClient`) | `tieredRedisGet`: `get` HOT hit,"
     " `RedisTierStore` (`tieredRedisGetWithMetrics`: with metrics, for information) | ≤ 1.05×;"

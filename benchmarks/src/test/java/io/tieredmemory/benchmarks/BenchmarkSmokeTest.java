@@ -21,6 +21,8 @@ class BenchmarkSmokeTest {
     try {
       assertThat(b.rawCaffeine(cursor)).startsWith("content ");
       assertThat(b.caffeineExpireAfterAccess(cursor)).startsWith("content ");
+      assertThat(b.caffeineBookkeeping(cursor)).startsWith("content ");
+      assertThat(b.caffeineBookkeeping.stats().hitCount()).isEqualTo(1);
       assertThat(b.tieredNoMetrics(cursor))
           .hasValueSatisfying(m -> assertThat(m.content()).startsWith("content "));
       assertThat(b.tieredWithMetrics(cursor))
@@ -34,9 +36,15 @@ class BenchmarkSmokeTest {
   }
 
   @Test
+  void hotPathPaired_runsBothThreadCounts() throws Exception {
+    HotPathPaired.main(new String[] {"1", "1"});
+    HotPathPaired.main(new String[] {"2", "1"});
+  }
+
+  @Test
   void hotPath_runsInJmh() throws RunnerException {
-    Smoke.runOnce(HotPathBenchmark.class, 4, Map.of());
-    Smoke.runOnce(HotPathTwoThreadsBenchmark.class, 4, Map.of());
+    Smoke.runOnce(HotPathBenchmark.class, 5, Map.of());
+    Smoke.runOnce(HotPathTwoThreadsBenchmark.class, 5, Map.of());
   }
 
   @Test

@@ -160,6 +160,7 @@ final class DefaultTieredMemory implements TieredMemory {
     }
     List<TierObserver> attached = new ArrayList<>();
     try {
+      Signals.checkTimingSamples(observers);
       for (TierObserver o : observers) {
         o.attached(store);
         attached.add(o);

@@ -32,9 +32,6 @@ final class Reads {
   /** Unlocked attempts before a read of an archived memory takes the key's lock. */
   private static final int OPTIMISTIC_ATTEMPTS = 3;
 
-  /** In-process HOT hits are timed one in this many (a power of two); every one is counted. */
-  static final int HOT_HIT_SAMPLE = 16;
-
   private final String store;
   private final TieringPolicy policy;
   private final Clock clock;
@@ -49,8 +46,6 @@ final class Reads {
   private final ReadWindows readWindows;
   private final Mover mover;
   private final Recalls recalls;
-  // Racy on purpose: it only spreads the timing samples, a lost increment changes nothing.
-  private int hotHitTick;
 
   Reads(
       String store,
@@ -93,10 +88,12 @@ final class Reads {
    */
   Optional<Memory> get(String key, @Nullable String source) {
     boolean observed = signals.observed();
-    // Every request is counted; in-process HOT hits are timed one in HOT_HIT_SAMPLE, because two
-    // clock reads would cost more than the hit itself. A recall is always timed.
-    boolean timed =
-        observed && (source != null || hot.remote() || (++hotHitTick & (HOT_HIT_SAMPLE - 1)) == 0);
+    // Every request is counted by the observers; with an in-process HOT tier a get is timed only
+    // if drawn (1 in TierObserver.timingSample(), whatever tier serves it, so the timed gets are
+    // an unbiased sample): two clock reads would cost more than the hit itself. A recall is always
+    // timed for its event, and reports its duration to requestCompleted only if drawn.
+    boolean sampled = observed && (hot.remote() || signals.timeThisGet());
+    boolean timed = sampled || (observed && source != null);
     long start = timed ? System.nanoTime() : 0;
     if (signals.startsWanted()) {
       signals.requestStarted(Operation.GET, key);
@@ -108,17 +105,14 @@ final class Reads {
         Memory m = readHotQuietly(key, now);
         if (m != null) {
           reported = true;
-          long nanos = timed ? System.nanoTime() - start : -1;
+          long nanos = since(start, timed);
           if (source != null) {
             recalls.got(source, m, Tier.HOT, nanos);
           }
-          signals.requestCompleted(Operation.GET, Tier.HOT, RequestResult.HIT, nanos);
+          signals.requestCompleted(
+              Operation.GET, Tier.HOT, RequestResult.HIT, sampled ? nanos : -1);
           return Optional.of(m);
         }
-      }
-      if (observed && !timed) {
-        start = System.nanoTime(); // from here on the HOT lookup's cost is noise
-        timed = true;
       }
       Found found;
       try {
@@ -127,7 +121,7 @@ final class Reads {
         TieredMemoryException failure = failed("get of key " + MemoryLimits.quote(key), e);
         reported = true;
         signals.requestFailed(Operation.GET, failure);
-        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, sampled));
         throw failure;
       }
       if (found == null) {
@@ -136,7 +130,7 @@ final class Reads {
         if (source != null) {
           recalls.got(source, null, null, nanos);
         }
-        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, nanos);
+        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, sampled ? nanos : -1);
         return Optional.empty();
       }
       // The serving tier is recorded before any movement the read causes.
@@ -145,13 +139,13 @@ final class Reads {
       if (source != null) {
         recalls.got(source, found.memory, found.tier, nanos);
       }
-      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, nanos);
+      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, sampled ? nanos : -1);
       afterRead(found.memory, found.tier, now);
       return Optional.of(found.memory);
     } catch (Error e) {
       if (!reported) {
         signals.requestFailed(Operation.GET, e);
-        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, timed));
+        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, sampled));
       }
       throw e;
     }

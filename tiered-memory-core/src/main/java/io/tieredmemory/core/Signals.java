@@ -5,6 +5,7 @@ import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.TierObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,9 @@ final class Signals implements TierObserver {
   private TierObserver[] eventObservers = new TierObserver[0];
   private TierObserver[] startObservers = new TierObserver[0];
   private boolean startsWanted;
+  // A get is timed when (nextInt() >>> 1) < timingBelow, i.e. with probability 1 / timingSample.
+  private boolean timeEveryGet = true;
+  private int timingBelow = Integer.MAX_VALUE;
   private volatile boolean warned;
 
   void attach(List<TierObserver> attached) {
@@ -30,6 +34,42 @@ final class Signals implements TierObserver {
     this.startObservers =
         attached.stream().filter(TierObserver::wantsStarts).toArray(TierObserver[]::new);
     this.startsWanted = startObservers.length > 0;
+    int sample = 0;
+    for (TierObserver o : observers) {
+      int n = o.timingSample(); // checked by checkTimingSamples before any observer is attached
+      if (n > 0) {
+        sample = sample == 0 ? n : Math.min(sample, n);
+      }
+    }
+    if (sample == 0) {
+      sample = TierObserver.DEFAULT_TIMING_SAMPLE;
+    }
+    this.timeEveryGet = sample == 1;
+    this.timingBelow = Integer.MAX_VALUE / sample;
+  }
+
+  /**
+   * Refuses an observer whose {@link TierObserver#timingSample()} is negative, naming it and the
+   * value; called by the build before any observer is attached.
+   */
+  static void checkTimingSamples(List<TierObserver> observers) {
+    for (TierObserver o : observers) {
+      int n = o.timingSample();
+      if (n < 0) {
+        throw new IllegalArgumentException(
+            "timingSample() of observer " + o + " must be 0 (no preference) or more, was " + n);
+      }
+    }
+  }
+
+  /**
+   * Whether to time this {@code get} of an in-process HOT tier (only asked when {@link
+   * #observed()}): true with probability 1 in the smallest positive {@link
+   * TierObserver#timingSample()} of the observers. The draw is {@link ThreadLocalRandom}'s, whose
+   * state is a field of the calling thread: no shared cache line is written, no clock is read.
+   */
+  boolean timeThisGet() {
+    return timeEveryGet || (ThreadLocalRandom.current().nextInt() >>> 1) < timingBelow;
   }
 
   /**

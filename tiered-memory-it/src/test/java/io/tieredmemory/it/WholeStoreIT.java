@@ -75,7 +75,7 @@ class WholeStoreIT {
             registry
                 .get("tiered.memory.requests")
                 .tags("operation", "get", "tier", "cold", "result", "hit")
-                .counter()
+                .functionCounter()
                 .count());
         lastCounters.put(
             "archives",

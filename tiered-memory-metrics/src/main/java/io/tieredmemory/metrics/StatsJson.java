@@ -1,6 +1,7 @@
 package io.tieredmemory.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tieredmemory.core.Kinds;
@@ -61,7 +62,9 @@ final class StatsJson {
     }
     // Sorted, so the document is stable from one refresh to the next.
     Map<String, Long> requests = new TreeMap<>();
-    for (Counter c : counters(registry, names.requests(), name)) {
+    // Function counters: each sums its per-thread cells when read (StoreMeters, ThreadCounts).
+    for (FunctionCounter c :
+        registry.find(names.requests()).tag("store", name).functionCounters()) {
       long n = (long) c.count();
       if (n > 0) {
         requests.merge(

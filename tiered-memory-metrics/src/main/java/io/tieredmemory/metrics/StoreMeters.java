@@ -20,6 +20,7 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.MoveReason;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -39,10 +40,13 @@ import org.jspecify.annotations.Nullable;
 final class StoreMeters {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
-  private final EnumMap<Operation, EnumMap<Tier, EnumMap<RequestResult, Counter>>> served =
-      new EnumMap<>(Operation.class);
-  private final EnumMap<Operation, EnumMap<RequestResult, Counter>> unserved =
-      new EnumMap<>(Operation.class);
+  // The request counters: one cell per (operation, tier or none, result) that can happen, counted
+  // per thread (ThreadCounts) and summed by a FunctionCounter at each scrape. requestIndex maps
+  // (operation, tier, result) to the cell, -1 for a combination that cannot happen.
+  private static final int TIERS_AND_NONE = Tier.values().length + 1;
+  private static final int RESULTS = RequestResult.values().length;
+  private final int[] requestIndex = new int[Operation.values().length * TIERS_AND_NONE * RESULTS];
+  private final ThreadCounts requestCounts;
   private final EnumMap<Operation, Timer> requestDuration = new EnumMap<>(Operation.class);
   private final EnumMap<Tier, EnumMap<BackendOperation, Timer>> backendSucceeded =
       new EnumMap<>(Tier.class);
@@ -91,21 +95,15 @@ final class StoreMeters {
     Duration[] requestSlo = options.requestBuckets().toArray(new Duration[0]);
     Duration[] backendSlo = options.backendBuckets().toArray(new Duration[0]);
 
+    Arrays.fill(requestIndex, -1);
+    List<RequestCombination> combinations = requestCombinations();
+    requestCounts = new ThreadCounts(combinations.size());
+    for (int i = 0; i < combinations.size(); i++) {
+      RequestCombination c = combinations.get(i);
+      requestIndex[indexOf(c.operation(), c.tier(), c.result())] = i;
+      keep(requestCounter(n, tags, c, i));
+    }
     for (Operation op : Operation.values()) {
-      RequestResult ok = hitOrSuccess(op);
-      EnumMap<Tier, EnumMap<RequestResult, Counter>> byTier = new EnumMap<>(Tier.class);
-      for (Tier t : servedBy(op)) {
-        EnumMap<RequestResult, Counter> byResult = new EnumMap<>(RequestResult.class);
-        byResult.put(ok, request(n, tags, op, t.label(), ok));
-        byTier.put(t, byResult);
-      }
-      served.put(op, byTier);
-      EnumMap<RequestResult, Counter> none = new EnumMap<>(RequestResult.class);
-      if (op == Operation.GET || op == Operation.SEARCH) {
-        none.put(RequestResult.MISS, request(n, tags, op, "none", RequestResult.MISS));
-      }
-      none.put(RequestResult.ERROR, request(n, tags, op, "none", RequestResult.ERROR));
-      unserved.put(op, none);
       requestDuration.put(
           op,
           keep(
@@ -307,13 +305,49 @@ final class StoreMeters {
         : RequestResult.SUCCESS;
   }
 
-  private Counter request(MetricNames n, Tags tags, Operation op, String tier, RequestResult r) {
-    return keep(
-        Counter.builder(n.requests())
-            .description("Requests by operation, the tier that served them, and result")
-            .tags(tags)
-            .tags("operation", op.label(), "tier", tier, "result", r.label())
-            .register(registry));
+  /** One request series: an operation, the tier that served it (null: none) and a result. */
+  private record RequestCombination(
+      Operation operation, @Nullable Tier tier, RequestResult result) {}
+
+  /** Every request series that can happen (a put is served by WARM only, and so on). */
+  private static List<RequestCombination> requestCombinations() {
+    List<RequestCombination> all = new ArrayList<>();
+    for (Operation op : Operation.values()) {
+      RequestResult ok = hitOrSuccess(op);
+      for (Tier t : servedBy(op)) {
+        all.add(new RequestCombination(op, t, ok));
+      }
+      if (op == Operation.GET || op == Operation.SEARCH) {
+        all.add(new RequestCombination(op, null, RequestResult.MISS));
+      }
+      all.add(new RequestCombination(op, null, RequestResult.ERROR));
+    }
+    return all;
+  }
+
+  private static int indexOf(Operation op, @Nullable Tier tier, RequestResult result) {
+    int t = tier == null ? TIERS_AND_NONE - 1 : tier.ordinal();
+    return (op.ordinal() * TIERS_AND_NONE + t) * RESULTS + result.ordinal();
+  }
+
+  /**
+   * The counter of one request series: a {@link FunctionCounter} reading the sum of its per-thread
+   * cells at each scrape (the registry holds the {@link ThreadCounts} weakly; this object holds
+   * it).
+   */
+  private FunctionCounter requestCounter(MetricNames n, Tags tags, RequestCombination c, int cell) {
+    Tier tier = c.tier();
+    return FunctionCounter.builder(n.requests(), requestCounts, counts -> counts.sum(cell))
+        .description("Requests by operation, the tier that served them, and result")
+        .tags(tags)
+        .tags(
+            "operation",
+            c.operation().label(),
+            "tier",
+            tier == null ? "none" : tier.label(),
+            "result",
+            c.result().label())
+        .register(registry);
   }
 
   private EnumMap<BackendOperation, Timer> backendTimers(
@@ -378,14 +412,15 @@ final class StoreMeters {
     return meter;
   }
 
-  /** The request counter, or null if the combination cannot happen (and is not a series). */
-  @Nullable Counter request(Operation operation, @Nullable Tier tier, RequestResult result) {
-    if (tier == null) {
-      return Objects.requireNonNull(unserved.get(operation)).get(result);
+  /**
+   * Counts one request into the calling thread's cell of its series; a combination that cannot
+   * happen (and is not a series) is not counted. No shared write, no allocation.
+   */
+  void countRequest(Operation operation, @Nullable Tier tier, RequestResult result) {
+    int cell = requestIndex[indexOf(operation, tier, result)];
+    if (cell >= 0) {
+      requestCounts.increment(cell);
     }
-    EnumMap<RequestResult, Counter> byResult =
-        Objects.requireNonNull(served.get(operation)).get(tier);
-    return byResult == null ? null : byResult.get(result);
   }
 
   Timer requestDuration(Operation operation) {

@@ -155,7 +155,8 @@ public final class TieredMemoryMetrics implements TierObserver {
 
   private static boolean boundAlready(
       MeterRegistry registry, MetricNames names, Tags tags, String storeName) {
-    return registry.find(names.requests()).tags(tags).tag("store", storeName).counter() != null;
+    return registry.find(names.requests()).tags(tags).tag("store", storeName).functionCounter()
+        != null;
   }
 
   /** Stops the refresh and removes every meter of the store from the registry. */
@@ -200,15 +201,28 @@ public final class TieredMemoryMetrics implements TierObserver {
     }
   }
 
+  /**
+   * {@link MetricsOptions#timingSample()}: on a store whose HOT tier is in process, one get in this
+   * many is timed; every request is counted.
+   */
+  @Override
+  public int timingSample() {
+    return options.timingSample();
+  }
+
+  /**
+   * Counts the request in its series of {@code tiered.memory.requests} (a cell of the calling
+   * thread's, summed at scrape: no shared write), and records its duration, when it was timed, into
+   * {@code tiered.memory.request.duration}.
+   */
   @Override
   public void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
     StoreMeters m = meters();
-    Counter c = m.request(operation, tier, result);
-    if (c != null) {
-      c.increment();
+    m.countRequest(operation, tier, result);
+    if (durationNanos >= 0) {
+      StoreMeters.record(m.requestDuration(operation), durationNanos);
     }
-    StoreMeters.record(m.requestDuration(operation), durationNanos);
   }
 
   @Override

@@ -48,7 +48,7 @@ class TieredMemoryMetricsTest {
               registry
                   .get("tiered.memory.requests")
                   .tags("region", "eu", "operation", "get", "result", "hit", "tier", "hot")
-                  .counter()
+                  .functionCounter()
                   .count())
           .isEqualTo(1);
     }
@@ -79,7 +79,7 @@ class TieredMemoryMetricsTest {
               registry
                   .get("tiered.memory.requests")
                   .tags("store", "first", "operation", "put")
-                  .counter()
+                  .functionCounter()
                   .count())
           .isEqualTo(1);
       assertThat(registry.find("tiered.memory.requests").tag("store", "second").meters()).isEmpty();
@@ -103,7 +103,7 @@ class TieredMemoryMetricsTest {
                 registry
                     .get("tiered.memory.requests")
                     .tags("store", "same", "shard", "2", "operation", "put")
-                    .counter()
+                    .functionCounter()
                     .count())
             .isEqualTo(2);
       }

@@ -136,8 +136,10 @@ public interface TierObserver {
    *     (misses, errors). Reported before any promotion that the read causes.
    * @param result how it ended
    * @param durationNanos time from the call to the result (promotion excluded), or {@code -1} when
-   *     the request was not timed: HOT hits on an in-process tier are timed one in 16 (two clock
-   *     reads would cost more than the hit), every other request is timed
+   *     the request was not timed: on a store whose HOT tier is in process, a {@code get} is timed
+   *     with probability 1 in {@link #timingSample()} (the smallest of its observers'), whatever
+   *     tier then serves it, because two clock reads would cost more than an in-process hit; every
+   *     other request is timed
    */
   default void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {}
@@ -212,6 +214,28 @@ public interface TierObserver {
    * @param cold results COLD served
    */
   default void recalled(String source, int hot, int warm, int cold) {}
+
+  /**
+   * One in how many {@code get}s this observer needs timed on a store whose HOT tier is in process
+   * (read once, when the store is built), or 0 for no preference (the default). Such a store times
+   * each {@code get} with probability {@code 1/N}, {@code N} the smallest positive value its
+   * observers return ({@value #DEFAULT_TIMING_SAMPLE} if none states one), drawn at random on the
+   * calling thread (no shared state, no clock read when not drawn) and whatever tier then serves
+   * it: the timed gets are an unbiased sample of all gets, so their quantiles and mean estimate
+   * those of every get, while their number is about {@code 1/N} of them. The others reach {@link
+   * #requestCompleted} with {@code durationNanos == -1}: count requests there, not durations. Every
+   * other request, every {@code get} of a store whose HOT tier is remote, every {@code getAll} (one
+   * timing for the batch, each key its share) and every recall ({@code get(key, source)}, whose
+   * {@code Recalled} event carries its duration) is timed.
+   *
+   * @return 0 (no preference), or at least 1 ({@code 1}: time every get)
+   */
+  default int timingSample() {
+    return 0;
+  }
+
+  /** One get in this many is timed when no observer states a {@link #timingSample()}. */
+  int DEFAULT_TIMING_SAMPLE = 16;
 
   /**
    * Whether this observer wants {@link #onEvent}: read once, when the store is built. Events are

@@ -60,11 +60,14 @@ public class TieredMemoryMetricsAutoConfiguration {
     if (backend != null) {
       checked("backend-buckets", backend, () -> d.withBackendBuckets(backend));
     }
+    int sample = p.getTimingSample();
+    checked("timing-sample", sample, () -> d.withTimingSample(sample));
     return new MetricsOptions(
         names,
         request != null ? request : d.requestBuckets(),
         backend != null ? backend : d.backendBuckets(),
-        refresh);
+        refresh,
+        sample);
   }
 
   static Tags tags(TieredMemoryMetricsProperties p) {

@@ -28,6 +28,12 @@ public class TieredMemoryMetricsProperties {
   /** Bucket boundaries of the backend call latency histogram; the library's when unset. */
   private @Nullable List<Duration> backendBuckets;
 
+  /**
+   * With HOT in process, one get in this many (drawn at random) is timed into the request latency
+   * histogram; every request is still counted. 1 times every get.
+   */
+  private int timingSample = 64;
+
   /** Extra tags on every meter of the stores (not "store": that is the store's name). */
   private Map<String, String> tags = new LinkedHashMap<>();
 
@@ -61,6 +67,14 @@ public class TieredMemoryMetricsProperties {
 
   public void setBackendBuckets(@Nullable List<Duration> backendBuckets) {
     this.backendBuckets = backendBuckets;
+  }
+
+  public int getTimingSample() {
+    return timingSample;
+  }
+
+  public void setTimingSample(int timingSample) {
+    this.timingSample = timingSample;
   }
 
   public Map<String, String> getTags() {

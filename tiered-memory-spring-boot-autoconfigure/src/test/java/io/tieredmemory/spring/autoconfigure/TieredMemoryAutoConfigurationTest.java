@@ -268,7 +268,8 @@ class TieredMemoryAutoConfigurationTest {
               TieredMemory store = ctx.getBean(TieredMemory.class);
               store.put("k", "v", Map.of());
               store.get("k");
-              assertThat(registry.find(REQUESTS).tag("store", "metered").counters()).isNotEmpty();
+              assertThat(registry.find(REQUESTS).tag("store", "metered").functionCounters())
+                  .isNotEmpty();
               assertThat(
                       registry
                           .find(REQUESTS)
@@ -276,9 +277,13 @@ class TieredMemoryAutoConfigurationTest {
                           .tag("operation", "put")
                           .tag("tier", "warm")
                           .tag("result", "success")
-                          .counter())
+                          .functionCounter())
                   .satisfies(c -> assertThat(c.count()).isEqualTo(1.0));
-              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "metered").counters())
+              assertThat(
+                      Metrics.globalRegistry
+                          .find(REQUESTS)
+                          .tag("store", "metered")
+                          .functionCounters())
                   .isEmpty();
             });
   }
@@ -302,8 +307,10 @@ class TieredMemoryAutoConfigurationTest {
             ctx -> {
               ctx.getBean(TieredMemory.class).get("absent");
               MeterRegistry registry = ctx.getBean(MeterRegistry.class);
-              assertThat(registry.find(REQUESTS).tag("store", "boot").counters()).isNotEmpty();
-              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "boot").counters())
+              assertThat(registry.find(REQUESTS).tag("store", "boot").functionCounters())
+                  .isNotEmpty();
+              assertThat(
+                      Metrics.globalRegistry.find(REQUESTS).tag("store", "boot").functionCounters())
                   .isEmpty();
             });
   }
@@ -316,7 +323,11 @@ class TieredMemoryAutoConfigurationTest {
             ctx -> {
               assertThat(ctx).doesNotHaveBean(TieredMemoryBuilderCustomizer.class);
               ctx.getBean(TieredMemory.class).get("absent");
-              assertThat(Metrics.globalRegistry.find(REQUESTS).tag("store", "unmetered").counters())
+              assertThat(
+                      Metrics.globalRegistry
+                          .find(REQUESTS)
+                          .tag("store", "unmetered")
+                          .functionCounters())
                   .isEmpty();
             });
   }
@@ -442,10 +453,10 @@ class TieredMemoryAutoConfigurationTest {
             ctx -> {
               store[0] = ctx.getBean(TieredMemory.class);
               registry[0] = ctx.getBean(MeterRegistry.class);
-              assertThat(registry[0].find(REQUESTS).counters()).isNotEmpty();
+              assertThat(registry[0].find(REQUESTS).functionCounters()).isNotEmpty();
             });
     assertThatThrownBy(() -> store[0].get("k")).isInstanceOf(IllegalStateException.class);
-    assertThat(registry[0].find(REQUESTS).counters()).isEmpty();
+    assertThat(registry[0].find(REQUESTS).functionCounters()).isEmpty();
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -45,7 +45,7 @@ class TieredMemoryMetricsPropertiesTest {
                           .tag("team", "search")
                           .tag("operation", "put")
                           .tag("result", "success")
-                          .counter()
+                          .functionCounter()
                           .count())
                   .isEqualTo(1.0);
               Timer latency =
@@ -77,11 +77,65 @@ class TieredMemoryMetricsPropertiesTest {
                 assertThat(analysis(ctx.getStartupFailure()).getDescription())
                     .contains("'tiered-memory.metrics.request-buckets'", "increasing"));
     runner
+        .withPropertyValues("tiered-memory.metrics.timing-sample=0")
+        .run(
+            ctx ->
+                assertThat(analysis(ctx.getStartupFailure()).getDescription())
+                    .contains("'tiered-memory.metrics.timing-sample'", "'0'"));
+    runner
         .withPropertyValues("tiered-memory.metrics.tags.store=x")
         .run(
             ctx ->
                 assertThat(analysis(ctx.getStartupFailure()).getDescription())
                     .contains("'tiered-memory.metrics.tags.store'"));
+  }
+
+  @Test
+  void timingSampleOne_timesEveryGet_whileTheDefaultSamples() {
+    runner
+        .withPropertyValues("tiered-memory.name=every", "tiered-memory.metrics.timing-sample=1")
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("k", "v", Map.of());
+              for (int i = 0; i < 200; i++) {
+                store.get("k");
+              }
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              assertThat(
+                      registry
+                          .get("tiered.memory.request.duration")
+                          .tag("operation", "get")
+                          .timer()
+                          .count())
+                  .isEqualTo(200);
+            });
+    runner
+        .withPropertyValues("tiered-memory.name=sampled")
+        .run(
+            ctx -> {
+              TieredMemory store = ctx.getBean(TieredMemory.class);
+              store.put("k", "v", Map.of());
+              for (int i = 0; i < 6_400; i++) {
+                store.get("k");
+              }
+              MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+              assertThat(
+                      registry
+                          .get("tiered.memory.requests")
+                          .tags("operation", "get", "tier", "hot", "result", "hit")
+                          .functionCounter()
+                          .count())
+                  .isEqualTo(6_400);
+              // Binomial(6,400, 1/64): mean 100, standard deviation ~10.
+              assertThat(
+                      registry
+                          .get("tiered.memory.request.duration")
+                          .tag("operation", "get")
+                          .timer()
+                          .count())
+                  .isBetween(30L, 200L);
+            });
   }
 
   private static FailureAnalysis analysis(Throwable failure) {

@@ -102,7 +102,7 @@ class TieredMemoryStoresTest {
                                     .get("tiered.memory.requests")
                                     .tag("operation", "put")
                                     .tag("result", "success")
-                                    .counter()
+                                    .functionCounter()
                                     .count())
                             .isEqualTo(1.0);
                       });
@@ -113,7 +113,7 @@ class TieredMemoryStoresTest {
                           .get("tiered.memory.requests")
                           .tag("operation", "put")
                           .tag("result", "success")
-                          .counter()
+                          .functionCounter()
                           .count())
                   .isEqualTo(1.0);
               assertThat(firstRegistry.find("tiered.memory.items").gauges()).hasSize(3);
