@@ -1,40 +1,34 @@
 package io.tieredmemory.core;
 
+import io.tieredmemory.core.internal.BatchWriter;
 import io.tieredmemory.core.policy.MoveReason;
 import io.tieredmemory.core.spi.HistoryLog;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Records memories' histories off the request path: the paths {@link #record} an entry (under the
  * key's lock, so one instance's entries of a key are queued in the order they happened) into a
- * bounded queue; a thread of the store's own ({@code tiered-memory-history-<store>}) writes what is
- * queued to WARM's {@link HistoryLog} in batches, every {@link #IDLE_WAIT_MILLIS} ms or at once
- * when a batch is full. A full queue drops the entry and counts it ({@link #dropped()}); a write
- * that fails is kept and retried first by the next batch (bounded by the queue's capacity, beyond
- * which the oldest are dropped and counted), never thrown at a request. {@link #flush()} writes
- * everything queued so far (so an instance reads its own writes), {@link #close()} flushes and
- * stops the thread.
+ * bounded queue; a thread of the store's own ({@code tiered-memory-history-<store>}, a {@link
+ * BatchWriter}) writes what is queued to WARM's {@link HistoryLog} in batches, every {@link
+ * #IDLE_WAIT_MILLIS} ms or at once when a batch is full. A full queue drops the entry and counts it
+ * ({@link #dropped()}); a write that fails is kept and retried first by the next batch (bounded by
+ * the queue's capacity, beyond which the oldest are dropped and counted), never thrown at a
+ * request. {@link #flush()} writes everything queued so far (so an instance reads its own writes),
+ * {@link #close()} flushes and stops the thread.
  *
  * <p>When off (history not wanted, or WARM keeps no log), {@link #enabled()} is false and the paths
  * record nothing: one boolean check.
  */
 final class HistoryRecorder {
-  private static final System.Logger LOG = System.getLogger(HistoryRecorder.class.getName());
-
   /** How long the writer waits between batches when the queue is not full. */
   static final long IDLE_WAIT_MILLIS = 50;
 
@@ -42,7 +36,7 @@ final class HistoryRecorder {
   static final int BATCH = 500;
 
   /** After a failed write, the writer waits this long before its next attempt. */
-  static final long FAILURE_WAIT_MILLIS = 1_000;
+  static final long FAILURE_WAIT_MILLIS = BatchWriter.FAILURE_WAIT_MILLIS;
 
   /** The most entries older than the retention one sweep removes. */
   static final int PRUNE_PER_SWEEP = 5_000;
@@ -60,18 +54,10 @@ final class HistoryRecorder {
   private final String off;
   private final Duration retention;
   private final int perKey;
-  private final ArrayBlockingQueue<HistoryEntry> queue;
-  private final int capacity;
   private final AtomicLong dropped = new AtomicLong();
-  private final ReentrantLock writing = new ReentrantLock();
-  // Guarded by writing: entries whose append failed, oldest first, written before newer ones.
-  private final ArrayDeque<HistoryEntry> retry = new ArrayDeque<>();
-  // Guarded by writing: keys written since their last trim.
+  // Keys written since their last trim; guarded by itself.
   private final Set<String> toTrim = new LinkedHashSet<>();
-  private final @Nullable Thread writer;
-  private volatile boolean closed;
-  private volatile long notBefore;
-  private boolean warned;
+  private final @Nullable BatchWriter<HistoryEntry> writer;
 
   private HistoryRecorder(
       String store,
@@ -89,15 +75,26 @@ final class HistoryRecorder {
     this.off = off;
     this.retention = retention;
     this.perKey = perKey;
-    this.capacity = capacity;
-    this.queue = new ArrayBlockingQueue<>(Math.max(1, capacity));
-    if (log != null) {
-      Thread t = new Thread(this::run, "tiered-memory-history-" + store);
-      t.setDaemon(true);
-      this.writer = t;
-    } else {
-      this.writer = null;
-    }
+    this.writer =
+        log == null
+            ? null
+            : new BatchWriter<>(
+                "store '" + store + "': history",
+                "tiered-memory-history-" + store,
+                capacity,
+                BATCH,
+                IDLE_WAIT_MILLIS,
+                entries -> {
+                  log.append(entries);
+                  synchronized (toTrim) {
+                    for (HistoryEntry e : entries) {
+                      if (toTrim.size() < TRIM_KEYS_TRACKED) {
+                        toTrim.add(e.key());
+                      }
+                    }
+                  }
+                },
+                dropped::addAndGet);
   }
 
   /** A recorder writing to {@code log} with its thread started. */
@@ -109,12 +106,7 @@ final class HistoryRecorder {
       Duration retention,
       int perKey,
       int capacity) {
-    HistoryRecorder r =
-        new HistoryRecorder(store, instance, clock, log, "", retention, perKey, capacity);
-    if (r.writer != null) {
-      r.writer.start();
-    }
-    return r;
+    return new HistoryRecorder(store, instance, clock, log, "", retention, perKey, capacity);
   }
 
   /** A recorder that records nothing; {@link #read} throws {@code why}. */
@@ -145,15 +137,13 @@ final class HistoryRecorder {
       @Nullable MoveReason reason,
       String detail,
       Map<String, Long> inputs) {
-    if (log == null) {
+    BatchWriter<HistoryEntry> w = writer;
+    if (w == null) {
       return;
     }
-    HistoryEntry e =
+    w.offer(
         new HistoryEntry(
-            0, key, clock.instant(), instance, kind, version, from, to, reason, detail, inputs);
-    if (closed || !queue.offer(e)) {
-      dropped.incrementAndGet();
-    }
+            0, key, clock.instant(), instance, kind, version, from, to, reason, detail, inputs));
   }
 
   /** Records a move under a policy decision. */
@@ -174,18 +164,12 @@ final class HistoryRecorder {
    * @throws TieredMemoryException if WARM failed (the entries are kept for the next write)
    */
   void flush() {
-    HistoryLog l = log;
-    if (l == null) {
+    BatchWriter<HistoryEntry> w = writer;
+    if (w == null) {
       return;
     }
-    writing.lock();
     try {
-      // What is queued now, not what keeps coming: a flush under load ends.
-      int target = retry.size() + queue.size();
-      int written = 0;
-      while (written < target && (!retry.isEmpty() || !queue.isEmpty())) {
-        written += writeBatch(l);
-      }
+      w.flush();
     } catch (RuntimeException e) {
       throw new TieredMemoryException(
           "store '"
@@ -193,90 +177,6 @@ final class HistoryRecorder {
               + "': the WARM tier could not store the history queued by this instance: "
               + e.getMessage(),
           e);
-    } finally {
-      writing.unlock();
-    }
-  }
-
-  /**
-   * One append of at most {@link #BATCH} entries, the oldest first; returns how many, throws if it
-   * failed.
-   */
-  private int writeBatch(HistoryLog l) {
-    List<HistoryEntry> batch = new ArrayList<>(Math.min(BATCH, retry.size() + queue.size()));
-    while (batch.size() < BATCH && !retry.isEmpty()) {
-      batch.add(retry.pollFirst());
-    }
-    if (batch.size() < BATCH) {
-      queue.drainTo(batch, BATCH - batch.size());
-    }
-    if (batch.isEmpty()) {
-      return 0;
-    }
-    try {
-      l.append(batch);
-    } catch (RuntimeException e) {
-      // Kept, oldest first, ahead of anything queued since; bounded by the queue's capacity.
-      for (int i = batch.size() - 1; i >= 0; i--) {
-        retry.addFirst(batch.get(i));
-      }
-      while (retry.size() > capacity) {
-        retry.pollLast();
-        dropped.incrementAndGet();
-      }
-      throw e;
-    }
-    for (HistoryEntry e : batch) {
-      if (toTrim.size() < TRIM_KEYS_TRACKED) {
-        toTrim.add(e.key());
-      }
-    }
-    return batch.size();
-  }
-
-  /** The writer thread: a batch whenever something is queued, waiting after failures. */
-  private void run() {
-    HistoryLog l = log;
-    if (l == null) {
-      return;
-    }
-    while (!closed) {
-      if (System.currentTimeMillis() >= notBefore && (!queue.isEmpty() || hasRetry())) {
-        writing.lock();
-        try {
-          writeBatch(l);
-          warned = false;
-        } catch (RuntimeException e) {
-          notBefore = System.currentTimeMillis() + FAILURE_WAIT_MILLIS;
-          LOG.log(
-              warned ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-              () ->
-                  "store '"
-                      + store
-                      + "': writing history to the WARM tier failed; retried in "
-                      + FAILURE_WAIT_MILLIS
-                      + " ms (entries are kept up to "
-                      + capacity
-                      + ", then dropped and counted)",
-              e);
-          warned = true;
-        } finally {
-          writing.unlock();
-        }
-        if (queue.size() >= BATCH) {
-          continue;
-        }
-      }
-      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(IDLE_WAIT_MILLIS));
-    }
-  }
-
-  private boolean hasRetry() {
-    writing.lock();
-    try {
-      return !retry.isEmpty();
-    } finally {
-      writing.unlock();
     }
   }
 
@@ -309,15 +209,12 @@ final class HistoryRecorder {
     }
     l.pruneOlderThan(clock.instant().minus(retention), PRUNE_PER_SWEEP);
     List<String> keys = new ArrayList<>();
-    writing.lock();
-    try {
+    synchronized (toTrim) {
       for (Iterator<String> it = toTrim.iterator();
           it.hasNext() && keys.size() < TRIM_KEYS_PER_SWEEP; ) {
         keys.add(it.next());
         it.remove();
       }
-    } finally {
-      writing.unlock();
     }
     if (keys.isEmpty()) {
       return;
@@ -325,11 +222,8 @@ final class HistoryRecorder {
     try {
       l.trim(keys, perKey);
     } catch (RuntimeException e) {
-      writing.lock();
-      try {
+      synchronized (toTrim) {
         toTrim.addAll(keys);
-      } finally {
-        writing.unlock();
       }
       throw e;
     }
@@ -337,36 +231,9 @@ final class HistoryRecorder {
 
   /** Stops the writer and writes what is queued (once; a failure is logged, the rest counted). */
   void close() {
-    if (log == null || closed) {
-      return;
-    }
-    closed = true;
-    Thread t = writer;
-    if (t != null) {
-      LockSupport.unpark(t);
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    try {
-      flush();
-    } catch (RuntimeException e) {
-      long lost;
-      writing.lock();
-      try {
-        lost = retry.size() + queue.size();
-        retry.clear();
-        queue.clear();
-      } finally {
-        writing.unlock();
-      }
-      dropped.addAndGet(lost);
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "store '" + store + "': history not written on close; " + lost + " entries lost",
-          e);
+    BatchWriter<HistoryEntry> w = writer;
+    if (w != null) {
+      w.close();
     }
   }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.event.TierEvent;
+import io.tieredmemory.core.internal.BatchWriter;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.spi.EventLog;
 import io.tieredmemory.core.spi.TierObserver;
@@ -71,9 +72,6 @@ public final class DecisionFeed implements TierObserver {
 
   /** How often a durable feed reads the log while a client is connected. */
   static final long POLL_MILLIS = 100;
-
-  /** After a failed write to the log, the writer waits this long. */
-  static final long FAILURE_WAIT_MILLIS = 1_000;
 
   /** A durable feed trims the log to {@link Builder#retain} every this many appends. */
   static final int RETAIN_EVERY = 50;
@@ -359,24 +357,18 @@ public final class DecisionFeed implements TierObserver {
   private final class Durable {
     final String store;
     private final EventLog eventLog;
-    private final ArrayBlockingQueue<EventLog.Entry> queue;
-    private final ReentrantLock writing = new ReentrantLock();
     private final ReentrantLock reading = new ReentrantLock();
-    // Guarded by writing: decisions whose append failed, oldest first.
-    private final ArrayDeque<EventLog.Entry> retry = new ArrayDeque<>();
     // Guarded by reading: the id of the last entry read from the log.
     private long cursor;
+    // Appends so far; only the writer's thread or a flush (serialized by the writer) counts.
     private int appends;
     private volatile boolean stopped;
-    private volatile long notBefore;
-    private boolean warned;
-    private @Nullable Thread writer;
+    private @Nullable BatchWriter<EventLog.Entry> writer;
     private @Nullable Thread reader;
 
     Durable(String store, EventLog eventLog) {
       this.store = store;
       this.eventLog = eventLog;
-      this.queue = new ArrayBlockingQueue<>(queueCapacity);
       try {
         // Show the newest history the log holds; a subscriber asking for older ones reads them.
         this.cursor = Math.max(0, eventLog.lastId() - history);
@@ -390,67 +382,42 @@ public final class DecisionFeed implements TierObserver {
     }
 
     void start() {
-      Thread w = new Thread(this::write, "tiered-memory-feed-writer-" + store);
-      w.setDaemon(true);
+      writer =
+          new BatchWriter<>(
+              "store '" + store + "': decision feed",
+              "tiered-memory-feed-writer-" + store,
+              queueCapacity,
+              BATCH,
+              POLL_MILLIS / 2,
+              this::append,
+              n -> {
+                dropped.addAndGet(n);
+                droppedCounter.increment(n);
+              });
       Thread r = new Thread(this::read, "tiered-memory-feed-reader-" + store);
       r.setDaemon(true);
-      writer = w;
       reader = r;
-      w.start();
       r.start();
     }
 
     void queue(EventLog.Entry e) {
-      if (stopped || !queue.offer(e)) {
-        dropped.incrementAndGet();
-        droppedCounter.increment();
-      } else if (queue.size() >= BATCH) {
-        Thread w = writer;
-        if (w != null) {
-          LockSupport.unpark(w);
-        }
+      BatchWriter<EventLog.Entry> w = writer;
+      if (w != null) {
+        w.offer(e);
       }
     }
 
     /** Writes everything queued so far; throws (keeping it) if WARM failed. */
     void flush() {
-      writing.lock();
-      try {
-        int target = retry.size() + queue.size();
-        int written = 0;
-        while (written < target && (!retry.isEmpty() || !queue.isEmpty())) {
-          written += append();
-        }
-      } finally {
-        writing.unlock();
+      BatchWriter<EventLog.Entry> w = writer;
+      if (w != null) {
+        w.flush();
       }
     }
 
-    /** One append of at most {@link #BATCH} decisions, oldest first; under {@code writing}. */
-    private int append() {
-      List<EventLog.Entry> batch = new ArrayList<>(Math.min(BATCH, retry.size() + queue.size()));
-      while (batch.size() < BATCH && !retry.isEmpty()) {
-        batch.add(retry.pollFirst());
-      }
-      if (batch.size() < BATCH) {
-        queue.drainTo(batch, BATCH - batch.size());
-      }
-      if (batch.isEmpty()) {
-        return 0;
-      }
-      try {
-        eventLog.append(batch);
-      } catch (RuntimeException e) {
-        for (int i = batch.size() - 1; i >= 0; i--) {
-          retry.addFirst(batch.get(i));
-        }
-        while (retry.size() > queueCapacity) {
-          retry.pollLast();
-          dropped.incrementAndGet();
-          droppedCounter.increment();
-        }
-        throw e;
-      }
+    /** One batch to the log, then now and then a trim, and the reader woken. */
+    private void append(List<EventLog.Entry> batch) {
+      eventLog.append(batch);
       if (++appends % RETAIN_EVERY == 0) {
         try {
           eventLog.retainNewest(retain);
@@ -461,48 +428,6 @@ public final class DecisionFeed implements TierObserver {
       Thread r = reader;
       if (r != null) {
         LockSupport.unpark(r);
-      }
-      return batch.size();
-    }
-
-    private void write() {
-      while (!stopped) {
-        if (System.currentTimeMillis() >= notBefore && (!queue.isEmpty() || hasRetry())) {
-          writing.lock();
-          try {
-            append();
-            warned = false;
-          } catch (RuntimeException e) {
-            notBefore = System.currentTimeMillis() + FAILURE_WAIT_MILLIS;
-            LOG.log(
-                warned ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                () ->
-                    "store '"
-                        + store
-                        + "': writing decisions to the event log in WARM failed; retried in "
-                        + FAILURE_WAIT_MILLIS
-                        + " ms (up to "
-                        + queueCapacity
-                        + " are kept, then dropped and counted)",
-                e);
-            warned = true;
-          } finally {
-            writing.unlock();
-          }
-          if (queue.size() >= BATCH) {
-            continue;
-          }
-        }
-        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS / 2));
-      }
-    }
-
-    private boolean hasRetry() {
-      writing.lock();
-      try {
-        return !retry.isEmpty();
-      } finally {
-        writing.unlock();
       }
     }
 
@@ -613,38 +538,18 @@ public final class DecisionFeed implements TierObserver {
         return;
       }
       stopped = true;
-      for (Thread t : new Thread[] {writer, reader}) {
-        if (t != null) {
-          LockSupport.unpark(t);
-          try {
-            t.join(TimeUnit.SECONDS.toMillis(10));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
+      Thread r = reader;
+      if (r != null) {
+        LockSupport.unpark(r);
+        try {
+          r.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
-      try {
-        flush();
-      } catch (RuntimeException e) {
-        long lost;
-        writing.lock();
-        try {
-          lost = retry.size() + queue.size();
-          retry.clear();
-          queue.clear();
-        } finally {
-          writing.unlock();
-        }
-        dropped.addAndGet(lost);
-        droppedCounter.increment(lost);
-        LOG.log(
-            System.Logger.Level.WARNING,
-            "store '"
-                + store
-                + "': decisions not written to the event log on close; "
-                + lost
-                + " lost",
-            e);
+      BatchWriter<EventLog.Entry> w = writer;
+      if (w != null) {
+        w.close();
       }
     }
   }

@@ -1,6 +1,7 @@
 /**
- * Shared argument checks and duration arithmetic. Not API: exported only to this project's own
- * modules, and may change in any release.
+ * Shared argument checks, duration arithmetic, and the batched background writer of the history and
+ * the durable feed. Not API: exported only to this project's own modules, and may change in any
+ * release.
  */
 @NullMarked
 package io.tieredmemory.core.internal;
