@@ -1,7 +1,9 @@
 package io.tieredmemory.examples.biometric;
 
 import io.tieredmemory.core.spi.ForwardingTierStore;
+import io.tieredmemory.core.spi.HistoryLog;
 import io.tieredmemory.core.spi.TierStore;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -51,6 +53,15 @@ final class FaultInjectingTierStore extends ForwardingTierStore {
   protected <T> T forward(String method, Supplier<T> call) {
     faults.maybeFail(method);
     return call.get();
+  }
+
+  /**
+   * The history straight from the tier: it fails memory reads, and the history log's {@code read}
+   * (a memory's timeline, {@code GET /memory/history}) is not one.
+   */
+  @Override
+  public Optional<HistoryLog> history() {
+    return delegate().history();
   }
 
   @Override

@@ -48,6 +48,9 @@ class FaultInjectingTierStoreTest {
     assertThat(FaultInjectingTierStore.injected(failing)).isEqualTo(2);
     assertThat(failing.peek("bio:u-1:hrv:1")).isNotNull();
     assertThat(failing.count()).isEqualTo(1);
+    // A memory's timeline is not a memory read: the history log's read never fails.
+    assertThat(failing.history().orElseThrow().read("bio:u-1:hrv:1", 10)).isEmpty();
+    assertThat(FaultInjectingTierStore.injected(failing)).isEqualTo(2);
     assertThat(warm.peek("bio:u-1:hrv:1").accessCount())
         .as("the backend was not read")
         .isEqualTo(readsBefore);
