@@ -165,7 +165,7 @@ public final class LoadVsRaw {
       contents.add(sentence(seedRandom));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (StoreSide store = new StoreSide(run, o.threads(), embedder, registry);
+    try (StoreSide store = new StoreSide(run, o.threads(), o.policy(), embedder, registry);
         RawSide raw = new RawSide(run, o.threads(), embedder)) {
       long t0 = System.nanoTime();
       store.seed(keys, contents);
@@ -400,13 +400,18 @@ public final class LoadVsRaw {
       int keys,
       long seed,
       double zipf,
+      String policy,
       Path out) {
     static final String USAGE =
         "usage: LoadVsRaw [--threads 8] [--rounds 4] [--seconds 20] [--warmup 10] [--keys 1000]"
-            + " [--seed 42] [--zipf 0.99] [--out benchmarks/target/load-vs-raw.md]";
+            + " [--seed 42] [--zipf 0.99] [--policy moving|steady] [--out target/load-vs-raw.md]";
+
+    /** The store policies {@code --policy} accepts (see {@link StoreSide#policy}). */
+    static final java.util.Set<String> POLICIES = java.util.Set.of("moving", "steady");
 
     static Options defaults() {
-      return new Options(8, 4, 20, 10, 1_000, 42, 0.99, Path.of("target", "load-vs-raw.md"));
+      return new Options(
+          8, 4, 20, 10, 1_000, 42, 0.99, "moving", Path.of("target", "load-vs-raw.md"));
     }
 
     static Options parse(String[] args) {
@@ -446,6 +451,7 @@ public final class LoadVsRaw {
                       o.keys(),
                       o.seed(),
                       o.zipf(),
+                      o.policy(),
                       o.out());
               case "keys" ->
                   new Options(
@@ -456,6 +462,7 @@ public final class LoadVsRaw {
                       positive(name, value, 1, 1_000_000),
                       o.seed(),
                       o.zipf(),
+                      o.policy(),
                       o.out());
               case "seed" ->
                   new Options(
@@ -466,6 +473,7 @@ public final class LoadVsRaw {
                       o.keys(),
                       longValue(name, value),
                       o.zipf(),
+                      o.policy(),
                       o.out());
               case "zipf" ->
                   new Options(
@@ -476,6 +484,7 @@ public final class LoadVsRaw {
                       o.keys(),
                       o.seed(),
                       exponent(name, value),
+                      o.policy(),
                       o.out());
               case "out" ->
                   new Options(
@@ -486,7 +495,28 @@ public final class LoadVsRaw {
                       o.keys(),
                       o.seed(),
                       o.zipf(),
+                      o.policy(),
                       Path.of(value));
+              case "policy" -> {
+                if (!POLICIES.contains(value)) {
+                  throw new IllegalArgumentException(
+                      "--policy must be one of "
+                          + new java.util.TreeSet<>(POLICIES)
+                          + ", was '"
+                          + value
+                          + "'");
+                }
+                yield new Options(
+                    o.threads(),
+                    o.rounds(),
+                    o.seconds(),
+                    o.warmupSeconds(),
+                    o.keys(),
+                    o.seed(),
+                    o.zipf(),
+                    value,
+                    o.out());
+              }
               default -> throw new IllegalArgumentException("unknown option --" + name);
             };
       }
@@ -494,7 +524,7 @@ public final class LoadVsRaw {
     }
 
     private Options with(int threads, int rounds, int seconds) {
-      return new Options(threads, rounds, seconds, warmupSeconds, keys, seed, zipf, out);
+      return new Options(threads, rounds, seconds, warmupSeconds, keys, seed, zipf, policy, out);
     }
 
     private static int positive(String name, String value, int min, int max) {

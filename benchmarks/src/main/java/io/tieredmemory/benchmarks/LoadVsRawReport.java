@@ -187,14 +187,15 @@ final class LoadVsRawReport {
           String.format(
               Locale.ROOT,
               "## Whole store vs raw clients: %d threads, %d rounds of %d s per side (warm-up %d s),"
-                  + " %d keys, Zipf %.2f, seed %d%n%n",
+                  + " %d keys, Zipf %.2f, seed %d, store policy %s%n%n",
               options.threads(),
               options.rounds(),
               options.seconds(),
               options.warmupSeconds(),
               options.keys(),
               options.zipf(),
-              options.seed()));
+              options.seed(),
+              options.policy()));
       b.append("Load average before / after: ")
           .append(loadBefore)
           .append(" / ")

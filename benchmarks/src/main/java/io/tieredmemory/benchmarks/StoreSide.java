@@ -3,6 +3,7 @@ package io.tieredmemory.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.MemoryWrite;
@@ -18,10 +19,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -38,10 +42,11 @@ final class StoreSide implements LoadVsRaw.Side {
   private final TieredMemory store;
   private final List<SweepResult> sweeps = new ArrayList<>();
   private final List<RuntimeException> sweepErrors = new ArrayList<>();
-  private volatile boolean sweeping;
+  private CountDownLatch stopSweeps = new CountDownLatch(0);
   private Thread sweeper = new Thread(() -> {});
 
-  StoreSide(String run, int threads, Embedder embedder, PrometheusMeterRegistry registry) {
+  StoreSide(
+      String run, int threads, String policy, Embedder embedder, PrometheusMeterRegistry registry) {
     this.run = run;
     this.registry = registry;
     this.jedis = Servers.redis();
@@ -55,19 +60,36 @@ final class StoreSide implements LoadVsRaw.Side {
                     .collection(collection())
                     .build())
             .embedder(embedder)
-            .policy(
-                TieringPolicy.custom()
-                    .promoteAfter(2, Duration.ofMinutes(1))
-                    .demoteWhenIdle(Duration.ofSeconds(2))
-                    .hotCapacity(300)
-                    .archiveWhenIdle(Duration.ofSeconds(4))
-                    .sweepBatchSize(100)
-                    .build())
+            .policy(policy(policy))
             // Swept by this class, every second while its block runs (not during raw's blocks).
             .disableScheduledSweeps()
             .observer(io.tieredmemory.metrics.TieredMemoryMetrics.of(registry, Tags.empty()))
             .discoverObservers(false)
             .build();
+  }
+
+  /**
+   * {@code moving}: LoadIT's policy, which keeps memories moving all along (promote after 2 reads
+   * in a minute, demote after 2 s idle or past 300 in HOT, archive after 4 s idle, batches of 100).
+   * {@code steady}: the same HOT capacity and promotion, but idle times longer than a run (demote
+   * after 60 s, archive after a day): HOT is trimmed to 300 by each sweep, nothing is archived, as
+   * in a store whose idle times are minutes to days.
+   */
+  static TieringPolicy policy(String name) {
+    TieringPolicy.Builder b =
+        TieringPolicy.custom()
+            .promoteAfter(2, Duration.ofMinutes(1))
+            .hotCapacity(300)
+            .sweepBatchSize(100);
+    return switch (name) {
+      case "moving" ->
+          b.demoteWhenIdle(Duration.ofSeconds(2)).archiveWhenIdle(Duration.ofSeconds(4)).build();
+      case "steady" ->
+          b.demoteWhenIdle(Duration.ofSeconds(60)).archiveWhenIdle(Duration.ofDays(1)).build();
+      default ->
+          throw new IllegalArgumentException(
+              "policy must be 'moving' or 'steady', was '" + name + "'");
+    };
   }
 
   String prefix() {
@@ -121,29 +143,27 @@ final class StoreSide implements LoadVsRaw.Side {
 
   @Override
   public void beginBlock() {
-    sweeping = true;
+    CountDownLatch stop = new CountDownLatch(1);
+    stopSweeps = stop;
     sweeper =
         new Thread(
             () -> {
-              while (sweeping) {
-                try {
-                  Thread.sleep(1_000);
-                } catch (InterruptedException e) {
-                  return;
-                }
-                if (!sweeping) {
-                  return;
-                }
-                try {
-                  SweepResult r = store.sweep();
-                  synchronized (sweeps) {
-                    sweeps.add(r);
-                  }
-                } catch (RuntimeException e) {
-                  synchronized (sweeps) {
-                    sweepErrors.add(e);
+              try {
+                // A sweep in progress is never interrupted: the block's end waits for it.
+                while (!stop.await(1, TimeUnit.SECONDS)) {
+                  try {
+                    SweepResult r = store.sweep();
+                    synchronized (sweeps) {
+                      sweeps.add(r);
+                    }
+                  } catch (RuntimeException e) {
+                    synchronized (sweeps) {
+                      sweepErrors.add(e);
+                    }
                   }
                 }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
               }
             },
             "store-sweeper");
@@ -152,8 +172,7 @@ final class StoreSide implements LoadVsRaw.Side {
 
   @Override
   public void endBlock() {
-    sweeping = false;
-    sweeper.interrupt();
+    stopSweeps.countDown();
     try {
       sweeper.join();
     } catch (InterruptedException e) {
@@ -177,18 +196,64 @@ final class StoreSide implements LoadVsRaw.Side {
               (long) c.count());
         }
       }
-      return String.format(
-          Locale.ROOT,
-          "%d sweeps (mean %.1f ms, demoted %d, archived %d, failed steps %d, sweeps that threw"
-              + " %d); movements (warm-up included) %s.",
-          sweeps.size(),
-          meanMs,
-          sweeps.stream().mapToInt(SweepResult::demoted).sum(),
-          sweeps.stream().mapToInt(SweepResult::archived).sum(),
-          sweeps.stream().mapToInt(SweepResult::failed).sum(),
-          sweepErrors.size(),
-          moves);
+      return backendTime()
+          + String.format(
+              Locale.ROOT,
+              "%d sweeps (mean %.1f ms, demoted %d, archived %d, failed steps %d, sweeps that threw"
+                  + " %d); movements (warm-up included) %s.",
+              sweeps.size(),
+              meanMs,
+              sweeps.stream().mapToInt(SweepResult::demoted).sum(),
+              sweeps.stream().mapToInt(SweepResult::archived).sum(),
+              sweeps.stream().mapToInt(SweepResult::failed).sum(),
+              sweepErrors.size(),
+              moves);
     }
+  }
+
+  /**
+   * Where the store's time went on the servers, from its own metrics ({@code
+   * tiered.memory.backend.duration}, warm-up included): calls, total, mean and max per tier and
+   * operation, by total time; and the get hits per serving tier.
+   */
+  private String backendTime() {
+    List<Timer> timers = new ArrayList<>(registry.find("tiered.memory.backend.duration").timers());
+    timers.removeIf(t -> t.count() == 0);
+    timers.sort(
+        Comparator.comparingDouble((Timer t) -> t.totalTime(TimeUnit.MILLISECONDS)).reversed());
+    StringBuilder b =
+        new StringBuilder(
+            "backend calls (warm-up included), by total time:\n\n| tier | operation | outcome |"
+                + " calls | total s | mean ms | max ms |\n|---|---|---|---|---|---|---|\n");
+    for (Timer t : timers) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %s | %d | %.1f | %.2f | %.1f |%n",
+              t.getId().getTag("tier"),
+              t.getId().getTag("operation"),
+              t.getId().getTag("outcome"),
+              t.count(),
+              t.totalTime(TimeUnit.SECONDS),
+              t.mean(TimeUnit.MILLISECONDS),
+              t.max(TimeUnit.MILLISECONDS)));
+    }
+    Map<String, Long> served = new TreeMap<>();
+    for (Counter c : registry.find("tiered.memory.requests").counters()) {
+      if (c.count() > 0) {
+        served.put(
+            c.getId().getTag("operation")
+                + " "
+                + c.getId().getTag("result")
+                + " "
+                + c.getId().getTag("tier"),
+            (long) c.count());
+      }
+    }
+    return b.append("\nRequests by operation, result and tier (warm-up included): ")
+        .append(served)
+        .append("\n\n")
+        .toString();
   }
 
   @Override
