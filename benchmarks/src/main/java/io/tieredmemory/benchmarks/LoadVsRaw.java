@@ -15,9 +15,12 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The whole store under load against the raw clients a user would call by hand for the same
@@ -203,6 +206,8 @@ public final class LoadVsRaw {
     side.beginBlock();
     long start = System.nanoTime();
     long deadline = start + seconds * 1_000_000_000L;
+    // Paced: each thread sends one request every `interval` ns (0: as fast as it can).
+    long interval = o.rate() == 0 ? 0 : Math.max(1, threads * 1_000_000_000L / o.rate());
     for (int t = 0; t < threads; t++) {
       Recorder rec = new Recorder();
       recorders[t] = rec;
@@ -210,7 +215,8 @@ public final class LoadVsRaw {
       SplittableRandom rnd = new SplittableRandom(o.seed() * 1_000_003L + round * 1_009L + t);
       Thread w =
           new Thread(
-              () -> work(side, zipf, rnd, deadline, stop, rec, unexpected), side.name() + "-" + t);
+              () -> work(side, zipf, rnd, start, deadline, interval, stop, rec, unexpected),
+              side.name() + "-" + t);
       workers.add(w);
       w.start();
     }
@@ -232,11 +238,27 @@ public final class LoadVsRaw {
       Side side,
       Zipf zipf,
       SplittableRandom rnd,
+      long start,
       long deadline,
+      long interval,
       AtomicBoolean stop,
       Recorder rec,
       ConcurrentLinkedQueue<String> unexpected) {
+    // Threads start spread over one interval, so paced requests do not arrive in bursts.
+    long next = start + (interval == 0 ? 0 : rnd.nextLong(interval));
     while (!stop.get() && System.nanoTime() < deadline) {
+      if (interval > 0) {
+        long now = System.nanoTime();
+        if (next > now) {
+          LockSupport.parkNanos(next - now);
+        } else if (now - next > 1_000_000_000L) {
+          next = now; // more than a second behind: the side cannot keep the rate; do not burst
+        }
+        next += interval;
+        if (System.nanoTime() >= deadline) {
+          break;
+        }
+      }
       String key = key(zipf.sample(rnd));
       int dice = rnd.nextInt(100);
       Op op = Op.of(dice);
@@ -391,7 +413,11 @@ public final class LoadVsRaw {
     }
   }
 
-  /** The command line: {@code --name value} or {@code --name=value}. */
+  /**
+   * The command line: {@code --name value} or {@code --name=value}. {@code rate} is the total
+   * requests per second the threads are paced at, or 0 for a closed loop (each thread sends its
+   * next request as soon as the last one returned).
+   */
   record Options(
       int threads,
       int rounds,
@@ -401,21 +427,33 @@ public final class LoadVsRaw {
       long seed,
       double zipf,
       String policy,
+      int rate,
       Path out) {
     static final String USAGE =
         "usage: LoadVsRaw [--threads 8] [--rounds 4] [--seconds 20] [--warmup 10] [--keys 1000]"
-            + " [--seed 42] [--zipf 0.99] [--policy moving|steady] [--out target/load-vs-raw.md]";
+            + " [--seed 42] [--zipf 0.99] [--policy moving|steady] [--rate 0 (closed loop)]"
+            + " [--out target/load-vs-raw.md]";
 
     /** The store policies {@code --policy} accepts (see {@link StoreSide#policy}). */
-    static final java.util.Set<String> POLICIES = java.util.Set.of("moving", "steady");
+    static final Set<String> POLICIES = Set.of("moving", "steady");
 
     static Options defaults() {
       return new Options(
-          8, 4, 20, 10, 1_000, 42, 0.99, "moving", Path.of("target", "load-vs-raw.md"));
+          8, 4, 20, 10, 1_000, 42, 0.99, "moving", 0, Path.of("target", "load-vs-raw.md"));
     }
 
     static Options parse(String[] args) {
-      Options o = defaults();
+      Options d = defaults();
+      int threads = d.threads();
+      int rounds = d.rounds();
+      int seconds = d.seconds();
+      int warmup = d.warmupSeconds();
+      int keys = d.keys();
+      long seed = d.seed();
+      double zipf = d.zipf();
+      String policy = d.policy();
+      int rate = d.rate();
+      Path out = d.out();
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
         if (arg.equals("-h") || arg.equals("--help")) {
@@ -437,94 +475,27 @@ public final class LoadVsRaw {
           }
           value = args[++i];
         }
-        o =
-            switch (name) {
-              case "threads" -> o.with(positive(name, value, 1, 256), o.rounds(), o.seconds());
-              case "rounds" -> o.with(o.threads(), positive(name, value, 1, 1_000), o.seconds());
-              case "seconds" -> o.with(o.threads(), o.rounds(), positive(name, value, 1, 3_600));
-              case "warmup" ->
-                  new Options(
-                      o.threads(),
-                      o.rounds(),
-                      o.seconds(),
-                      positive(name, value, 0, 3_600),
-                      o.keys(),
-                      o.seed(),
-                      o.zipf(),
-                      o.policy(),
-                      o.out());
-              case "keys" ->
-                  new Options(
-                      o.threads(),
-                      o.rounds(),
-                      o.seconds(),
-                      o.warmupSeconds(),
-                      positive(name, value, 1, 1_000_000),
-                      o.seed(),
-                      o.zipf(),
-                      o.policy(),
-                      o.out());
-              case "seed" ->
-                  new Options(
-                      o.threads(),
-                      o.rounds(),
-                      o.seconds(),
-                      o.warmupSeconds(),
-                      o.keys(),
-                      longValue(name, value),
-                      o.zipf(),
-                      o.policy(),
-                      o.out());
-              case "zipf" ->
-                  new Options(
-                      o.threads(),
-                      o.rounds(),
-                      o.seconds(),
-                      o.warmupSeconds(),
-                      o.keys(),
-                      o.seed(),
-                      exponent(name, value),
-                      o.policy(),
-                      o.out());
-              case "out" ->
-                  new Options(
-                      o.threads(),
-                      o.rounds(),
-                      o.seconds(),
-                      o.warmupSeconds(),
-                      o.keys(),
-                      o.seed(),
-                      o.zipf(),
-                      o.policy(),
-                      Path.of(value));
-              case "policy" -> {
-                if (!POLICIES.contains(value)) {
-                  throw new IllegalArgumentException(
-                      "--policy must be one of "
-                          + new java.util.TreeSet<>(POLICIES)
-                          + ", was '"
-                          + value
-                          + "'");
-                }
-                yield new Options(
-                    o.threads(),
-                    o.rounds(),
-                    o.seconds(),
-                    o.warmupSeconds(),
-                    o.keys(),
-                    o.seed(),
-                    o.zipf(),
-                    value,
-                    o.out());
-              }
-              default -> throw new IllegalArgumentException("unknown option --" + name);
-            };
+        switch (name) {
+          case "threads" -> threads = positive(name, value, 1, 256);
+          case "rounds" -> rounds = positive(name, value, 1, 1_000);
+          case "seconds" -> seconds = positive(name, value, 1, 3_600);
+          case "warmup" -> warmup = positive(name, value, 0, 3_600);
+          case "keys" -> keys = positive(name, value, 1, 1_000_000);
+          case "seed" -> seed = longValue(name, value);
+          case "zipf" -> zipf = exponent(name, value);
+          case "rate" -> rate = positive(name, value, 0, 1_000_000);
+          case "out" -> out = Path.of(value);
+          case "policy" -> {
+            if (!POLICIES.contains(value)) {
+              throw new IllegalArgumentException(
+                  "--policy must be one of " + new TreeSet<>(POLICIES) + ", was '" + value + "'");
+            }
+            policy = value;
+          }
+          default -> throw new IllegalArgumentException("unknown option --" + name);
+        }
       }
-      return o;
-    }
-
-    private Options with(int threads, int rounds, int seconds) {
-      return new Options(threads, rounds, seconds, warmupSeconds, keys, seed, zipf, policy, out);
+      return new Options(threads, rounds, seconds, warmup, keys, seed, zipf, policy, rate, out);
     }
 
     private static int positive(String name, String value, int min, int max) {

@@ -187,7 +187,7 @@ final class LoadVsRawReport {
           String.format(
               Locale.ROOT,
               "## Whole store vs raw clients: %d threads, %d rounds of %d s per side (warm-up %d s),"
-                  + " %d keys, Zipf %.2f, seed %d, store policy %s%n%n",
+                  + " %d keys, Zipf %.2f, seed %d, store policy %s, %s%n%n",
               options.threads(),
               options.rounds(),
               options.seconds(),
@@ -195,7 +195,10 @@ final class LoadVsRawReport {
               options.keys(),
               options.zipf(),
               options.seed(),
-              options.policy()));
+              options.policy(),
+              options.rate() == 0
+                  ? "closed loop"
+                  : "paced at " + options.rate() + " requests/s in all"));
       b.append("Load average before / after: ")
           .append(loadBefore)
           .append(" / ")

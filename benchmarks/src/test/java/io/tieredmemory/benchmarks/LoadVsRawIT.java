@@ -22,7 +22,7 @@ class LoadVsRawIT {
     RealServers.postgresJdbcUrl();
     RealServers.chromaUrl();
     Options o =
-        new Options(2, 2, 3, 1, 100, 11, 0.99, "moving", Path.of("target", "load-vs-raw-it.md"));
+        new Options(2, 2, 3, 1, 100, 11, 0.99, "moving", 0, Path.of("target", "load-vs-raw-it.md"));
     Report report = LoadVsRaw.run(o);
     assertThat(report.unexpectedErrors()).as(report.markdown()).isZero();
     assertThat(report.store()).hasSize(2);

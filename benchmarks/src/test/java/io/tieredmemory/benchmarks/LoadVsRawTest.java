@@ -39,6 +39,10 @@ class LoadVsRawTest {
         .hasMessageContaining("--policy")
         .hasMessageContaining("'fast'");
     assertThat(Options.parse(new String[] {"--policy=steady"}).policy()).isEqualTo("steady");
+    assertThat(Options.parse(new String[] {"--rate", "150"}).rate()).isEqualTo(150);
+    assertThatThrownBy(() -> Options.parse(new String[] {"--rate", "-5"}))
+        .hasMessageContaining("--rate")
+        .hasMessageContaining("-5");
     assertThatThrownBy(() -> Options.parse(new String[] {"--speed", "9"}))
         .hasMessageContaining("--speed");
     assertThatThrownBy(() -> Options.parse(new String[] {"--keys"}))
