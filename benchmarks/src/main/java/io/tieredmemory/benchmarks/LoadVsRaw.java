@@ -111,11 +111,14 @@ public final class LoadVsRaw {
     /** Results found. */
     int search(String text, int k);
 
-    /** Called before a block of this side (e.g. starts its sweeps). */
-    default void beginBlock() {}
+    /**
+     * Called before a block of this side (e.g. starts its sweeps); {@code measured} is false for
+     * the warm-up.
+     */
+    default void beginBlock(boolean measured) {}
 
     /** Called after a block of this side. */
-    default void endBlock() {}
+    default void endBlock(boolean measured) {}
 
     /** What the side did besides requests, for the report (sweeps, moves); empty if nothing. */
     default String notes() {
@@ -189,7 +192,11 @@ public final class LoadVsRaw {
           log(block.summary());
         }
       }
-      report.finish(loadAverage(), store.notes(), raw.notes());
+      EnumMap<Op, Double> storeTimed = new EnumMap<>(Op.class);
+      for (Op op : Op.values()) {
+        storeTimed.put(op, store.timedMeanMillis(op));
+      }
+      report.finish(loadAverage(), store.notes(), raw.notes(), storeTimed);
       return report;
     } finally {
       registry.close();
@@ -203,7 +210,7 @@ public final class LoadVsRaw {
     ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> workers = new ArrayList<>();
-    side.beginBlock();
+    side.beginBlock(round >= 0);
     long start = System.nanoTime();
     long deadline = start + seconds * 1_000_000_000L;
     // Paced: each thread sends one request every `interval` ns (0: as fast as it can).
@@ -230,7 +237,7 @@ public final class LoadVsRaw {
       }
     }
     long elapsed = System.nanoTime() - start;
-    side.endBlock();
+    side.endBlock(round >= 0);
     return BlockResult.of(side.name(), round, elapsed, recorders, List.copyOf(unexpected));
   }
 

@@ -97,6 +97,11 @@ final class LoadVsRawReport {
     return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
   }
 
+  /** Mean in milliseconds of nanoseconds; NaN if empty. */
+  static double mean(long[] nanos) {
+    return Arrays.stream(nanos).average().orElse(Double.NaN) / 1e6;
+  }
+
   static double median(List<Double> values) {
     double[] a = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     if (a.length == 0) {
@@ -114,6 +119,7 @@ final class LoadVsRawReport {
     private String loadAfter = "?";
     private String storeNotes = "";
     private String rawNotes = "";
+    private EnumMap<Op, Double> storeTimed = new EnumMap<>(Op.class);
 
     Report(Options options, String loadBefore) {
       this.options = options;
@@ -124,7 +130,9 @@ final class LoadVsRawReport {
       (isStore ? store : raw).add(block);
     }
 
-    void finish(String loadAfter, String storeNotes, String rawNotes) {
+    void finish(
+        String loadAfter, String storeNotes, String rawNotes, EnumMap<Op, Double> storeTimed) {
+      this.storeTimed = storeTimed;
       this.loadAfter = loadAfter;
       this.storeNotes = storeNotes;
       this.rawNotes = rawNotes;
@@ -262,7 +270,20 @@ final class LoadVsRawReport {
                 median(perRound),
                 p99 <= P99_TARGET ? "met" : "missed"));
       }
-      b.append('\n');
+      b.append(
+          "\nMean ms per operation, store: as its caller saw it / as its own metrics timed it"
+              + " (request.duration, which ends before the moves a read causes) / raw:");
+      for (Op op : Op.values()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.2f / %.2f / %.2f;",
+                op.label(),
+                mean(pooled(store, op)),
+                storeTimed.getOrDefault(op, Double.NaN),
+                mean(pooled(raw, op))));
+      }
+      b.append("\n\n");
       b.append(
           String.format(
               Locale.ROOT,

@@ -42,6 +42,8 @@ final class StoreSide implements LoadVsRaw.Side {
   private final TieredMemory store;
   private final List<SweepResult> sweeps = new ArrayList<>();
   private final List<RuntimeException> sweepErrors = new ArrayList<>();
+  private final java.util.EnumMap<LoadVsRaw.Op, double[]> timed =
+      new java.util.EnumMap<>(LoadVsRaw.Op.class);
   private CountDownLatch stopSweeps = new CountDownLatch(0);
   private Thread sweeper = new Thread(() -> {});
 
@@ -142,7 +144,8 @@ final class StoreSide implements LoadVsRaw.Side {
   }
 
   @Override
-  public void beginBlock() {
+  public void beginBlock(boolean measured) {
+    snapshot(-1);
     CountDownLatch stop = new CountDownLatch(1);
     stopSweeps = stop;
     sweeper =
@@ -171,13 +174,49 @@ final class StoreSide implements LoadVsRaw.Side {
   }
 
   @Override
-  public void endBlock() {
+  public void endBlock(boolean measured) {
     stopSweeps.countDown();
     try {
       sweeper.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (measured) {
+      snapshot(1);
+    }
+  }
+
+  /**
+   * At a block's start ({@code sign} -1) notes the count and total time of {@code
+   * tiered.memory.request.duration} per operation; at a measured block's end ({@code sign} 1) adds
+   * the block's share to {@link #timed}: the store's own timing, which ends before any move a read
+   * causes.
+   */
+  private void snapshot(int sign) {
+    for (LoadVsRaw.Op op : LoadVsRaw.Op.values()) {
+      long count = 0;
+      double nanos = 0;
+      for (Timer t :
+          registry.find("tiered.memory.request.duration").tag("operation", op.label()).timers()) {
+        count += t.count();
+        nanos += t.totalTime(TimeUnit.NANOSECONDS);
+      }
+      // [0] count and [1] nanoseconds of measured blocks; [2], [3] the same at the block's start.
+      double[] acc = timed.computeIfAbsent(op, k -> new double[4]);
+      if (sign < 0) {
+        acc[2] = count;
+        acc[3] = nanos;
+      } else {
+        acc[0] += count - acc[2];
+        acc[1] += nanos - acc[3];
+      }
+    }
+  }
+
+  /** The store's own mean of an operation over the measured blocks, in ms; NaN if none. */
+  double timedMeanMillis(LoadVsRaw.Op op) {
+    double[] acc = timed.get(op);
+    return acc == null || acc[0] <= 0 ? Double.NaN : acc[1] / acc[0] / 1e6;
   }
 
   @Override
@@ -258,7 +297,7 @@ final class StoreSide implements LoadVsRaw.Side {
 
   @Override
   public void close() {
-    endBlock();
+    endBlock(false);
     try {
       store.close();
       Cleanup.redisPrefix(jedis, prefix());
