@@ -17,8 +17,9 @@
 # --vs-raw builds benchmarks/target/benchmarks.jar (mvn package -pl benchmarks -am, tests skipped),
 # starts the same servers and runs io.tieredmemory.benchmarks.LoadVsRaw: the same seeded mix of
 # put/get/search/delete with Zipf key popularity, through the store and through hand-written raw
-# clients, in alternating blocks (default 8 threads, 4 rounds of 20 s per side after 10 s of warm-up;
-# options: --threads --rounds --seconds --warmup --keys --seed --zipf --out). Report: throughput and
+# clients, in alternating blocks (default 8 threads, 4 rounds of 20 s per side after 10 s of warm-up,
+# LoadIT's policy, closed loop; options: --threads --rounds --seconds --warmup --keys --seed --zipf
+# --policy moving|steady --rate REQUESTS_PER_SECOND --out). Report: throughput and
 # p50/p99 per operation per side with the ratios, printed and written to
 # benchmarks/target/load-vs-raw.md. See benchmarks/analysis.md, "Whole store vs raw clients".
 set -euo pipefail

@@ -28,11 +28,11 @@ import java.util.concurrent.locks.LockSupport;
  * the same seeded operation mix and the same skewed key popularity, in alternating blocks.
  *
  * <ul>
- *   <li><b>store</b>: a {@code TieredMemory} over {@code RedisTierStore}, {@code PostgresTierStore}
- *       (searchable) and {@code ChromaTierStore}, with LoadIT's policy (promote after 2 reads in a
- *       minute, demote after 2 s idle or past 300 in HOT, archive after 4 s idle, batches of 100),
- *       a sweep every second while its block runs, and {@code TieredMemoryMetrics} bound to a
- *       {@code PrometheusMeterRegistry}.
+ *   <li><b>store</b> ({@link StoreSide}): a {@code TieredMemory} over {@code RedisTierStore},
+ *       {@code PostgresTierStore} (searchable) and {@code ChromaTierStore}, with the policy of
+ *       {@code --policy} ({@code moving}, LoadIT's, the default; or {@code steady}: see {@link
+ *       StoreSide#policy}), a sweep every second while its block runs, and {@code
+ *       TieredMemoryMetrics} bound to a {@code PrometheusMeterRegistry}.
  *   <li><b>raw</b> ({@link RawSide}): write-through {@code put} (PostgreSQL upsert, then Redis
  *       {@code HSET}), read-through {@code get} (Redis {@code HGETALL}; on a miss a PostgreSQL
  *       {@code SELECT}, then {@code HSET}), {@code delete} from all three, and {@code search} as
@@ -42,13 +42,16 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The operation mix is LoadIT's: 45% get, 30% put, 10% search (k = 5), 15% delete, over {@code
  * --keys} keys drawn from a Zipf distribution ({@code --zipf}); thread {@code t} of round {@code r}
  * draws the same sequence on both sides. One warm-up block per side, then {@code --rounds} rounds
- * of one block per side, the order alternating (store first in even rounds). The report gives
- * throughput and p50/p99 per operation for each side and the ratios, against the issue's targets
- * (store throughput at least 0.8x raw, each operation's p99 at most 1.5x raw). Run:
+ * of one block per side, the order alternating (store first in even rounds). By default each thread
+ * sends its next request as soon as the last returned (closed loop); {@code --rate} paces both
+ * sides at the same total requests per second instead, to compare latencies at the same offered
+ * load. The report gives throughput and p50/p99 per operation for each side and the ratios, against
+ * the issue's targets (store throughput at least 0.8x raw, each operation's p99 at most 1.5x raw).
+ * Run:
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.LoadVsRaw \
- *     --threads 8 --rounds 4 --seconds 20 --warmup 10
+ *     --threads 8 --rounds 4 --seconds 20 --warmup 10 [--policy steady] [--rate 150]
  * </pre>
  *
  * <p>({@code ./scripts/load.sh --vs-raw} builds the jar, starts the servers and runs it.) The
