@@ -326,7 +326,10 @@ final class StoreSide implements LoadVsRaw.Side {
       } while (!cursor.equals("0"));
     }
 
-    /** Drops every table whose name starts with {@code base} (the store's side tables too). */
+    /**
+     * Drops every table whose name starts with {@code base} (the store's side tables too) and the
+     * store's schema rows for them. {@code base} is a name this class made (letters, digits, _).
+     */
     static void tables(HikariDataSource pool, String base) {
       try (Connection c = pool.getConnection();
           Statement s = c.createStatement()) {
@@ -343,6 +346,15 @@ final class StoreSide implements LoadVsRaw.Side {
         }
         for (String n : names) {
           s.execute("DROP TABLE IF EXISTS \"" + n.replace("\"", "\"\"") + "\" CASCADE");
+        }
+        // The store's schema bookkeeping would otherwise keep a row for a table that is gone.
+        if (!names.isEmpty()) {
+          try (ResultSet rs = s.executeQuery("SELECT to_regclass('tiered_memory_schema')")) {
+            if (rs.next() && rs.getString(1) != null) {
+              s.executeUpdate(
+                  "DELETE FROM tiered_memory_schema WHERE starts_with(table_name, '" + base + "')");
+            }
+          }
         }
       } catch (SQLException e) {
         LoadVsRaw.log("could not drop the tables of " + base + ": " + e.getMessage());
