@@ -12,11 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Chroma's v2 REST API called directly, as a user without the library would: the raw baseline of
- * {@link ArchiveBenchmark}. Same transport as the library (java.net.http, HTTP/1.1, Jackson).
+ * {@link ArchiveBenchmark} and of {@link LoadVsRaw}'s raw search and delete. Same transport as the
+ * library (java.net.http, HTTP/1.1, Jackson).
  */
 final class RawChroma {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,6 +92,38 @@ final class RawChroma {
       }
       send("POST", COLLECTIONS + "/" + collectionId + "/upsert", body);
     }
+  }
+
+  /**
+   * One {@code /query}: the {@code k} records nearest {@code embedding}, with their documents,
+   * metadata and distances; returns the ids found (nearest first).
+   */
+  List<String> query(String collectionId, float[] embedding, int k) {
+    ObjectNode body = object();
+    ArrayNode v = body.putArray("query_embeddings").addArray();
+    for (float x : embedding) {
+      v.add(x);
+    }
+    body.put("n_results", k);
+    ArrayNode include = body.putArray("include");
+    include.add("documents");
+    include.add("metadatas");
+    include.add("distances");
+    JsonNode ids =
+        send("POST", COLLECTIONS + "/" + collectionId + "/query", body).path("ids").path(0);
+    List<String> found = new ArrayList<>(ids.size());
+    for (JsonNode id : ids) {
+      found.add(id.asText());
+    }
+    return found;
+  }
+
+  /** One {@code /delete} of the records with these ids (absent ones are ignored by Chroma). */
+  void delete(String collectionId, List<String> ids) {
+    ObjectNode body = object();
+    ArrayNode a = body.putArray("ids");
+    ids.forEach(a::add);
+    send("POST", COLLECTIONS + "/" + collectionId + "/delete", body);
   }
 
   private JsonNode send(String method, String path, JsonNode body) {
