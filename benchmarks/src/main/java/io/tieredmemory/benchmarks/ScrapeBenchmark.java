@@ -8,9 +8,17 @@ import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -69,7 +77,43 @@ public class ScrapeBenchmark {
     String text = registry.scrape();
     System.out.printf(
         "[bench] scrape: %d bytes, %d lines, %d stores%n",
-        text.length(), text.split("\n").length, STORES);
+        text.getBytes(StandardCharsets.UTF_8).length, text.split("\n").length, STORES);
+    linesPerFamily(text)
+        .forEach((family, lines) -> System.out.printf("[bench]   %5d  %s%n", lines, family));
+    String dump = System.getProperty("scrape.dump");
+    if (dump != null) {
+      try {
+        Files.writeString(Path.of(dump), text);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Lines of a text-format scrape per metric family (a sample's name up to its labels, less a
+   * histogram's {@code _bucket}, {@code _count} or {@code _sum}; {@code _max} is a family of its
+   * own), largest first; comment lines count for the family they describe.
+   */
+  static Map<String, Integer> linesPerFamily(String text) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String line : text.split("\n")) {
+      String name;
+      if (line.startsWith("# ")) {
+        String[] parts = line.split(" ", 4);
+        name = parts.length > 2 ? parts[2] : line;
+      } else {
+        int end = line.indexOf('{');
+        name = end < 0 ? line.substring(0, Math.max(0, line.indexOf(' '))) : line.substring(0, end);
+        name = name.replaceFirst("_(bucket|count|sum)$", "");
+      }
+      counts.merge(name, 1, Integer::sum);
+    }
+    Map<String, Integer> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   private static void populate(TieredMemory store, BenchClock clock) {

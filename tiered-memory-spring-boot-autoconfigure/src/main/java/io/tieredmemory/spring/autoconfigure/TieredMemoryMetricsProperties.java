@@ -22,7 +22,10 @@ public class TieredMemoryMetricsProperties {
    */
   private Duration statsRefresh = Duration.ofSeconds(10);
 
-  /** Bucket boundaries of the request latency histogram; the library's (500ns to 5s) when unset. */
+  /**
+   * Bucket boundaries of the request latency histogram; when unset, the library's list fitted to
+   * each store's tiers (in process, mixed or remote).
+   */
   private @Nullable List<Duration> requestBuckets;
 
   /** Bucket boundaries of the backend call latency histogram; the library's when unset. */
