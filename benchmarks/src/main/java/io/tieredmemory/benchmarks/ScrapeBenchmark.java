@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * stores. Their tiers report as remote, so every meter a production store has is registered
  * (per-backend timers included), and a scripted workload has moved every request, movement,
  * eviction, sweep and search meter and the gauges. No baseline: the figure is the cost of one
- * scrape, to compare with the scrape interval.
+ * scrape, to compare with the scrape interval. The setup prints the scrape's bytes and lines, and
+ * its lines per metric family; {@code -Dscrape.dump=FILE} (with {@code -f 0}) writes the scrape to
+ * a file.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
