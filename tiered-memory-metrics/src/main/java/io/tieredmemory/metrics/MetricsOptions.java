@@ -23,12 +23,18 @@ import org.jspecify.annotations.Nullable;
  *     ({@link #BACKEND_BUCKETS} by default); in-process tiers have no backend timers
  * @param statsRefresh how often the per-tier item and byte gauges are refreshed in the background;
  *     scrapes never call the tiers, so the gauges are at most this stale
+ * @param nativeHistograms whether the backend duration is a Prometheus native histogram instead of
+ *     a classic one (off by default): for a Prometheus started with {@code
+ *     --enable-feature=native-histograms}, which scrapes the protobuf format; then {@code
+ *     backendBuckets} is not used, and the text format has only each series' count and sum. Needs a
+ *     {@code PrometheusMeterRegistry} (itself or in a composite); without one it has no effect.
  */
 public record MetricsOptions(
     MetricNames names,
     @Nullable List<Duration> requestBuckets,
     List<Duration> backendBuckets,
-    Duration statsRefresh) {
+    Duration statsRefresh,
+    boolean nativeHistograms) {
 
   /**
    * Request buckets of a store whose tiers are all in process: hits take about a microsecond, a
@@ -87,6 +93,15 @@ public record MetricsOptions(
           Duration.ofMillis(25),
           Duration.ofMillis(250));
 
+  /** Options with classic histograms only ({@code nativeHistograms} false). */
+  public MetricsOptions(
+      MetricNames names,
+      @Nullable List<Duration> requestBuckets,
+      List<Duration> backendBuckets,
+      Duration statsRefresh) {
+    this(names, requestBuckets, backendBuckets, statsRefresh, false);
+  }
+
   /** Validates every field. */
   public MetricsOptions {
     Validation.requireNonNull("names", names);
@@ -139,21 +154,27 @@ public record MetricsOptions(
 
   /** A copy with other names. */
   public MetricsOptions withNames(MetricNames value) {
-    return new MetricsOptions(value, requestBuckets, backendBuckets, statsRefresh);
+    return new MetricsOptions(
+        value, requestBuckets, backendBuckets, statsRefresh, nativeHistograms);
   }
 
   /** A copy with another gauge refresh interval. */
   public MetricsOptions withStatsRefresh(Duration value) {
-    return new MetricsOptions(names, requestBuckets, backendBuckets, value);
+    return new MetricsOptions(names, requestBuckets, backendBuckets, value, nativeHistograms);
+  }
+
+  /** A copy with the backend duration as a native histogram, or not (see the record's javadoc). */
+  public MetricsOptions withNativeHistograms(boolean value) {
+    return new MetricsOptions(names, requestBuckets, backendBuckets, statsRefresh, value);
   }
 
   /** A copy with other request latency buckets, for every store (not fitted to its tiers). */
   public MetricsOptions withRequestBuckets(List<Duration> value) {
-    return new MetricsOptions(names, value, backendBuckets, statsRefresh);
+    return new MetricsOptions(names, value, backendBuckets, statsRefresh, nativeHistograms);
   }
 
   /** A copy with other backend latency buckets. */
   public MetricsOptions withBackendBuckets(List<Duration> value) {
-    return new MetricsOptions(names, requestBuckets, value, statsRefresh);
+    return new MetricsOptions(names, requestBuckets, value, statsRefresh, nativeHistograms);
   }
 }

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.tieredmemory.core.BackendOperation;
 import io.tieredmemory.core.KindCount;
 import io.tieredmemory.core.KindStats;
@@ -85,8 +87,24 @@ final class StoreMeters {
         new EnumMap<>(Tier.class);
   }
 
-  /** The meters of one remote tier's backend operation: every call timed, failures counted. */
-  record Backend(Timer duration, Counter errors) {}
+  /**
+   * The meters of one remote tier's backend operation: every call timed (by a Micrometer timer, or
+   * a native histogram's series), failures counted.
+   */
+  record Backend(
+      @Nullable Timer duration, @Nullable DistributionDataPoint nativeDuration, Counter errors) {
+    /** Records one call's duration. */
+    void record(long durationNanos) {
+      if (nativeDuration != null) {
+        nativeDuration.observe(durationNanos / 1e9);
+      } else {
+        StoreMeters.record(duration, durationNanos);
+      }
+    }
+  }
+
+  private final @Nullable NativeBackendHistogram nativeBackend;
+  private final List<Tags> nativeSeries = new ArrayList<>(); // guarded by meters
 
   StoreMeters(TieredMemory store, MeterRegistry registry, Tags extraTags, MetricsOptions options) {
     this.registry = registry;
@@ -106,6 +124,12 @@ final class StoreMeters {
             .requestBucketsFor(store.tier(Tier.HOT).remote(), !remoteTiers.isEmpty())
             .toArray(new Duration[0]);
     this.backendSlo = options.backendBuckets().toArray(new Duration[0]);
+    PrometheusMeterRegistry prometheus =
+        options.nativeHistograms() ? NativeBackendHistogram.prometheus(registry) : null;
+    this.nativeBackend =
+        prometheus == null || remoteTiers.isEmpty()
+            ? null
+            : NativeBackendHistogram.of(prometheus, n.backendDuration(), tags);
 
     for (Operation op : Operation.values()) {
       RequestResult ok = hitOrSuccess(op);
@@ -342,14 +366,24 @@ final class StoreMeters {
         return b;
       }
       Tags t = tags.and("tier", tier.label(), "operation", operation.label());
+      DistributionDataPoint nativeDuration = null;
+      Timer duration = null;
+      if (nativeBackend != null) {
+        nativeDuration = nativeBackend.series(t);
+        nativeSeries.add(t);
+      } else {
+        duration =
+            keep(
+                Timer.builder(names.backendDuration())
+                    .description("Time of one call to a remote tier backend, failed or not")
+                    .tags(t)
+                    .serviceLevelObjectives(backendSlo)
+                    .register(registry));
+      }
       b =
           new Backend(
-              keep(
-                  Timer.builder(names.backendDuration())
-                      .description("Time of one call to a remote tier backend, failed or not")
-                      .tags(t)
-                      .serviceLevelObjectives(backendSlo)
-                      .register(registry)),
+              duration,
+              nativeDuration,
               keep(
                   Counter.builder(names.backendErrors())
                       .description("Calls to a remote tier backend that failed")
@@ -520,6 +554,9 @@ final class StoreMeters {
       removed = true;
       for (Meter m : meters) {
         registry.remove(m);
+      }
+      if (nativeBackend != null) {
+        nativeSeries.forEach(nativeBackend::remove);
       }
     }
   }

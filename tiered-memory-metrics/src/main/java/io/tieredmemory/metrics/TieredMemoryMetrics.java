@@ -216,7 +216,7 @@ public final class TieredMemoryMetrics implements TierObserver {
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {
     StoreMeters.Backend b = meters().backend(tier, operation);
     if (b != null) {
-      StoreMeters.record(b.duration(), durationNanos);
+      b.record(durationNanos);
       if (!success) {
         b.errors().increment();
       }
