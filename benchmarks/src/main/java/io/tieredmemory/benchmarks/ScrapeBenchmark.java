@@ -1,5 +1,6 @@
 package io.tieredmemory.benchmarks;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.SweepResult;
@@ -7,6 +8,7 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * eviction, sweep and search meter and the gauges. No baseline: the figure is the cost of one
  * scrape, to compare with the scrape interval. The setup prints the scrape's bytes and lines, and
  * its lines per metric family; {@code -Dscrape.dump=FILE} (with {@code -f 0}) writes the scrape to
- * a file.
+ * a file, {@code -Dscrape.nativeHistograms=true} binds the stores with native histograms.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,6 +61,9 @@ public class ScrapeBenchmark {
   public void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Embedder embedder = Embedder.hashing();
+    MetricsOptions options =
+        MetricsOptions.defaults()
+            .withNativeHistograms(Boolean.getBoolean("scrape.nativeHistograms"));
     for (int s = 0; s < STORES; s++) {
       BenchClock clock = new BenchClock(BenchClock.ORIGIN);
       TieredMemory store =
@@ -69,7 +74,7 @@ public class ScrapeBenchmark {
               .embedder(embedder)
               .clock(clock)
               .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())
-              .observer(TieredMemoryMetrics.of(registry))
+              .observer(TieredMemoryMetrics.of(registry, Tags.empty(), options))
               .disableScheduledSweeps()
               .discoverObservers(false)
               .build();

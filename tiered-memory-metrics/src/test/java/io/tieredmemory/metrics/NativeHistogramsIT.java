@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * {@code MetricsOptions.withNativeHistograms(true)} against the real Prometheus, started with
  * {@code --enable-feature=native-histograms}: it scrapes the endpoint's protobuf format and answers
  * {@code histogram_count} and {@code histogram_quantile} on the backend duration, which has no
- * bucket series at all.
+ * classic series in Prometheus.
  */
 class NativeHistogramsIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -150,8 +150,22 @@ class NativeHistogramsIT {
                     "histogram_quantile(0.95, sum by (tier, operation) (tiered_memory_backend_duration_seconds{store=\"native-it\"}))"))
             .as("a p95 per tier and operation, with no le label")
             .isPositive();
-        assertThat(series(api, "tiered_memory_backend_duration_seconds_bucket"))
-            .as("no classic buckets are stored")
+        assertThat(
+                value(
+                    api,
+                    "sum(tiered_memory_backend_errors_total"
+                        + hotRead
+                        + ") / histogram_count(sum("
+                        + selector
+                        + ")) * "
+                        + hotReads))
+            .as("the error ratio, with histogram_count as its denominator")
+            .isEqualTo(5);
+        assertThat(
+                series(
+                    api,
+                    "{__name__=~\"tiered_memory_backend_duration_seconds_(bucket|count|sum)\"}"))
+            .as("Prometheus 2.42 stores the native histogram only: no _bucket, _count or _sum")
             .isZero();
       } finally {
         prometheus.destroy();

@@ -64,7 +64,8 @@ public class TieredMemoryMetricsAutoConfiguration {
         names,
         request != null ? request : d.requestBuckets(),
         backend != null ? backend : d.backendBuckets(),
-        refresh);
+        refresh,
+        p.isNativeHistograms());
   }
 
   static Tags tags(TieredMemoryMetricsProperties p) {

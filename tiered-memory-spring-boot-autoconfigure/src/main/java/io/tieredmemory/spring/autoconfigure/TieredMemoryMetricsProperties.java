@@ -31,6 +31,12 @@ public class TieredMemoryMetricsProperties {
   /** Bucket boundaries of the backend call latency histogram; the library's when unset. */
   private @Nullable List<Duration> backendBuckets;
 
+  /**
+   * Whether the backend duration is a Prometheus native histogram (for a Prometheus started with
+   * --enable-feature=native-histograms); needs a PrometheusMeterRegistry.
+   */
+  private boolean nativeHistograms;
+
   /** Extra tags on every meter of the stores (not "store": that is the store's name). */
   private Map<String, String> tags = new LinkedHashMap<>();
 
@@ -64,6 +70,14 @@ public class TieredMemoryMetricsProperties {
 
   public void setBackendBuckets(@Nullable List<Duration> backendBuckets) {
     this.backendBuckets = backendBuckets;
+  }
+
+  public boolean isNativeHistograms() {
+    return nativeHistograms;
+  }
+
+  public void setNativeHistograms(boolean nativeHistograms) {
+    this.nativeHistograms = nativeHistograms;
   }
 
   public Map<String, String> getTags() {
