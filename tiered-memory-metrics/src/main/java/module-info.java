@@ -16,6 +16,10 @@ module io.tieredmemory.metrics {
   requires transitive micrometer.observation;
   requires transitive micrometer.commons;
   requires transitive micrometer.registry.prometheus;
+  // Native histograms (MetricsOptions.nativeHistograms) are registered in the Prometheus client
+  // library's registry directly: Micrometer has classic histograms only.
+  requires io.prometheus.metrics.core;
+  requires io.prometheus.metrics.model;
   requires transitive jdk.httpserver;
 
   exports io.tieredmemory.metrics;

@@ -1,5 +1,6 @@
 package io.tieredmemory.benchmarks;
 
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.SweepResult;
@@ -7,10 +8,19 @@ import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
+import io.tieredmemory.metrics.MetricsOptions;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * stores. Their tiers report as remote, so every meter a production store has is registered
  * (per-backend timers included), and a scripted workload has moved every request, movement,
  * eviction, sweep and search meter and the gauges. No baseline: the figure is the cost of one
- * scrape, to compare with the scrape interval.
+ * scrape, to compare with the scrape interval. The setup prints the scrape's bytes and lines, and
+ * its lines per metric family; {@code -Dscrape.dump=FILE} (with {@code -f 0}) writes the scrape to
+ * a file, {@code -Dscrape.nativeHistograms=true} binds the stores with native histograms.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +61,9 @@ public class ScrapeBenchmark {
   public void setUp() {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Embedder embedder = Embedder.hashing();
+    MetricsOptions options =
+        MetricsOptions.defaults()
+            .withNativeHistograms(Boolean.getBoolean("scrape.nativeHistograms"));
     for (int s = 0; s < STORES; s++) {
       BenchClock clock = new BenchClock(BenchClock.ORIGIN);
       TieredMemory store =
@@ -59,7 +74,7 @@ public class ScrapeBenchmark {
               .embedder(embedder)
               .clock(clock)
               .policy(TieringPolicy.custom().hotCapacity(100).rehydrate(true, true).build())
-              .observer(TieredMemoryMetrics.of(registry))
+              .observer(TieredMemoryMetrics.of(registry, Tags.empty(), options))
               .disableScheduledSweeps()
               .discoverObservers(false)
               .build();
@@ -69,7 +84,43 @@ public class ScrapeBenchmark {
     String text = registry.scrape();
     System.out.printf(
         "[bench] scrape: %d bytes, %d lines, %d stores%n",
-        text.length(), text.split("\n").length, STORES);
+        text.getBytes(StandardCharsets.UTF_8).length, text.split("\n").length, STORES);
+    linesPerFamily(text)
+        .forEach((family, lines) -> System.out.printf("[bench]   %5d  %s%n", lines, family));
+    String dump = System.getProperty("scrape.dump");
+    if (dump != null) {
+      try {
+        Files.writeString(Path.of(dump), text);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * Lines of a text-format scrape per metric family (a sample's name up to its labels, less a
+   * histogram's {@code _bucket}, {@code _count} or {@code _sum}; {@code _max} is a family of its
+   * own), largest first; comment lines count for the family they describe.
+   */
+  static Map<String, Integer> linesPerFamily(String text) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String line : text.split("\n")) {
+      String name;
+      if (line.startsWith("# ")) {
+        String[] parts = line.split(" ", 4);
+        name = parts.length > 2 ? parts[2] : line;
+      } else {
+        int end = line.indexOf('{');
+        name = end < 0 ? line.substring(0, Math.max(0, line.indexOf(' '))) : line.substring(0, end);
+        name = name.replaceFirst("_(bucket|count|sum)$", "");
+      }
+      counts.merge(name, 1, Integer::sum);
+    }
+    Map<String, Integer> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
   }
 
   private static void populate(TieredMemory store, BenchClock clock) {

@@ -47,9 +47,20 @@ public record MetricNames(String prefix) {
     return prefix + ".request.duration";
   }
 
-  /** Timer {@code tiered_memory_backend_duration_seconds}: calls to remote tier backends. */
+  /**
+   * Timer {@code tiered_memory_backend_duration_seconds}: calls to remote tier backends, failed or
+   * not, by tier and backend operation.
+   */
   public String backendDuration() {
     return prefix + ".backend.duration";
+  }
+
+  /**
+   * Counter {@code tiered_memory_backend_errors_total}: calls to remote tier backends that failed,
+   * by tier and backend operation.
+   */
+  public String backendErrors() {
+    return prefix + ".backend.errors";
   }
 
   /** Counter {@code tiered_memory_movements_total}: movements by from, to and reason. */
@@ -134,6 +145,7 @@ public record MetricNames(String prefix) {
         requests(),
         requestDuration(),
         backendDuration(),
+        backendErrors(),
         movements(),
         movementDuration(),
         evictions(),

@@ -3,6 +3,7 @@ package io.tieredmemory.metrics;
 import io.tieredmemory.core.internal.Validation;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the Micrometer binding records.
@@ -14,9 +15,12 @@ import java.util.List;
  * }</pre>
  *
  * @param names meter names
- * @param requestBuckets histogram bucket boundaries of request latency (in-process hits take well
- *     under a microsecond, remote misses tens of milliseconds)
- * @param backendBuckets histogram bucket boundaries of backend call latency
+ * @param requestBuckets histogram bucket boundaries of request, movement and sweep latency, or null
+ *     (the default) for a list fitted to each store's tiers: {@link #IN_PROCESS_BUCKETS} when all
+ *     are in process, {@link #MIXED_BUCKETS} when HOT is in process and another tier remote, {@link
+ *     #REMOTE_BUCKETS} when HOT is remote
+ * @param backendBuckets histogram bucket boundaries of the time of one call to a remote tier
+ *     ({@link #BACKEND_BUCKETS} by default); in-process tiers have no backend timers
  * @param statsRefresh how often the per-tier item and byte gauges are refreshed in the background;
  *     scrapes never call the tiers, so the gauges are at most this stale
  * @param timingSample on a store whose HOT tier is in process, one {@code get} in this many (on
@@ -28,61 +32,104 @@ import java.util.List;
  *     nanoseconds (two clock reads and a histogram update cost more than the hit). Every other
  *     request, and every get of a store whose HOT tier is remote, is always timed. See {@link
  *     io.tieredmemory.core.spi.TierObserver#timingSample()}.
+ * @param nativeHistograms whether the backend duration is a Prometheus native histogram instead of
+ *     a classic one (off by default): for a Prometheus started with {@code
+ *     --enable-feature=native-histograms}, which scrapes the protobuf format; then {@code
+ *     backendBuckets} is not used, and the text format has only each series' count and sum. Needs a
+ *     {@code PrometheusMeterRegistry} (itself or in a composite); without one it has no effect.
  */
 public record MetricsOptions(
     MetricNames names,
-    List<Duration> requestBuckets,
+    @Nullable List<Duration> requestBuckets,
     List<Duration> backendBuckets,
     Duration statsRefresh,
-    int timingSample) {
+    int timingSample,
+    boolean nativeHistograms) {
 
   /** The default {@link #timingSample()}: one in-process get in 64 is timed. */
   public static final int DEFAULT_TIMING_SAMPLE = 64;
 
-  private static final List<Duration> LOCAL_TO_REMOTE =
+  /**
+   * Request buckets of a store whose tiers are all in process: hits take about a microsecond, a
+   * sweep milliseconds (7 boundaries, 1 µs to 1 s).
+   */
+  public static final List<Duration> IN_PROCESS_BUCKETS =
       List.of(
-          Duration.ofNanos(500),
           Duration.ofNanos(1_000),
-          Duration.ofNanos(5_000),
-          Duration.ofNanos(25_000),
+          Duration.ofNanos(10_000),
           Duration.ofNanos(100_000),
-          Duration.ofNanos(250_000),
+          Duration.ofMillis(1),
+          Duration.ofMillis(10),
+          Duration.ofMillis(100),
+          Duration.ofSeconds(1));
+
+  /**
+   * Request buckets of a store with an in-process HOT tier and a remote WARM or COLD: HOT hits in
+   * microseconds, the rest in milliseconds (9 boundaries, 1 µs to 1 s).
+   */
+  public static final List<Duration> MIXED_BUCKETS =
+      List.of(
+          Duration.ofNanos(1_000),
+          Duration.ofNanos(10_000),
+          Duration.ofNanos(100_000),
           Duration.ofNanos(500_000),
           Duration.ofMillis(1),
-          Duration.ofMillis(2),
           Duration.ofMillis(5),
-          Duration.ofMillis(10),
           Duration.ofMillis(25),
-          Duration.ofMillis(50),
           Duration.ofMillis(100),
-          Duration.ofMillis(250),
+          Duration.ofSeconds(1));
+
+  /**
+   * Request buckets of a store with a remote HOT tier: every request is a network round trip or
+   * more, a sweep up to seconds (7 boundaries, 250 µs to 5 s).
+   */
+  public static final List<Duration> REMOTE_BUCKETS =
+      List.of(
+          Duration.ofNanos(250_000),
+          Duration.ofMillis(1),
+          Duration.ofMillis(5),
+          Duration.ofMillis(25),
+          Duration.ofMillis(100),
           Duration.ofMillis(500),
-          Duration.ofSeconds(1),
           Duration.ofSeconds(5));
+
+  /**
+   * Buckets of one call to a remote tier (Redis, PostgreSQL, Chroma): from a loopback round trip to
+   * a slow search (6 boundaries, 100 µs to 250 ms).
+   */
+  public static final List<Duration> BACKEND_BUCKETS =
+      List.of(
+          Duration.ofNanos(100_000),
+          Duration.ofNanos(500_000),
+          Duration.ofMillis(1),
+          Duration.ofMillis(5),
+          Duration.ofMillis(25),
+          Duration.ofMillis(250));
+
+  /**
+   * Options with the default {@link #timingSample()} ({@value #DEFAULT_TIMING_SAMPLE}) and classic
+   * histograms only ({@code nativeHistograms} false).
+   *
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public MetricsOptions(
+      MetricNames names,
+      @Nullable List<Duration> requestBuckets,
+      List<Duration> backendBuckets,
+      Duration statsRefresh) {
+    this(names, requestBuckets, backendBuckets, statsRefresh, DEFAULT_TIMING_SAMPLE, false);
+  }
 
   /** Validates every field. */
   public MetricsOptions {
     Validation.requireNonNull("names", names);
-    requestBuckets = buckets("requestBuckets", requestBuckets);
+    requestBuckets = requestBuckets == null ? null : buckets("requestBuckets", requestBuckets);
     backendBuckets = buckets("backendBuckets", backendBuckets);
     Validation.requirePositive("statsRefresh", statsRefresh);
     if (timingSample < 1) {
       throw new IllegalArgumentException(
           "timingSample must be at least 1 (1: time every get), was " + timingSample);
     }
-  }
-
-  /**
-   * Options with the default {@link #timingSample()} ({@value #DEFAULT_TIMING_SAMPLE}).
-   *
-   * @throws IllegalArgumentException as the canonical constructor
-   */
-  public MetricsOptions(
-      MetricNames names,
-      List<Duration> requestBuckets,
-      List<Duration> backendBuckets,
-      Duration statsRefresh) {
-    this(names, requestBuckets, backendBuckets, statsRefresh, DEFAULT_TIMING_SAMPLE);
   }
 
   private static List<Duration> buckets(String field, List<Duration> buckets) {
@@ -102,42 +149,69 @@ public record MetricsOptions(
   }
 
   /**
-   * Defaults: names under {@code tiered.memory}; buckets from 500 ns to 5 s (18 boundaries) for
-   * both histograms; gauges refreshed every 10 s; one in-process get in {@value
-   * #DEFAULT_TIMING_SAMPLE} timed.
+   * Defaults: names under {@code tiered.memory}; request buckets fitted to each store's tiers,
+   * {@link #BACKEND_BUCKETS} for backend calls; gauges refreshed every 10 s.
    */
   public static MetricsOptions defaults() {
     return new MetricsOptions(
-        MetricNames.defaults(), LOCAL_TO_REMOTE, LOCAL_TO_REMOTE, Duration.ofSeconds(10));
+        MetricNames.defaults(), null, BACKEND_BUCKETS, Duration.ofSeconds(10));
+  }
+
+  /**
+   * The request buckets of a store: {@link #requestBuckets()} if set, else the list fitted to its
+   * tiers.
+   *
+   * @param hotRemote whether the store's HOT tier is remote
+   * @param anyRemote whether any of its tiers is remote
+   */
+  public List<Duration> requestBucketsFor(boolean hotRemote, boolean anyRemote) {
+    if (requestBuckets != null) {
+      return requestBuckets;
+    }
+    if (hotRemote) {
+      return REMOTE_BUCKETS;
+    }
+    return anyRemote ? MIXED_BUCKETS : IN_PROCESS_BUCKETS;
   }
 
   /** A copy with other names. */
   public MetricsOptions withNames(MetricNames value) {
-    return new MetricsOptions(value, requestBuckets, backendBuckets, statsRefresh, timingSample);
+    return new MetricsOptions(
+        value, requestBuckets, backendBuckets, statsRefresh, timingSample, nativeHistograms);
   }
 
   /** A copy with another gauge refresh interval. */
   public MetricsOptions withStatsRefresh(Duration value) {
-    return new MetricsOptions(names, requestBuckets, backendBuckets, value, timingSample);
+    return new MetricsOptions(
+        names, requestBuckets, backendBuckets, value, timingSample, nativeHistograms);
   }
 
-  /** A copy with other request latency buckets. */
+  /** A copy with the backend duration as a native histogram, or not (see the record's javadoc). */
+  public MetricsOptions withNativeHistograms(boolean value) {
+    return new MetricsOptions(
+        names, requestBuckets, backendBuckets, statsRefresh, timingSample, value);
+  }
+
+  /** A copy with other request latency buckets, for every store (not fitted to its tiers). */
   public MetricsOptions withRequestBuckets(List<Duration> value) {
-    return new MetricsOptions(names, value, backendBuckets, statsRefresh, timingSample);
+    return new MetricsOptions(
+        names, value, backendBuckets, statsRefresh, timingSample, nativeHistograms);
   }
 
   /** A copy with other backend latency buckets. */
   public MetricsOptions withBackendBuckets(List<Duration> value) {
-    return new MetricsOptions(names, requestBuckets, value, statsRefresh, timingSample);
+    return new MetricsOptions(
+        names, requestBuckets, value, statsRefresh, timingSample, nativeHistograms);
   }
 
   /**
-   * A copy timing one in-process {@code get} in {@code value} (1: every one); see {@link
-   * #timingSample()}.
+   * A copy timing one in-process {@code get} in {@code value} (1: every get; see {@link
+   * #timingSample()}).
    *
-   * @throws IllegalArgumentException if {@code value} is less than 1
+   * @throws IllegalArgumentException if {@code value} is below 1
    */
   public MetricsOptions withTimingSample(int value) {
-    return new MetricsOptions(names, requestBuckets, backendBuckets, statsRefresh, value);
+    return new MetricsOptions(
+        names, requestBuckets, backendBuckets, statsRefresh, value, nativeHistograms);
   }
 }

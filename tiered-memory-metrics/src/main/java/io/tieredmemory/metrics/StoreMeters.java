@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.tieredmemory.core.BackendOperation;
 import io.tieredmemory.core.KindCount;
 import io.tieredmemory.core.KindStats;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,10 +52,13 @@ final class StoreMeters {
   private final int[] requestIndex = new int[Operation.values().length * TIERS_AND_NONE * RESULTS];
   private final ThreadCounts requestCounts;
   private final EnumMap<Operation, Timer> requestDuration = new EnumMap<>(Operation.class);
-  private final EnumMap<Tier, EnumMap<BackendOperation, Timer>> backendSucceeded =
-      new EnumMap<>(Tier.class);
-  private final EnumMap<Tier, EnumMap<BackendOperation, Timer>> backendFailed =
-      new EnumMap<>(Tier.class);
+  // Per remote tier and backend operation, registered at its first call (see backend()): a
+  // tier is asked only some of the nine operations, and only those become series.
+  private final AtomicReferenceArray<@Nullable Backend> backend =
+      new AtomicReferenceArray<>(Tier.values().length * BackendOperation.values().length);
+  private final EnumSet<Tier> remoteTiers = EnumSet.noneOf(Tier.class);
+  private final Duration[] backendSlo;
+  private boolean removed; // guarded by meters
   private final EnumMap<Tier, EnumMap<Tier, EnumMap<MoveReason, Counter>>> movements =
       new EnumMap<>(Tier.class);
   private final EnumMap<Tier, EnumMap<Tier, Timer>> movementDuration = new EnumMap<>(Tier.class);
@@ -84,6 +91,25 @@ final class StoreMeters {
         new EnumMap<>(Tier.class);
   }
 
+  /**
+   * The meters of one remote tier's backend operation: every call timed (by a Micrometer timer, or
+   * a native histogram's series), failures counted.
+   */
+  record Backend(
+      @Nullable Timer duration, @Nullable DistributionDataPoint nativeDuration, Counter errors) {
+    /** Records one call's duration. */
+    void record(long durationNanos) {
+      if (nativeDuration != null) {
+        nativeDuration.observe(durationNanos / 1e9);
+      } else {
+        StoreMeters.record(duration, durationNanos);
+      }
+    }
+  }
+
+  private final @Nullable NativeBackendHistogram nativeBackend;
+  private final List<Tags> nativeSeries = new ArrayList<>(); // guarded by meters
+
   StoreMeters(TieredMemory store, MeterRegistry registry, Tags extraTags, MetricsOptions options) {
     this.registry = registry;
     MetricNames n = options.names();
@@ -92,8 +118,22 @@ final class StoreMeters {
     this.tags = tags;
     this.kinds = store.kinds().isPresent();
     this.maxLabels = store.kinds().map(k -> k.maxKinds() + 2).orElse(0);
-    Duration[] requestSlo = options.requestBuckets().toArray(new Duration[0]);
-    Duration[] backendSlo = options.backendBuckets().toArray(new Duration[0]);
+    for (Tier t : Tier.values()) {
+      if (store.tier(t).remote()) {
+        remoteTiers.add(t); // in-process tiers are never timed separately
+      }
+    }
+    Duration[] requestSlo =
+        options
+            .requestBucketsFor(store.tier(Tier.HOT).remote(), !remoteTiers.isEmpty())
+            .toArray(new Duration[0]);
+    this.backendSlo = options.backendBuckets().toArray(new Duration[0]);
+    PrometheusMeterRegistry prometheus =
+        options.nativeHistograms() ? NativeBackendHistogram.prometheus(registry) : null;
+    this.nativeBackend =
+        prometheus == null || remoteTiers.isEmpty()
+            ? null
+            : NativeBackendHistogram.of(prometheus, n.backendDuration(), tags);
 
     Arrays.fill(requestIndex, -1);
     List<RequestCombination> combinations = requestCombinations();
@@ -113,14 +153,6 @@ final class StoreMeters {
                   .tag("operation", op.label())
                   .serviceLevelObjectives(requestSlo)
                   .register(registry)));
-    }
-
-    for (Tier t : Tier.values()) {
-      if (!store.tier(t).remote()) {
-        continue; // in-process tiers are never timed separately
-      }
-      backendSucceeded.put(t, backendTimers(n, tags, t, "success", backendSlo));
-      backendFailed.put(t, backendTimers(n, tags, t, "error", backendSlo));
     }
 
     for (Move m : MOVES) {
@@ -350,21 +382,50 @@ final class StoreMeters {
         .register(registry);
   }
 
-  private EnumMap<BackendOperation, Timer> backendTimers(
-      MetricNames n, Tags tags, Tier t, String outcome, Duration[] slo) {
-    EnumMap<BackendOperation, Timer> timers = new EnumMap<>(BackendOperation.class);
-    for (BackendOperation op : BackendOperation.values()) {
-      timers.put(
-          op,
-          keep(
-              Timer.builder(n.backendDuration())
-                  .description("Time of one call to a remote tier backend")
-                  .tags(tags)
-                  .tags("tier", t.label(), "operation", op.label(), "outcome", outcome)
-                  .serviceLevelObjectives(slo)
-                  .register(registry)));
+  /**
+   * The timer and error counter of a remote tier's backend operation, registered together at its
+   * first call (both series then exist from that call on, the counter at 0 unless that call
+   * failed); null for an in-process tier, or once the store's meters were removed. At most nine per
+   * remote tier: the labels are enums.
+   */
+  @Nullable Backend backend(Tier tier, BackendOperation operation) {
+    int i = tier.ordinal() * BackendOperation.values().length + operation.ordinal();
+    Backend b = backend.get(i);
+    if (b != null || !remoteTiers.contains(tier)) {
+      return b;
     }
-    return timers;
+    synchronized (meters) {
+      b = backend.get(i);
+      if (b != null || removed) {
+        return b;
+      }
+      Tags t = tags.and("tier", tier.label(), "operation", operation.label());
+      DistributionDataPoint nativeDuration = null;
+      Timer duration = null;
+      if (nativeBackend != null) {
+        nativeDuration = nativeBackend.series(t);
+        nativeSeries.add(t);
+      } else {
+        duration =
+            keep(
+                Timer.builder(names.backendDuration())
+                    .description("Time of one call to a remote tier backend, failed or not")
+                    .tags(t)
+                    .serviceLevelObjectives(backendSlo)
+                    .register(registry));
+      }
+      b =
+          new Backend(
+              duration,
+              nativeDuration,
+              keep(
+                  Counter.builder(names.backendErrors())
+                      .description("Calls to a remote tier backend that failed")
+                      .tags(t)
+                      .register(registry)));
+      backend.set(i, b);
+      return b;
+    }
   }
 
   private Timer sweepTimer(MetricNames n, Tags tags, String outcome, Duration[] slo) {
@@ -408,7 +469,9 @@ final class StoreMeters {
   }
 
   private <M extends Meter> M keep(M meter) {
-    meters.add(meter);
+    synchronized (meters) {
+      meters.add(meter);
+    }
     return meter;
   }
 
@@ -425,13 +488,6 @@ final class StoreMeters {
 
   Timer requestDuration(Operation operation) {
     return Objects.requireNonNull(requestDuration.get(operation));
-  }
-
-  /** The backend timer of a remote tier, or null for an in-process one. */
-  @Nullable Timer backend(Tier tier, BackendOperation operation, boolean success) {
-    EnumMap<BackendOperation, Timer> timers =
-        (success ? backendSucceeded : backendFailed).get(tier);
-    return timers == null ? null : timers.get(operation);
   }
 
   /** The movement counter, or null if the store never moves that way for that reason. */
@@ -529,8 +585,14 @@ final class StoreMeters {
 
   /** Removes every meter of the store from the registry. */
   void remove() {
-    for (Meter m : meters) {
-      registry.remove(m);
+    synchronized (meters) {
+      removed = true;
+      for (Meter m : meters) {
+        registry.remove(m);
+      }
+      if (nativeBackend != null) {
+        nativeSeries.forEach(nativeBackend::remove);
+      }
     }
   }
 

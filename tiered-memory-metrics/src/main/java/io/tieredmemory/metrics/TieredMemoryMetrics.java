@@ -228,7 +228,13 @@ public final class TieredMemoryMetrics implements TierObserver {
   @Override
   public void backendCallCompleted(
       Tier tier, BackendOperation operation, boolean success, long durationNanos) {
-    StoreMeters.record(meters().backend(tier, operation, success), durationNanos);
+    StoreMeters.Backend b = meters().backend(tier, operation);
+    if (b != null) {
+      b.record(durationNanos);
+      if (!success) {
+        b.errors().increment();
+      }
+    }
   }
 
   @Override

@@ -159,10 +159,7 @@ class PostgresFaultIT {
       assertThat(failed.demoted()).isZero();
       assertThat(f.metric("tiered_memory_sweep_duration_seconds_count", Map.of("outcome", "error")))
           .isEqualTo(1);
-      assertThat(
-              f.metric(
-                  "tiered_memory_backend_duration_seconds_count",
-                  Map.of("tier", "warm", "outcome", "error")))
+      assertThat(f.metric("tiered_memory_backend_errors_total", Map.of("tier", "warm")))
           .isPositive();
       assertThat(f.rec.requests(Operation.PUT, null, RequestResult.ERROR)).isEqualTo(3);
     } finally {

@@ -67,7 +67,8 @@ public class TieredMemoryMetricsAutoConfiguration {
         request != null ? request : d.requestBuckets(),
         backend != null ? backend : d.backendBuckets(),
         refresh,
-        sample);
+        sample,
+        p.isNativeHistograms());
   }
 
   static Tags tags(TieredMemoryMetricsProperties p) {

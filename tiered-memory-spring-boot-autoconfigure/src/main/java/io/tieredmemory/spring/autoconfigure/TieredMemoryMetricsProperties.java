@@ -22,7 +22,10 @@ public class TieredMemoryMetricsProperties {
    */
   private Duration statsRefresh = Duration.ofSeconds(10);
 
-  /** Bucket boundaries of the request latency histogram; the library's (500ns to 5s) when unset. */
+  /**
+   * Bucket boundaries of the request latency histogram; when unset, the library's list fitted to
+   * each store's tiers (in process, mixed or remote).
+   */
   private @Nullable List<Duration> requestBuckets;
 
   /** Bucket boundaries of the backend call latency histogram; the library's when unset. */
@@ -33,6 +36,12 @@ public class TieredMemoryMetricsProperties {
    * histogram; every request is still counted. 1 times every get.
    */
   private int timingSample = 64;
+
+  /**
+   * Whether the backend duration is a Prometheus native histogram (for a Prometheus started with
+   * --enable-feature=native-histograms); needs a PrometheusMeterRegistry.
+   */
+  private boolean nativeHistograms;
 
   /** Extra tags on every meter of the stores (not "store": that is the store's name). */
   private Map<String, String> tags = new LinkedHashMap<>();
@@ -75,6 +84,14 @@ public class TieredMemoryMetricsProperties {
 
   public void setTimingSample(int timingSample) {
     this.timingSample = timingSample;
+  }
+
+  public boolean isNativeHistograms() {
+    return nativeHistograms;
+  }
+
+  public void setNativeHistograms(boolean nativeHistograms) {
+    this.nativeHistograms = nativeHistograms;
   }
 
   public Map<String, String> getTags() {

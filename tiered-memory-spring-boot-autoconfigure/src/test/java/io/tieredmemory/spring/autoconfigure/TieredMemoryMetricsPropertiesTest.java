@@ -63,6 +63,17 @@ class TieredMemoryMetricsPropertiesTest {
   }
 
   @Test
+  void nativeHistogramsProperty_reachesTheOptions_offByDefault() {
+    TieredMemoryMetricsProperties p = new TieredMemoryMetricsProperties();
+    assertThat(TieredMemoryMetricsAutoConfiguration.options(p).nativeHistograms()).isFalse();
+    assertThat(TieredMemoryMetricsAutoConfiguration.options(p).requestBuckets())
+        .as("unset: fitted to each store's tiers")
+        .isNull();
+    p.setNativeHistograms(true);
+    assertThat(TieredMemoryMetricsAutoConfiguration.options(p).nativeHistograms()).isTrue();
+  }
+
+  @Test
   void refusedValuesNameTheirProperty() {
     runner
         .withPropertyValues("tiered-memory.metrics.prefix=Agent Memory")
