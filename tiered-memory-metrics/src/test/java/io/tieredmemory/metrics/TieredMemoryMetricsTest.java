@@ -78,7 +78,7 @@ class TieredMemoryMetricsTest {
       assertThat(
               registry
                   .get("tiered.memory.requests")
-                  .tags("store", "first", "operation", "put")
+                  .tags("store", "first", "operation", "put", "result", "success")
                   .functionCounter()
                   .count())
           .isEqualTo(1);
@@ -102,7 +102,7 @@ class TieredMemoryMetricsTest {
         assertThat(
                 registry
                     .get("tiered.memory.requests")
-                    .tags("store", "same", "shard", "2", "operation", "put")
+                    .tags("store", "same", "shard", "2", "operation", "put", "result", "success")
                     .functionCounter()
                     .count())
             .isEqualTo(2);
