@@ -53,7 +53,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(2)
 public class WarmScaleBenchmark {
   static final String CONTENT = "background memory about the user's projects and plans";
-  private static final String PUT_CONTENT = "rewritten memory about the user's projects and plan";
+  private static final String PUT_CONTENT = "rewritten, memory about the user's projects and plans";
 
   /** Memories WARM holds. */
   @Param({"10000", "1000000"})
