@@ -32,13 +32,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * memories: whether the store's latency grows with the data it holds (issue 16: p50 at 1M within
  * 1.2× of 10k). HOT is in process, COLD absent.
  *
- * <p>Every operation picks its key uniformly at random among all {@code held} memories, so the
+ * <p>Operations visit the memories in a random order (a shuffled cycle over all of them), so the
  * whole table and its indexes are the working set (at 1M they exceed {@code shared_buffers}): a
- * benchmark reading a few thousand keys would measure a cached table at every size. {@code warmGet}
- * reads the even keys and {@code warmPut} rewrites the odd ones (same content length, so the table
- * keeps its size): a put copies its memory into HOT (write-through), and a get of a key in HOT
- * would be a HOT hit. The policy never promotes (two reads of one key within 1 ms), and the trial
- * fails if HOT ends up holding more memories than were put.
+ * benchmark reading a few thousand keys would measure a cached table at every size. A cycle, not
+ * independent draws: a key comes back only after all the others, never twice within the policy's
+ * promotion window. {@code warmGet} reads the even keys and {@code warmPut} rewrites the odd ones
+ * (same content length, so the table keeps its size): a put copies its memory into HOT
+ * (write-through), and a get of a key in HOT would be a HOT hit. The policy never promotes (two
+ * reads of one key within 1 ms), and the trial fails if HOT ends up holding more memories than were
+ * put.
  *
  * <p>The {@code held} rows are loaded with {@code COPY} by {@link WarmRows} into {@code
  * bench_warmscale_<held>} (created by the store) and reused by a later fork or run that finds
@@ -61,7 +63,8 @@ public class WarmScaleBenchmark {
 
   private HikariDataSource pool;
   private TieredMemory store;
-  private final SplittableRandom random = new SplittableRandom(16);
+  private int[] order = new int[0];
+  private int next;
   private final BitSet putKeys = new BitSet();
 
   /** Builds the store on {@code bench_warmscale_<held>} and makes it hold {@code held} rows. */
@@ -73,6 +76,7 @@ public class WarmScaleBenchmark {
     if (PUT_CONTENT.length() != CONTENT.length()) {
       throw new IllegalStateException("a put must keep the row's size");
     }
+    order = shuffled(held / 2);
     pool = Servers.postgres("bench-warmscale", 4);
     String table = "bench_warmscale_" + held;
     PostgresTierStore warm = PostgresTierStore.builder(pool).table(table).build();
@@ -132,17 +136,40 @@ public class WarmScaleBenchmark {
     return WarmRows.key("bg:", i);
   }
 
+  /** 0 .. n-1 in a random order (Fisher-Yates, fixed seed). */
+  static int[] shuffled(int n) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    SplittableRandom random = new SplittableRandom(16);
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** The next of the {@code held / 2} indexes, in the shuffled order, cycling. */
+  private int nextIndex() {
+    int i = order[next];
+    next = next + 1 == order.length ? 0 : next + 1;
+    return i;
+  }
+
   /** A WARM hit on an even key, uniformly chosen (HOT never holds it). */
   @Benchmark
   public Memory warmGet() {
-    String key = keyOf(2 * random.nextInt(held / 2));
+    String key = keyOf(2 * nextIndex());
     return store.get(key).orElseThrow(() -> new IllegalStateException("no memory " + key));
   }
 
   /** A put over an existing odd key, uniformly chosen: a new version of a WARM row. */
   @Benchmark
   public Memory warmPut() {
-    int i = 2 * random.nextInt(held / 2) + 1;
+    int i = 2 * nextIndex() + 1;
     putKeys.set(i);
     return store.put(keyOf(i), PUT_CONTENT, Map.of());
   }
