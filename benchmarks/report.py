@@ -452,11 +452,15 @@ METHOD = [
     "",
     "- **quick** (default): 1 fork, short iterations (in-process: 3×1 s warm-up, 5×1 s"
     " measured; remote: 2×1 s + 5×1 s; archive: 1 + 3 single shots; sweeps: 20 + 20 single"
-    " shots in process, 2 + 6 on PostgreSQL). All sizes, 1M included: the 1M-row PostgreSQL"
-    " table loads with `COPY` in about 20 s.",
+    " shots in process, 2 + 6 on PostgreSQL; `WarmScaleBenchmark`: 2×1 s + 4×1 s, run twice)."
+    " All sizes, 1M included: a 1M-row PostgreSQL table loads with `COPY` in about 20 s.",
     "- **full** (`--full`): the annotations' settings (2 forks, 5 warm-up and 10 measured"
     " iterations for the time-based benchmarks; archive 3 + 10 and sweeps 10 + 20 single"
-    " shots).",
+    " shots; `WarmScaleBenchmark` runs twice with 1 fork each).",
+    "",
+    "`WarmScaleBenchmark` runs twice so that each method is measured at 10k, 1M, 10k, 1M:"
+    " drift in the machine's load then shows as a difference between rounds, not between sizes."
+    " Its tables (`bench_warmscale_<held>`) are loaded and reused like the sweep's.",
     "",
     "PostgreSQL sweep tables (`bench_sweep_<held>`) are created by the store, loaded once with"
     " `COPY` and `VACUUM ANALYZE`d; a fork that finds one already holding exactly its rows"

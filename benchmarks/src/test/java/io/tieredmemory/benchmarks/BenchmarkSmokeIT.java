@@ -55,6 +55,12 @@ class BenchmarkSmokeIT {
   }
 
   @Test
+  void warmScale_runsInJmh() throws RunnerException {
+    RealServers.postgresJdbcUrl();
+    Smoke.runOnce(WarmScaleBenchmark.class, 2, Map.of("held", "10000"));
+  }
+
+  @Test
   void sweepScaling_postgres_runsInJmh() throws RunnerException {
     RealServers.postgresJdbcUrl();
     Smoke.runOnce(SweepScalingBenchmark.class, 1, Map.of("backend", "postgres", "held", "10000"));
