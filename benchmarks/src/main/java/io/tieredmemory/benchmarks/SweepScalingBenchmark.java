@@ -48,9 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OperationsPerInvocation(SweepScalingBenchmark.MOVED)
 @Warmup(iterations = 10)
 @Measurement(iterations = 20)
+// jvmArgs, not jvmArgsAppend: a -jvmArgsAppend on the command line (bench.sh's JAVA_OPTS_BENCH, a
+// GC log) replaces the annotation's jvmArgsAppend, and the 1M heap would lose its fixed size.
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+    jvmArgs = {"-Xms3g", "-Xmx3g"})
 public class SweepScalingBenchmark {
   static final int MOVED = 1000;
   private static final long NOW = BenchClock.ORIGIN.toEpochMilli();
