@@ -229,32 +229,79 @@ def archive(doc, idx):
 
 
 def sweep(doc, idx):
+    """Issue 16: cost per moved memory at 1M held ≤ 1.3× at 10k. Checked on the median of the
+    single shots: one sweep lasts milliseconds, so a shot that another process preempts is
+    several times the others and moves the mean of 20 (the mean is shown too)."""
     runs = [r for (c, m, p), r in idx.items() if c == "SweepScalingBenchmark"]
     if not runs:
         return
     title = "SweepScalingBenchmark: one sweep moving 1,000 memories"
     doc.add(f"### {title}", "")
-    doc.add("| backend | memories held | per moved memory | ± error | unit | vs 10k | target | met |",
-            "|---|---|---|---|---|---|---|---|")
+    doc.add("| backend | memories held | per moved memory (median) | mean | ± error | unit |"
+            " median vs 10k | mean vs 10k | target (median) | met |",
+            "|---|---|---|---|---|---|---|---|---|---|")
+
+    def mid(r):
+        return r.p50 if r.p50 else r.score
+
     for backend in ("in-process", "postgres"):
         rows = sorted((r for r in runs if r.params.get("backend") == backend),
                       key=lambda r: int(r.params["held"]))
         small = next((r for r in rows if r.params["held"] == "10000"), None)
         for r in rows:
             held = int(r.params["held"])
-            ratio, target, ok = "–", "–", None
+            ratio, mean_ratio, target, ok = "–", "–", "–", None
             if small and r is not small:
-                ratio = f"{r.score / small.score:.2f}×"
+                ratio = f"{mid(r) / mid(small):.2f}×"
+                mean_ratio = f"{r.score / small.score:.2f}×"
             if small and held == 1_000_000:
                 target = "≤ 1.3×"
-                ok = r.score <= 1.3 * small.score
-                doc.check(title, f"{backend}: cost per moved memory at 1M ÷ at 10k",
-                          f"{r.score / small.score:.2f}×", "≤ 1.3×", ok)
-            doc.add(f"| {backend} | {held:,} | {num(r.score)} | {num(r.error)}"
-                    f"{' (noisy)' if r.noisy() else ''} | {r.unit} | {ratio} | {target} |"
-                    f" {'–' if ok is None else met(ok)} |")
+                ok = mid(r) <= 1.3 * mid(small)
+                doc.check(title, f"{backend}: cost per moved memory at 1M ÷ at 10k (median of"
+                          " shots)", f"{mid(r) / mid(small):.2f}×", "≤ 1.3×", ok)
+            doc.add(f"| {backend} | {held:,} | {num(mid(r))} | {num(r.score)} | {num(r.error)}"
+                    f"{' (noisy)' if r.noisy() else ''} | {r.unit} | {ratio} | {mean_ratio} |"
+                    f" {target} | {'–' if ok is None else met(ok)} |")
         if not any(int(r.params["held"]) == 1_000_000 for r in rows) and rows:
-            doc.add(f"| {backend} | 1,000,000 | not run in this profile | | | | ≤ 1.3× | – |")
+            doc.add(f"| {backend} | 1,000,000 | not run in this profile | | | | | | ≤ 1.3× | – |")
+    doc.add("")
+
+
+def warm_scale(doc, runs):
+    """Issue 16: put/get p50 with 1M memories in WARM (PostgreSQL) within 1.2× of 10k. bench.sh
+    runs the benchmark twice (10k, 1M, 10k, 1M for each method, against drift): every round is
+    shown, and the ratio is the mean p50 at 1M over the mean p50 at 10k."""
+    rows = [Result(r) for r in runs if r["benchmark"].startswith(PKG + "WarmScaleBenchmark.")]
+    if not rows:
+        return
+    title = "WarmScaleBenchmark: WARM get and put on PostgreSQL by memories held"
+    doc.add(f"### {title}", "")
+    doc.add("| method | memories held | round | p50 | mean | ± error | unit | p50 vs 10k (mean"
+            " of rounds) | target | met |",
+            "|---|---|---|---|---|---|---|---|---|---|")
+    for method in ("warmGet", "warmPut"):
+        mine = [r for r in rows if r.method == method]
+        small = [r.p50 for r in mine if r.params.get("held") == "10000" and r.p50]
+        base = sum(small) / len(small) if small else None
+        seen = {}
+        for r in mine:
+            held = int(r.params["held"])
+            seen[held] = seen.get(held, 0) + 1
+            doc.add(f"| `{method}` | {held:,} | {seen[held]} | {num(r.p50)} | {num(r.score)} |"
+                    f" {num(r.error)}{' (noisy)' if r.noisy() else ''} | {r.unit} | | | |")
+        for held in sorted(seen):
+            if held == 10_000 or not base:
+                continue
+            ps = [r.p50 for r in mine if int(r.params["held"]) == held and r.p50]
+            ratio = sum(ps) / len(ps) / base
+            target, ok = "–", None
+            if held == 1_000_000:
+                target = "≤ 1.2×"
+                ok = ratio <= 1.2
+                doc.check(title, f"{method}: p50 at 1M ÷ at 10k ({len(ps)} + {len(small)}"
+                          " rounds)", f"{ratio:.2f}×", "≤ 1.2×", ok)
+            doc.add(f"| `{method}` | {held:,} | all | | | | | {ratio:.2f}× | {target} |"
+                    f" {'–' if ok is None else met(ok)} |")
     doc.add("")
 
 
@@ -315,6 +362,7 @@ def main(argv):
                 "rawJdbcSelect", "tieredWarmGet", 1.2)
     archive(body, idx)
     sweep(body, idx)
+    warm_scale(body, runs)
     simple(body, idx, "ScrapeBenchmark", "ScrapeBenchmark: /metrics for 3 stores (no target)")
     simple(body, idx, "ClockBenchmark", "ClockBenchmark: one clock read (calibration)")
 
@@ -389,7 +437,12 @@ METHOD = [
     " | ≥ 80% of raw items/s |",
     "| `SweepScalingBenchmark` | the same sweep at 10k memories held | one `sweep()` archiving"
     " 1,000 idle memories while WARM (in process or PostgreSQL) holds 10k / 100k / 1M others"
-    " (HOT and COLD in process) | per moved memory at 1M ≤ 1.3× at 10k |",
+    " (HOT and COLD in process); a full GC before each shot (not measured), so no collection"
+    " falls inside one | per moved memory at 1M ≤ 1.3× at 10k (median of the shots) |",
+    "| `WarmScaleBenchmark` | the same operation at 10k memories held | `warmGet`: `get` served"
+    " by `PostgresTierStore` (HOT in process, empty for the keys read; no promotion);"
+    " `warmPut`: `put` over an existing memory; keys uniformly random over all 10k or 1M"
+    " memories held (loaded with `COPY`) | p50 at 1M ≤ 1.2× at 10k, each (issue 16) |",
     "| `ScrapeBenchmark` | – | `PrometheusMeterRegistry.scrape()` with 3 stores whose tiers"
     " report as remote (all per-backend timers registered) and every meter moved by a"
     " scripted workload | – |",
@@ -399,11 +452,15 @@ METHOD = [
     "",
     "- **quick** (default): 1 fork, short iterations (in-process: 3×1 s warm-up, 5×1 s"
     " measured; remote: 2×1 s + 5×1 s; archive: 1 + 3 single shots; sweeps: 20 + 20 single"
-    " shots in process, 2 + 6 on PostgreSQL). All sizes, 1M included: the 1M-row PostgreSQL"
-    " table loads with `COPY` in about 20 s.",
+    " shots in process, 2 + 6 on PostgreSQL; `WarmScaleBenchmark`: 2×1 s + 4×1 s, run twice)."
+    " All sizes, 1M included: a 1M-row PostgreSQL table loads with `COPY` in about 20 s.",
     "- **full** (`--full`): the annotations' settings (2 forks, 5 warm-up and 10 measured"
     " iterations for the time-based benchmarks; archive 3 + 10 and sweeps 10 + 20 single"
-    " shots).",
+    " shots; `WarmScaleBenchmark` runs twice with 1 fork each).",
+    "",
+    "`WarmScaleBenchmark` runs twice so that each method is measured at 10k, 1M, 10k, 1M:"
+    " drift in the machine's load then shows as a difference between rounds, not between sizes."
+    " Its tables (`bench_warmscale_<held>`) are loaded and reused like the sweep's.",
     "",
     "PostgreSQL sweep tables (`bench_sweep_<held>`) are created by the store, loaded once with"
     " `COPY` and `VACUUM ANALYZE`d; a fork that finds one already holding exactly its rows"

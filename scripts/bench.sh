@@ -89,18 +89,25 @@ INPROC='\.(HotPathBenchmark|HotPathTwoThreadsBenchmark|ClockBenchmark|ScrapeBenc
 REMOTE='\.(RedisHotBenchmark|WarmBenchmark)\.'
 ARCHIVE='\.ArchiveBenchmark\.'
 SWEEP='\.SweepScalingBenchmark\.'
+# Run twice: 10k, 1M, 10k, 1M for each method, so drift in the machine's load shows as a
+# difference between rounds rather than between sizes.
+WARMSCALE='\.WarmScaleBenchmark\.'
 if [[ "$PROFILE" == quick ]]; then
   jmh inproc "$INPROC" -prof gc -f 1 -wi 3 -w 1s -i 5 -r 1s
   jmh remote "$REMOTE" -prof gc -f 1 -wi 2 -w 1s -i 5 -r 1s
   jmh archive "$ARCHIVE" -f 1 -wi 1 -i 3
   jmh sweep-inproc "$SWEEP" -p backend=in-process -f 1 -wi 20 -i 20
   jmh sweep-pg "$SWEEP" -p backend=postgres -f 1 -wi 2 -i 6
+  jmh warmscale-1 "$WARMSCALE" -f 1 -wi 2 -w 1s -i 4 -r 1s
+  jmh warmscale-2 "$WARMSCALE" -f 1 -wi 2 -w 1s -i 4 -r 1s
 else
   jmh inproc "$INPROC" -prof gc
   jmh remote "$REMOTE" -prof gc
   jmh archive "$ARCHIVE"
   jmh sweep-inproc "$SWEEP" -p backend=in-process
   jmh sweep-pg "$SWEEP" -p backend=postgres
+  jmh warmscale-1 "$WARMSCALE" -f 1
+  jmh warmscale-2 "$WARMSCALE" -f 1
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -120,7 +127,7 @@ PARTS="$PARTS" OUT="$OUT" PROFILE="$PROFILE" COMMAND="$COMMAND" COMMIT="$COMMIT"
 import datetime, json, os, platform, subprocess
 parts = os.environ["PARTS"]
 runs = []
-for name in ["inproc", "remote", "archive", "sweep-inproc", "sweep-pg"]:
+for name in ["inproc", "remote", "archive", "sweep-inproc", "sweep-pg", "warmscale-1", "warmscale-2"]:
     with open(os.path.join(parts, name + ".json"), encoding="utf-8") as f:
         runs.extend(json.load(f))
 # SampleTime histograms are most of a raw JMH file: drop them (percentiles stay) to keep it small.

@@ -9,9 +9,7 @@ import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.StoredMemory;
 import io.tieredmemory.core.spi.TierStore;
 import io.tieredmemory.postgres.PostgresTierStore;
-import java.io.StringReader;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,8 +30,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
 
 /**
  * One sweep that archives a fixed {@value #MOVED} idle memories while WARM holds {@code held}
@@ -52,17 +48,16 @@ import org.postgresql.copy.CopyManager;
 @OperationsPerInvocation(SweepScalingBenchmark.MOVED)
 @Warmup(iterations = 10)
 @Measurement(iterations = 20)
+// jvmArgs, not jvmArgsAppend: a -jvmArgsAppend on the command line (bench.sh's JAVA_OPTS_BENCH, a
+// GC log) replaces the annotation's jvmArgsAppend, and the 1M heap would lose its fixed size.
 @Fork(
     value = 1,
-    jvmArgsAppend = {"-Xms3g", "-Xmx3g"})
+    jvmArgs = {"-Xms3g", "-Xmx3g"})
 public class SweepScalingBenchmark {
   static final int MOVED = 1000;
   private static final long NOW = BenchClock.ORIGIN.toEpochMilli();
   private static final long WRITTEN_NS = (NOW - Duration.ofDays(40).toMillis()) * 1_000_000L;
   private static final String BACKGROUND = "background memory about the user's projects and plans";
-  private static final String COPY_COLUMNS =
-      " (key, content, content_escaped, metadata, created_ns, updated_ns, version, access_count,"
-          + " last_access, size) FROM STDIN";
 
   /** Where WARM lives. */
   @Param({"in-process", "postgres"})
@@ -77,6 +72,7 @@ public class SweepScalingBenchmark {
   private TieredMemory store;
   private HikariDataSource pool;
   private String table;
+  private WarmRows rows;
   private int invocation;
 
   /** Builds the store, then fills WARM with {@code held} recently read memories. */
@@ -86,6 +82,7 @@ public class SweepScalingBenchmark {
       pool = Servers.postgres("bench-sweep", 4);
       table = "bench_sweep_" + held;
       warm = PostgresTierStore.builder(pool).table(table).build();
+      rows = new WarmRows(pool, table, WRITTEN_NS);
       loadPostgres();
     } else if (backend.equals("in-process")) {
       warm = InProcessTiers.warm(Embedder.hashing());
@@ -118,7 +115,7 @@ public class SweepScalingBenchmark {
   }
 
   static String backgroundKey(int i) {
-    return String.format("bg:%08d", i);
+    return WarmRows.key("bg:", i);
   }
 
   /** Within the last day: never idle for the default 7-day archive rule. */
@@ -126,7 +123,14 @@ public class SweepScalingBenchmark {
     return NOW - (i % 86_400) * 1000L - (i % 997);
   }
 
-  /** {@value #MOVED} memories idle for 30 days, added straight to WARM. */
+  /**
+   * {@value #MOVED} memories idle for 30 days, added straight to WARM; then a full collection, so
+   * that the measured sweep starts with an empty young generation and no collection falls inside it
+   * (a sweep allocates a few MB, far less than the young generation of the 3 GB heap). Without it a
+   * single shot that happens to contain a young collection, whose pause grows with the heap held
+   * (up to tens of ms at 1M memories in process on 2 busy cores), is several times the sweep
+   * itself: what the benchmark measured then was where the collections fell.
+   */
   @Setup(Level.Invocation)
   public void addCandidates() throws SQLException {
     invocation++;
@@ -137,13 +141,14 @@ public class SweepScalingBenchmark {
         Memory m = new Memory(candidateKey(i), "idle memory " + i, Map.of(), written, written, 7);
         warm.copyIn(new StoredMemory(m, 1, lastAccess + i));
       }
-      return;
+    } else {
+      StringBuilder b = new StringBuilder(MOVED * 120);
+      for (int i = 0; i < MOVED; i++) {
+        rows.row(b, candidateKey(i), "idle memory " + i, 7, lastAccess + i);
+      }
+      rows.copy(b.toString());
     }
-    StringBuilder rows = new StringBuilder(MOVED * 120);
-    for (int i = 0; i < MOVED; i++) {
-      row(rows, candidateKey(i), "idle memory " + i, 7, lastAccess + i);
-    }
-    copy(rows.toString());
+    System.gc();
   }
 
   private String candidateKey(int i) {
@@ -164,57 +169,29 @@ public class SweepScalingBenchmark {
     try (Connection c = pool.getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM " + table + " WHERE key >= 'cand:' AND key < 'cand;'");
-      long count;
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-        rs.next();
-        count = rs.getLong(1);
-      }
-      if (count == held) {
-        System.out.println("[bench] reusing " + table + " (" + held + " rows)");
-        s.execute("VACUUM ANALYZE " + table);
-        return;
-      }
-      long start = System.nanoTime();
-      s.execute("TRUNCATE " + table);
-      int chunk = 50_000;
-      for (int from = 0; from < held; from += chunk) {
-        StringBuilder rows = new StringBuilder(chunk * 120);
-        for (int i = from; i < Math.min(held, from + chunk); i++) {
-          row(rows, backgroundKey(i), BACKGROUND, 1000 + i, backgroundAccess(i));
-        }
-        copy(rows.toString());
-      }
-      s.execute("VACUUM ANALYZE " + table);
-      System.out.printf(
-          "[bench] loaded %d rows into %s in %.1f s%n",
-          held, table, (System.nanoTime() - start) / 1e9);
     }
-  }
+    rows.loadOnce(
+        held,
+        new WarmRows.Background() {
+          @Override
+          public String key(int i) {
+            return backgroundKey(i);
+          }
 
-  /** A COPY text row (no tabs, newlines or backslashes in the values). */
-  private static void row(StringBuilder b, String key, String content, long version, long access) {
-    b.append(key)
-        .append('\t')
-        .append(content)
-        .append("\tf\t{}\t")
-        .append(WRITTEN_NS)
-        .append('\t')
-        .append(WRITTEN_NS)
-        .append('\t')
-        .append(version)
-        .append("\t1\t")
-        .append(access)
-        .append('\t')
-        .append(key.length() + content.length())
-        .append('\n');
-  }
+          @Override
+          public String content(int i) {
+            return BACKGROUND;
+          }
 
-  private void copy(String rows) throws SQLException {
-    try (Connection c = pool.getConnection()) {
-      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-      copy.copyIn("COPY " + table + COPY_COLUMNS, new StringReader(rows));
-    } catch (java.io.IOException e) {
-      throw new SQLException("COPY into " + table + " failed", e);
-    }
+          @Override
+          public long version(int i) {
+            return 1000 + i;
+          }
+
+          @Override
+          public long lastAccessMillis(int i) {
+            return backgroundAccess(i);
+          }
+        });
   }
 }

@@ -55,6 +55,26 @@ class BenchmarkSmokeIT {
   }
 
   @Test
+  void warmScale_runsInJmh() throws RunnerException {
+    RealServers.postgresJdbcUrl();
+    Smoke.runOnce(WarmScaleBenchmark.class, 2, Map.of("held", "10000"));
+  }
+
+  @Test
+  void warmScalePaired_printsEveryRoundAndTheMedians() throws Exception {
+    RealServers.postgresJdbcUrl();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    WarmScalePaired.Ratios r =
+        WarmScalePaired.run(
+            10_000, 20_000, 3, 20, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(r.get()).isPositive().isFinite();
+    assertThat(r.put()).isPositive().isFinite();
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(text.lines().filter(l -> l.startsWith("round "))).hasSize(3);
+    assertThat(text).contains("20000 held / 10000 held, p50 over 3 rounds of 20: get median");
+  }
+
+  @Test
   void sweepScaling_postgres_runsInJmh() throws RunnerException {
     RealServers.postgresJdbcUrl();
     Smoke.runOnce(SweepScalingBenchmark.class, 1, Map.of("backend", "postgres", "held", "10000"));
