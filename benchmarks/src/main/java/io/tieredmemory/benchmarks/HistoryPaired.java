@@ -34,7 +34,9 @@ import redis.clients.jedis.RedisClient;
  *   <li>{@code on}: history on (its entries written to {@code <table>$history} by the store's own
  *       thread in batches);
  *   <li>{@code on+feed}: history on and a durable {@link DecisionFeed} with puts included (each put
- *       also queues one decision, which the feed's own thread writes to {@code <table>$events}).
+ *       also queues one decision, which the feed's own thread writes to {@code <table>$events});
+ *   <li>{@code off2}: history off again, the control: how far two identical stores differ in the
+ *       same run, the yardstick for the other ratios.
  * </ol>
  *
  * Each round runs a block of {@code block} {@code put}s of existing keys on each store back to
@@ -55,7 +57,8 @@ import redis.clients.jedis.RedisClient;
  * Defaults: 30 rounds of 300 operations per block, after 5 rounds of warm-up that are not counted.
  */
 public final class HistoryPaired {
-  private static final String[] LABELS = {"off", "on", "on+feed"};
+  private static final String[] LABELS = {"off", "on", "on+feed", "off2"};
+  private static final String[] OPERATIONS = {"put", "get"};
   private static final String CONTENT = "rewritten memory, the user prefers answers in German";
 
   private HistoryPaired() {}
@@ -72,12 +75,17 @@ public final class HistoryPaired {
     run(rounds, block, warmup, System.out);
   }
 
-  /** The medians over rounds of the per-round p50 ratios, with their interquartile ranges. */
+  /**
+   * The medians over rounds of the per-round p50 ratios to {@code off}, with their interquartile
+   * ranges: {@code on}, {@code on+feed} and the control {@code off2}.
+   */
   record Result(
       PairedStats.Spread putOn,
       PairedStats.Spread putOnFeed,
+      PairedStats.Spread putControl,
       PairedStats.Spread getOn,
-      PairedStats.Spread getOnFeed) {}
+      PairedStats.Spread getOnFeed,
+      PairedStats.Spread getControl) {}
 
   /**
    * Runs {@code warmup} rounds not counted and {@code rounds} measured ones of {@code block}
@@ -100,13 +108,17 @@ public final class HistoryPaired {
       sides.add(new Side("bench-histp-off-" + run, run + "_off", false, false));
       sides.add(new Side("bench-histp-on-" + run, run + "_hist", true, false));
       sides.add(new Side("bench-histp-feed-" + run, run + "_feed", true, true));
+      sides.add(new Side("bench-histp-ctl-" + run, run + "_ctl", false, false));
       for (Side s : sides) {
         s.preload();
       }
+      int n = sides.size();
       out.printf(
           Locale.ROOT,
           "HistoryPaired %s: %d rounds of %d puts then %d gets per store (+%d warm-up rounds),"
-              + " %d keys, load average %.2f; us per operation, p50 (p99) of each block%n",
+              + " %d keys, load average %.2f; stores: off, on (history), on+feed (history and a"
+              + " durable feed with puts), off2 (history off again: the control); us per"
+              + " operation, p50 (p99) of each block%n",
           Instant.now(),
           rounds,
           block,
@@ -114,22 +126,18 @@ public final class HistoryPaired {
           warmup,
           HistoryBenchmark.KEYS,
           loadBefore);
-      double[][] putP50 = new double[3][rounds];
-      double[][] putP99 = new double[3][rounds];
-      double[][] getP50 = new double[3][rounds];
-      double[][] getP99 = new double[3][rounds];
+      double[][][] p50 = new double[2][n][rounds];
+      double[][][] p99 = new double[2][n][rounds];
       long[] timed = new long[block];
-      long[] cpuAtStart = null;
+      long[] cpuAtStart = new long[3];
       for (int r = -warmup; r < rounds; r++) {
         if (r == 0) {
           cpuAtStart = backgroundCpu(sides);
         }
-        int first = Math.floorMod(r, 3);
+        int first = Math.floorMod(r, n);
         for (int op = 0; op < 2; op++) {
-          double[][] p50 = op == 0 ? putP50 : getP50;
-          double[][] p99 = op == 0 ? putP99 : getP99;
-          for (int i = 0; i < 3; i++) {
-            int v = (first + i) % 3;
+          for (int i = 0; i < n; i++) {
+            int v = (first + i) % n;
             Side s = sides.get(v);
             if (op == 0) {
               s.putBlock(timed);
@@ -139,51 +147,54 @@ public final class HistoryPaired {
             s.drain();
             if (r >= 0) {
               Arrays.sort(timed);
-              p50[v][r] = PairedStats.quantile(timed, 0.5) / 1_000.0;
-              p99[v][r] = PairedStats.quantile(timed, 0.99) / 1_000.0;
+              p50[op][v][r] = PairedStats.quantile(timed, 0.5) / 1_000.0;
+              p99[op][v][r] = PairedStats.quantile(timed, 0.99) / 1_000.0;
             }
           }
           if (r >= 0) {
-            out.printf(
-                Locale.ROOT,
-                "round %2d %s: off %7.1f (%7.1f), on %7.1f (%7.1f), on+feed %7.1f (%7.1f);"
-                    + " on/off %.3f, on+feed/off %.3f; first %s%n",
-                r + 1,
-                op == 0 ? "put" : "get",
-                p50[0][r],
-                p99[0][r],
-                p50[1][r],
-                p99[1][r],
-                p50[2][r],
-                p99[2][r],
-                p50[1][r] / p50[0][r],
-                p50[2][r] / p50[0][r],
-                LABELS[first]);
+            StringBuilder line =
+                new StringBuilder(
+                    String.format(Locale.ROOT, "round %2d %s:", r + 1, OPERATIONS[op]));
+            for (int v = 0; v < n; v++) {
+              line.append(
+                  String.format(
+                      Locale.ROOT,
+                      " %s %7.1f (%7.1f)%s",
+                      LABELS[v],
+                      p50[op][v][r],
+                      p99[op][v][r],
+                      v < n - 1 ? "," : ";"));
+            }
+            for (int v = 1; v < n; v++) {
+              line.append(
+                  String.format(
+                      Locale.ROOT, " %s/off %.3f,", LABELS[v], p50[op][v][r] / p50[op][0][r]));
+            }
+            out.println(line.append(" first ").append(LABELS[first]));
           }
         }
       }
       long[] cpuAtEnd = backgroundCpu(sides);
-      PairedStats.Spread putOn = summarize("put", putP50, putP99, rounds, block, out);
-      PairedStats.Spread putFeed = PairedStats.Spread.of(ratios(putP50[2], putP50[0]));
-      PairedStats.Spread getOn = summarize("get", getP50, getP99, rounds, block, out);
-      PairedStats.Spread getFeed = PairedStats.Spread.of(ratios(getP50[2], getP50[0]));
-      if (cpuAtStart != null) {
-        double puts = (double) rounds * block;
-        out.printf(
-            Locale.ROOT,
-            "background threads' CPU per measured put (us): history writer: on %.2f, on+feed"
-                + " %.2f; feed writer: on+feed %.2f%n",
-            (cpuAtEnd[0] - cpuAtStart[0]) / 1_000.0 / puts,
-            (cpuAtEnd[1] - cpuAtStart[1]) / 1_000.0 / puts,
-            (cpuAtEnd[2] - cpuAtStart[2]) / 1_000.0 / puts);
+      PairedStats.Spread[][] spreads = new PairedStats.Spread[2][];
+      for (int op = 0; op < 2; op++) {
+        spreads[op] = summarize(OPERATIONS[op], p50[op], p99[op], rounds, block, out);
       }
+      double puts = (double) rounds * block;
+      out.printf(
+          Locale.ROOT,
+          "background threads' CPU per measured put (us): history writer: on %.2f, on+feed"
+              + " %.2f; feed writer: on+feed %.2f%n",
+          (cpuAtEnd[0] - cpuAtStart[0]) / 1_000.0 / puts,
+          (cpuAtEnd[1] - cpuAtStart[1]) / 1_000.0 / puts,
+          (cpuAtEnd[2] - cpuAtStart[2]) / 1_000.0 / puts);
       out.printf(
           Locale.ROOT,
           "load average at the end %.2f; history entries dropped: on %d, on+feed %d%n",
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           sides.get(1).store.historyDropped(),
           sides.get(2).store.historyDropped());
-      return new Result(putOn, putFeed, getOn, getFeed);
+      return new Result(
+          spreads[0][1], spreads[0][2], spreads[0][3], spreads[1][1], spreads[1][2], spreads[1][3]);
     } finally {
       RuntimeException failure = null;
       for (Side s : sides) {
@@ -204,45 +215,52 @@ public final class HistoryPaired {
   }
 
   /**
-   * Prints the medians over rounds of one operation and returns the {@code on/off} ratio's spread.
+   * Prints the medians over rounds of one operation; returns the spread of each store's per-round
+   * p50 ratio to {@code off} (index 0: off/off, 1).
    */
-  private static PairedStats.Spread summarize(
+  private static PairedStats.Spread[] summarize(
       String op, double[][] p50, double[][] p99, int rounds, int block, PrintStream out) {
-    PairedStats.Spread on = PairedStats.Spread.of(ratios(p50[1], p50[0]));
-    PairedStats.Spread feed = PairedStats.Spread.of(ratios(p50[2], p50[0]));
-    out.printf(
-        Locale.ROOT,
-        "%s over %d rounds of %d, median of the blocks' p50 (p99): off %.1f (%.1f), on %.1f"
-            + " (%.1f), on+feed %.1f (%.1f) us%n",
-        op,
-        rounds,
-        block,
-        PairedStats.Spread.of(p50[0]).median(),
-        PairedStats.Spread.of(p99[0]).median(),
-        PairedStats.Spread.of(p50[1]).median(),
-        PairedStats.Spread.of(p99[1]).median(),
-        PairedStats.Spread.of(p50[2]).median(),
-        PairedStats.Spread.of(p99[2]).median());
-    out.printf(
-        Locale.ROOT,
-        "%s p50 ratio, median over rounds: on/off %.3f (interquartile %.3f-%.3f), on+feed/off"
-            + " %.3f (interquartile %.3f-%.3f)%n",
-        op,
-        on.median(),
-        on.q1(),
-        on.q3(),
-        feed.median(),
-        feed.q1(),
-        feed.q3());
-    return on;
-  }
-
-  private static double[] ratios(double[] numerator, double[] denominator) {
-    double[] r = new double[numerator.length];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = numerator[i] / denominator[i];
+    StringBuilder medians =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s over %d rounds of %d, median of the blocks' p50 (p99):",
+                op,
+                rounds,
+                block));
+    StringBuilder ratios =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%s p50 ratio to off, median over rounds:", op));
+    PairedStats.Spread[] spreads = new PairedStats.Spread[p50.length];
+    for (int v = 0; v < p50.length; v++) {
+      medians.append(
+          String.format(
+              Locale.ROOT,
+              " %s %.1f (%.1f)%s",
+              LABELS[v],
+              PairedStats.Spread.of(p50[v]).median(),
+              PairedStats.Spread.of(p99[v]).median(),
+              v < p50.length - 1 ? "," : " us"));
+      double[] ratio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        ratio[r] = p50[v][r] / p50[0][r];
+      }
+      spreads[v] = PairedStats.Spread.of(ratio);
+      if (v > 0) {
+        ratios.append(
+            String.format(
+                Locale.ROOT,
+                " %s/off %.3f (interquartile %.3f-%.3f)%s",
+                LABELS[v],
+                spreads[v].median(),
+                spreads[v].q1(),
+                spreads[v].q3(),
+                v < p50.length - 1 ? "," : ""));
+      }
     }
-    return r;
+    out.println(medians);
+    out.println(ratios);
+    return spreads;
   }
 
   /**

@@ -44,7 +44,13 @@ class BenchmarkSmokeIT {
     HistoryPaired.Result result =
         HistoryPaired.run(3, 10, 1, new PrintStream(printed, true, StandardCharsets.UTF_8));
     for (PairedStats.Spread s :
-        List.of(result.putOn(), result.putOnFeed(), result.getOn(), result.getOnFeed())) {
+        List.of(
+            result.putOn(),
+            result.putOnFeed(),
+            result.putControl(),
+            result.getOn(),
+            result.getOnFeed(),
+            result.getControl())) {
       assertThat(s.median()).isPositive().isFinite();
       assertThat(s.q1()).isPositive().isLessThanOrEqualTo(s.median());
       assertThat(s.q3()).isFinite().isGreaterThanOrEqualTo(s.median());
@@ -53,7 +59,8 @@ class BenchmarkSmokeIT {
     assertThat(text.lines().filter(l -> l.startsWith("round "))).hasSize(6);
     assertThat(text)
         .contains("put over 3 rounds of 10, median of the blocks' p50 (p99): off ")
-        .contains("get p50 ratio, median over rounds: on/off ")
+        .contains("get p50 ratio to off, median over rounds: on/off ")
+        .contains(", off2/off ")
         .contains("history entries dropped: on 0, on+feed 0");
   }
 
