@@ -18,19 +18,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
 
 /**
  * The paired check of {@link HistoryBenchmark} on the real tiers, which resists the drift that
- * moves whole JMH runs on a shared machine: in one JVM, three stores on Redis HOT, PostgreSQL WARM
- * and Chroma COLD, each with its own key prefix, table, collection, Redis client and connection
- * pool, and the benchmark's policy (nothing ever moves):
+ * moves whole JMH runs on a shared machine: in one JVM, stores on Redis HOT, PostgreSQL WARM and
+ * Chroma COLD, each with its own key prefix, table, collection, Redis client and connection pool,
+ * and the benchmark's policy (nothing ever moves). By default four:
  *
  * <ol>
- *   <li>{@code off}: history off;
+ *   <li>{@code off}: history off, the baseline of the ratios;
  *   <li>{@code on}: history on (its entries written to {@code <table>$history} by the store's own
  *       thread in batches);
  *   <li>{@code on+feed}: history on and a durable {@link DecisionFeed} with puts included (each put
@@ -44,20 +46,24 @@ import redis.clients.jedis.RedisClient;
  * round. Every operation is timed; a block's figures are its p50 and p99. After each block the
  * store's queued history and decisions are written ({@code history(key)}, {@link
  * DecisionFeed#flush()}, not timed), so that one store's background writes never run during another
- * store's block. Prints each round, then for each operation the median over rounds of each store's
- * p50 and p99, and of the per-round ratios {@code on/off} and {@code on+feed/off} with their
+ * store's block (what is still queued when a block ends is written untimed: the larger the block,
+ * the smaller that part). Prints each round, then for each operation the median over rounds of each
+ * store's p50 and p99, and of each store's per-round p50 ratio to the baseline with its
  * interquartile range, and the CPU the background writer threads used per {@code put}. Runs on the
  * {@code TM_*} servers, like the JMH benchmark; removes its keys, tables and collections at the
  * end:
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.HistoryPaired [rounds] [block] [warmup]
+ * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.HistoryPaired [rounds] [block] [warmup] [stores]
  * </pre>
  *
- * Defaults: 30 rounds of 300 operations per block, after 5 rounds of warm-up that are not counted.
+ * Defaults: 30 rounds of 300 operations per block, after 5 rounds of warm-up that are not counted;
+ * stores {@value #DEFAULT_STORES} (e.g. {@code off,on,on,feed,off} adds a second history store).
  */
 public final class HistoryPaired {
-  private static final String[] LABELS = {"off", "on", "on+feed", "off2"};
+  /** The stores of a default run: off, on, on+feed, and off again as the control. */
+  static final String DEFAULT_STORES = "off,on,feed,off";
+
   private static final String[] OPERATIONS = {"put", "get"};
   private static final String CONTENT = "rewritten memory, the user prefers answers in German";
 
@@ -66,32 +72,59 @@ public final class HistoryPaired {
   /**
    * Runs the check.
    *
-   * @param args optional: rounds (default 30), block size (default 300), warm-up rounds (default 5)
+   * @param args optional: rounds (default 30), block size (default 300), warm-up rounds (default
+   *     5), the stores (default {@value #DEFAULT_STORES}: a comma-separated list of {@code off},
+   *     {@code on}, {@code feed}; the first is the baseline of the ratios)
    */
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int block = args.length > 1 ? Integer.parseInt(args[1]) : 300;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-    run(rounds, block, warmup, System.out);
+    String stores = args.length > 3 ? args[3] : DEFAULT_STORES;
+    run(rounds, block, warmup, stores, System.out);
   }
 
   /**
-   * The medians over rounds of the per-round p50 ratios to {@code off}, with their interquartile
-   * ranges: {@code on}, {@code on+feed} and the control {@code off2}.
+   * Per operation ({@code put}, {@code get}), per store label other than the baseline's (e.g.
+   * {@code on}, {@code on+feed}, {@code off2}): the median over rounds of the per-round ratio of
+   * its p50 to the baseline's, with the interquartile range.
    */
-  record Result(
-      PairedStats.Spread putOn,
-      PairedStats.Spread putOnFeed,
-      PairedStats.Spread putControl,
-      PairedStats.Spread getOn,
-      PairedStats.Spread getOnFeed,
-      PairedStats.Spread getControl) {}
+  record Result(Map<String, PairedStats.Spread> put, Map<String, PairedStats.Spread> get) {}
+
+  /** One kind of store: what it keeps. */
+  private enum Kind {
+    OFF("off", false, false),
+    ON("on", true, false),
+    FEED("on+feed", true, true);
+
+    final String label;
+    final boolean history;
+    final boolean feed;
+
+    Kind(String label, boolean history, boolean feed) {
+      this.label = label;
+      this.history = history;
+      this.feed = feed;
+    }
+
+    static Kind parse(String name) {
+      return switch (name.strip()) {
+        case "off" -> OFF;
+        case "on" -> ON;
+        case "feed" -> FEED;
+        default ->
+            throw new IllegalArgumentException(
+                "stores: each must be off, on or feed, was '" + name.strip() + "'");
+      };
+    }
+  }
 
   /**
    * Runs {@code warmup} rounds not counted and {@code rounds} measured ones of {@code block}
-   * operations per store and operation, printing to {@code out}.
+   * operations per store and operation on the {@code stores} (as {@link #main} takes them),
+   * printing to {@code out}.
    */
-  static Result run(int rounds, int block, int warmup, PrintStream out) {
+  static Result run(int rounds, int block, int warmup, String stores, PrintStream out) {
     if (rounds < 1 || block < 1 || warmup < 0) {
       throw new IllegalArgumentException(
           "rounds and block must be >= 1 and warmup >= 0, were rounds="
@@ -101,23 +134,38 @@ public final class HistoryPaired {
               + ", warmup="
               + warmup);
     }
+    List<Kind> kinds = new ArrayList<>();
+    for (String name : stores.split(",", -1)) {
+      kinds.add(Kind.parse(name));
+    }
+    if (kinds.size() < 2 || kinds.size() > 10) {
+      throw new IllegalArgumentException("stores: from 2 to 10 are compared, was '" + stores + "'");
+    }
+    int n = kinds.size();
+    String[] labels = new String[n];
     String run = Long.toHexString(System.nanoTime());
     double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<Side> sides = new ArrayList<>();
     try {
-      sides.add(new Side("bench-histp-off-" + run, run + "_off", false, false));
-      sides.add(new Side("bench-histp-on-" + run, run + "_hist", true, false));
-      sides.add(new Side("bench-histp-feed-" + run, run + "_feed", true, true));
-      sides.add(new Side("bench-histp-ctl-" + run, run + "_ctl", false, false));
+      for (int v = 0; v < n; v++) {
+        Kind k = kinds.get(v);
+        int same = 1;
+        for (int u = 0; u < v; u++) {
+          same += kinds.get(u) == k ? 1 : 0;
+        }
+        labels[v] = same == 1 ? k.label : k.label + same;
+        // Fixed width: no store's table name is the start of another's (Cleanup drops by prefix).
+        String suffix = String.format(Locale.ROOT, "%s_%02d", run, v);
+        sides.add(new Side("bench-histp-" + suffix.replace('_', '-'), suffix, k.history, k.feed));
+      }
       for (Side s : sides) {
         s.preload();
       }
-      int n = sides.size();
       out.printf(
           Locale.ROOT,
           "HistoryPaired %s: %d rounds of %d puts then %d gets per store (+%d warm-up rounds),"
-              + " %d keys, load average %.2f; stores: off, on (history), on+feed (history and a"
-              + " durable feed with puts), off2 (history off again: the control); us per"
+              + " %d keys, load average %.2f; stores %s (on: history; on+feed: history and a"
+              + " durable feed with puts; a repeated kind is numbered: the control); us per"
               + " operation, p50 (p99) of each block%n",
           Instant.now(),
           rounds,
@@ -125,11 +173,12 @@ public final class HistoryPaired {
           block,
           warmup,
           HistoryBenchmark.KEYS,
-          loadBefore);
+          loadBefore,
+          String.join(", ", labels));
       double[][][] p50 = new double[2][n][rounds];
       double[][][] p99 = new double[2][n][rounds];
       long[] timed = new long[block];
-      long[] cpuAtStart = new long[3];
+      long[] cpuAtStart = new long[0];
       for (int r = -warmup; r < rounds; r++) {
         if (r == 0) {
           cpuAtStart = backgroundCpu(sides);
@@ -160,7 +209,7 @@ public final class HistoryPaired {
                   String.format(
                       Locale.ROOT,
                       " %s %7.1f (%7.1f)%s",
-                      LABELS[v],
+                      labels[v],
                       p50[op][v][r],
                       p99[op][v][r],
                       v < n - 1 ? "," : ";"));
@@ -168,33 +217,51 @@ public final class HistoryPaired {
             for (int v = 1; v < n; v++) {
               line.append(
                   String.format(
-                      Locale.ROOT, " %s/off %.3f,", LABELS[v], p50[op][v][r] / p50[op][0][r]));
+                      Locale.ROOT,
+                      " %s/%s %.3f,",
+                      labels[v],
+                      labels[0],
+                      p50[op][v][r] / p50[op][0][r]));
             }
-            out.println(line.append(" first ").append(LABELS[first]));
+            out.println(line.append(" first ").append(labels[first]));
           }
         }
       }
       long[] cpuAtEnd = backgroundCpu(sides);
-      PairedStats.Spread[][] spreads = new PairedStats.Spread[2][];
+      List<Map<String, PairedStats.Spread>> spreads = new ArrayList<>();
       for (int op = 0; op < 2; op++) {
-        spreads[op] = summarize(OPERATIONS[op], p50[op], p99[op], rounds, block, out);
+        spreads.add(summarize(OPERATIONS[op], labels, p50[op], p99[op], rounds, block, out));
       }
       double puts = (double) rounds * block;
+      List<String> cpu = new ArrayList<>();
+      List<String> dropped = new ArrayList<>();
+      for (int v = 0; v < n; v++) {
+        if (kinds.get(v).history) {
+          cpu.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s %.2f history writer%s",
+                  labels[v],
+                  (cpuAtEnd[2 * v] - cpuAtStart[2 * v]) / 1_000.0 / puts,
+                  kinds.get(v).feed
+                      ? String.format(
+                          Locale.ROOT,
+                          " + %.2f feed writer",
+                          (cpuAtEnd[2 * v + 1] - cpuAtStart[2 * v + 1]) / 1_000.0 / puts)
+                      : ""));
+          dropped.add(labels[v] + " " + sides.get(v).store.historyDropped());
+        }
+      }
       out.printf(
           Locale.ROOT,
-          "background threads' CPU per measured put (us): history writer: on %.2f, on+feed"
-              + " %.2f; feed writer: on+feed %.2f%n",
-          (cpuAtEnd[0] - cpuAtStart[0]) / 1_000.0 / puts,
-          (cpuAtEnd[1] - cpuAtStart[1]) / 1_000.0 / puts,
-          (cpuAtEnd[2] - cpuAtStart[2]) / 1_000.0 / puts);
+          "background threads' CPU per measured put (us): %s%n",
+          cpu.isEmpty() ? "none" : String.join(", ", cpu));
       out.printf(
           Locale.ROOT,
-          "load average at the end %.2f; history entries dropped: on %d, on+feed %d%n",
+          "load average at the end %.2f; history entries dropped: %s%n",
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-          sides.get(1).store.historyDropped(),
-          sides.get(2).store.historyDropped());
-      return new Result(
-          spreads[0][1], spreads[0][2], spreads[0][3], spreads[1][1], spreads[1][2], spreads[1][3]);
+          dropped.isEmpty() ? "none" : String.join(", ", dropped));
+      return new Result(spreads.get(0), spreads.get(1));
     } finally {
       RuntimeException failure = null;
       for (Side s : sides) {
@@ -216,10 +283,16 @@ public final class HistoryPaired {
 
   /**
    * Prints the medians over rounds of one operation; returns the spread of each store's per-round
-   * p50 ratio to {@code off} (index 0: off/off, 1).
+   * p50 ratio to the baseline's, by label (the baseline's left out).
    */
-  private static PairedStats.Spread[] summarize(
-      String op, double[][] p50, double[][] p99, int rounds, int block, PrintStream out) {
+  private static Map<String, PairedStats.Spread> summarize(
+      String op,
+      String[] labels,
+      double[][] p50,
+      double[][] p99,
+      int rounds,
+      int block,
+      PrintStream out) {
     StringBuilder medians =
         new StringBuilder(
             String.format(
@@ -230,33 +303,36 @@ public final class HistoryPaired {
                 block));
     StringBuilder ratios =
         new StringBuilder(
-            String.format(Locale.ROOT, "%s p50 ratio to off, median over rounds:", op));
-    PairedStats.Spread[] spreads = new PairedStats.Spread[p50.length];
+            String.format(Locale.ROOT, "%s p50 ratio to %s, median over rounds:", op, labels[0]));
+    Map<String, PairedStats.Spread> spreads = new LinkedHashMap<>();
     for (int v = 0; v < p50.length; v++) {
       medians.append(
           String.format(
               Locale.ROOT,
               " %s %.1f (%.1f)%s",
-              LABELS[v],
+              labels[v],
               PairedStats.Spread.of(p50[v]).median(),
               PairedStats.Spread.of(p99[v]).median(),
               v < p50.length - 1 ? "," : " us"));
+      if (v == 0) {
+        continue;
+      }
       double[] ratio = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         ratio[r] = p50[v][r] / p50[0][r];
       }
-      spreads[v] = PairedStats.Spread.of(ratio);
-      if (v > 0) {
-        ratios.append(
-            String.format(
-                Locale.ROOT,
-                " %s/off %.3f (interquartile %.3f-%.3f)%s",
-                LABELS[v],
-                spreads[v].median(),
-                spreads[v].q1(),
-                spreads[v].q3(),
-                v < p50.length - 1 ? "," : ""));
-      }
+      PairedStats.Spread s = PairedStats.Spread.of(ratio);
+      spreads.put(labels[v], s);
+      ratios.append(
+          String.format(
+              Locale.ROOT,
+              " %s/%s %.3f (interquartile %.3f-%.3f)%s",
+              labels[v],
+              labels[0],
+              s.median(),
+              s.q1(),
+              s.q3(),
+              v < p50.length - 1 ? "," : ""));
     }
     out.println(medians);
     out.println(ratios);
@@ -264,24 +340,24 @@ public final class HistoryPaired {
   }
 
   /**
-   * CPU time so far of the history writer of the {@code on} store, that of the {@code on+feed}
-   * store, and the latter's feed writer (nanoseconds; a thread not found counts 0).
+   * CPU time so far of each store's history writer and feed writer (nanoseconds, at {@code 2 *
+   * store} and {@code 2 * store + 1}; a thread not found counts 0).
    */
   private static long[] backgroundCpu(List<Side> sides) {
-    String[] names = {
-      "tiered-memory-history-" + sides.get(1).name,
-      "tiered-memory-history-" + sides.get(2).name,
-      "tiered-memory-feed-writer-" + sides.get(2).name
-    };
-    long[] cpu = new long[names.length];
+    long[] cpu = new long[2 * sides.size()];
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info == null) {
         continue;
       }
-      for (int i = 0; i < names.length; i++) {
-        if (info.getThreadName().equals(names[i])) {
-          cpu[i] += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      for (int v = 0; v < sides.size(); v++) {
+        String name = info.getThreadName();
+        int slot =
+            name.equals("tiered-memory-history-" + sides.get(v).name)
+                ? 2 * v
+                : name.equals("tiered-memory-feed-writer-" + sides.get(v).name) ? 2 * v + 1 : -1;
+        if (slot >= 0) {
+          cpu[slot] += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
         }
       }
     }

@@ -42,15 +42,16 @@ class BenchmarkSmokeIT {
     RealServers.chromaUrl();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     HistoryPaired.Result result =
-        HistoryPaired.run(3, 10, 1, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        HistoryPaired.run(
+            3,
+            10,
+            1,
+            HistoryPaired.DEFAULT_STORES,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(result.put()).containsOnlyKeys("on", "on+feed", "off2");
+    assertThat(result.get()).containsOnlyKeys("on", "on+feed", "off2");
     for (PairedStats.Spread s :
-        List.of(
-            result.putOn(),
-            result.putOnFeed(),
-            result.putControl(),
-            result.getOn(),
-            result.getOnFeed(),
-            result.getControl())) {
+        List.of(result.put(), result.get()).stream().flatMap(m -> m.values().stream()).toList()) {
       assertThat(s.median()).isPositive().isFinite();
       assertThat(s.q1()).isPositive().isLessThanOrEqualTo(s.median());
       assertThat(s.q3()).isFinite().isGreaterThanOrEqualTo(s.median());
