@@ -49,9 +49,9 @@ import redis.clients.jedis.RedisClient;
  * store's block (what is still queued when a block ends is written untimed: the larger the block,
  * the smaller that part). Prints each round, then for each operation the median over rounds of each
  * store's p50 and p99, and of each store's per-round p50 ratio to the baseline with its
- * interquartile range, and the CPU the background writer threads used per {@code put}. Runs on the
- * {@code TM_*} servers, like the JMH benchmark; removes its keys, tables and collections at the
- * end:
+ * interquartile range, and the median of the calling thread's CPU time per operation; then the CPU
+ * the background writer threads used per {@code put}. Runs on the {@code TM_*} servers, like the
+ * JMH benchmark; removes its keys, tables and collections at the end:
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.tieredmemory.benchmarks.HistoryPaired [rounds] [block] [warmup] [stores]
@@ -177,7 +177,9 @@ public final class HistoryPaired {
           String.join(", ", labels));
       double[][][] p50 = new double[2][n][rounds];
       double[][][] p99 = new double[2][n][rounds];
+      double[][][] cpu = new double[2][n][rounds];
       long[] timed = new long[block];
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       long[] cpuAtStart = new long[0];
       for (int r = -warmup; r < rounds; r++) {
         if (r == 0) {
@@ -188,13 +190,16 @@ public final class HistoryPaired {
           for (int i = 0; i < n; i++) {
             int v = (first + i) % n;
             Side s = sides.get(v);
+            long c0 = threads.getCurrentThreadCpuTime();
             if (op == 0) {
               s.putBlock(timed);
             } else {
               s.getBlock(timed);
             }
+            long c1 = threads.getCurrentThreadCpuTime();
             s.drain();
             if (r >= 0) {
+              cpu[op][v][r] = (c1 - c0) / 1_000.0 / block;
               Arrays.sort(timed);
               p50[op][v][r] = PairedStats.quantile(timed, 0.5) / 1_000.0;
               p99[op][v][r] = PairedStats.quantile(timed, 0.99) / 1_000.0;
@@ -230,14 +235,15 @@ public final class HistoryPaired {
       long[] cpuAtEnd = backgroundCpu(sides);
       List<Map<String, PairedStats.Spread>> spreads = new ArrayList<>();
       for (int op = 0; op < 2; op++) {
-        spreads.add(summarize(OPERATIONS[op], labels, p50[op], p99[op], rounds, block, out));
+        spreads.add(
+            summarize(OPERATIONS[op], labels, p50[op], p99[op], cpu[op], rounds, block, out));
       }
       double puts = (double) rounds * block;
-      List<String> cpu = new ArrayList<>();
+      List<String> writers = new ArrayList<>();
       List<String> dropped = new ArrayList<>();
       for (int v = 0; v < n; v++) {
         if (kinds.get(v).history) {
-          cpu.add(
+          writers.add(
               String.format(
                   Locale.ROOT,
                   "%s %.2f history writer%s",
@@ -255,7 +261,7 @@ public final class HistoryPaired {
       out.printf(
           Locale.ROOT,
           "background threads' CPU per measured put (us): %s%n",
-          cpu.isEmpty() ? "none" : String.join(", ", cpu));
+          writers.isEmpty() ? "none" : String.join(", ", writers));
       out.printf(
           Locale.ROOT,
           "load average at the end %.2f; history entries dropped: %s%n",
@@ -290,6 +296,7 @@ public final class HistoryPaired {
       String[] labels,
       double[][] p50,
       double[][] p99,
+      double[][] cpu,
       int rounds,
       int block,
       PrintStream out) {
@@ -304,8 +311,18 @@ public final class HistoryPaired {
     StringBuilder ratios =
         new StringBuilder(
             String.format(Locale.ROOT, "%s p50 ratio to %s, median over rounds:", op, labels[0]));
+    StringBuilder cpus =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%s, the calling thread's CPU per operation, median:", op));
     Map<String, PairedStats.Spread> spreads = new LinkedHashMap<>();
     for (int v = 0; v < p50.length; v++) {
+      cpus.append(
+          String.format(
+              Locale.ROOT,
+              " %s %.1f%s",
+              labels[v],
+              PairedStats.Spread.of(cpu[v]).median(),
+              v < p50.length - 1 ? "," : " us"));
       medians.append(
           String.format(
               Locale.ROOT,
@@ -336,6 +353,7 @@ public final class HistoryPaired {
     }
     out.println(medians);
     out.println(ratios);
+    out.println(cpus);
     return spreads;
   }
 
