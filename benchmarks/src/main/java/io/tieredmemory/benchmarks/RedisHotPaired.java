@@ -127,8 +127,7 @@ public final class RedisHotPaired {
             rawCpu[r],
             storeCpu[r]);
       }
-      double[] sorted = ratio.clone();
-      Arrays.sort(sorted);
+      PairedStats.Spread ratios = PairedStats.Spread.of(ratio);
       out.printf(
           Locale.ROOT,
           "store/raw over %d rounds of %d + %d: median %.3f (interquartile %.3f-%.3f); best block"
@@ -136,23 +135,21 @@ public final class RedisHotPaired {
           rounds,
           block,
           block,
-          quantile(sorted, 0.5),
-          quantile(sorted, 0.25),
-          quantile(sorted, 0.75),
+          ratios.median(),
+          ratios.q1(),
+          ratios.q3(),
           Arrays.stream(raw).min().orElse(Double.NaN),
           Arrays.stream(tiered).min().orElse(Double.NaN),
           check);
-      double[] cpuRaw = rawCpu.clone();
-      double[] cpuStore = storeCpu.clone();
-      Arrays.sort(cpuRaw);
-      Arrays.sort(cpuStore);
+      double cpuRaw = PairedStats.Spread.of(rawCpu).median();
+      double cpuStore = PairedStats.Spread.of(storeCpu).median();
       out.printf(
           Locale.ROOT,
           "calling thread's CPU per operation, median: raw %.2f us, store %.2f us (+%.2f us)%n",
-          quantile(cpuRaw, 0.5),
-          quantile(cpuStore, 0.5),
-          quantile(cpuStore, 0.5) - quantile(cpuRaw, 0.5));
-      return quantile(sorted, 0.5);
+          cpuRaw,
+          cpuStore,
+          cpuStore - cpuRaw);
+      return ratios.median();
     } finally {
       store.close();
       hot.close();
@@ -201,13 +198,5 @@ public final class RedisHotPaired {
       sum += m.content().length();
     }
     return sum;
-  }
-
-  /** Linear interpolation between the closest ranks of an ascending array. */
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = (int) Math.ceil(pos);
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   }
 }

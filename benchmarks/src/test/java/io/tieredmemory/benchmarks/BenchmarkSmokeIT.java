@@ -6,6 +6,7 @@ import io.tieredmemory.testservers.RealServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.runner.RunnerException;
@@ -32,6 +33,36 @@ class BenchmarkSmokeIT {
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(text.lines().filter(l -> l.startsWith("round "))).hasSize(3);
     assertThat(text).contains("store/raw over 3 rounds of 20 + 20: median");
+  }
+
+  @Test
+  void historyPaired_printsEveryRoundAndFiniteRatios() {
+    RealServers.redisUrl();
+    RealServers.postgresJdbcUrl();
+    RealServers.chromaUrl();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    HistoryPaired.Result result =
+        HistoryPaired.run(
+            3,
+            10,
+            1,
+            HistoryPaired.DEFAULT_STORES,
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(result.put()).containsOnlyKeys("on", "on+feed", "off2");
+    assertThat(result.get()).containsOnlyKeys("on", "on+feed", "off2");
+    for (PairedStats.Spread s :
+        List.of(result.put(), result.get()).stream().flatMap(m -> m.values().stream()).toList()) {
+      assertThat(s.median()).isPositive().isFinite();
+      assertThat(s.q1()).isPositive().isLessThanOrEqualTo(s.median());
+      assertThat(s.q3()).isFinite().isGreaterThanOrEqualTo(s.median());
+    }
+    String text = printed.toString(StandardCharsets.UTF_8);
+    assertThat(text.lines().filter(l -> l.startsWith("round "))).hasSize(6);
+    assertThat(text)
+        .contains("put over 3 rounds of 10, median of the blocks' p50 (p99): off ")
+        .contains("get p50 ratio to off, median over rounds: on/off ")
+        .contains(", off2/off ")
+        .contains("history entries dropped: on 0, on+feed 0");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.tieredmemory.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,30 @@ class BenchmarkSmokeTest {
   void hotPathPaired_runsBothThreadCounts() throws Exception {
     HotPathPaired.main(new String[] {"1", "1"});
     HotPathPaired.main(new String[] {"2", "1"});
+  }
+
+  @Test
+  void pairedStats_interpolatesBetweenRanks() {
+    PairedStats.Spread s = PairedStats.Spread.of(new double[] {4, 1, 3, 2});
+    assertThat(s.median()).isEqualTo(2.5);
+    assertThat(s.q1()).isEqualTo(1.75);
+    assertThat(s.q3()).isEqualTo(3.25);
+    assertThat(PairedStats.quantile(new long[] {10, 20, 30}, 0.5)).isEqualTo(20.0);
+    assertThat(PairedStats.Spread.of(new double[] {7}).median()).isEqualTo(7.0);
+  }
+
+  @Test
+  void historyPaired_rejectsBadArgumentsBeforeConnecting() {
+    assertThatThrownBy(() -> HistoryPaired.run(1, 1, 0, "off,maybe", System.out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stores")
+        .hasMessageContaining("'maybe'");
+    assertThatThrownBy(() -> HistoryPaired.run(1, 1, 0, "off", System.out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("from 2 to 10");
+    assertThatThrownBy(() -> HistoryPaired.run(0, 10, 0, HistoryPaired.DEFAULT_STORES, System.out))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rounds=0");
   }
 
   @Test
