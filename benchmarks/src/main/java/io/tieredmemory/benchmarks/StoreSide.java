@@ -239,14 +239,16 @@ final class StoreSide implements LoadVsRaw.Side {
           + String.format(
               Locale.ROOT,
               "%d sweeps (mean %.1f ms, demoted %d, archived %d, failed steps %d, sweeps that threw"
-                  + " %d); movements (warm-up included) %s.",
+                  + " %d); movements (warm-up included) %s; moves reads caused, not made"
+                  + " (too many waiting): %d.",
               sweeps.size(),
               meanMs,
               sweeps.stream().mapToInt(SweepResult::demoted).sum(),
               sweeps.stream().mapToInt(SweepResult::archived).sum(),
               sweeps.stream().mapToInt(SweepResult::failed).sum(),
               sweepErrors.size(),
-              moves);
+              moves,
+              store.readMovesDropped());
     }
   }
 

@@ -103,7 +103,7 @@ final class DefaultTieredMemory implements TieredMemory {
             recalls);
     this.writes =
         new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
-    this.searches = new Searches(b.embedder, signals, all, recalls);
+    this.searches = new Searches(b.embedder, signals, all, recalls, mover);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();

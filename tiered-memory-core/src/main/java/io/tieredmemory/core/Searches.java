@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The search path: embed the query, ask every searchable tier, keep each key once, and record what
@@ -18,20 +19,28 @@ import java.util.function.Predicate;
  * sweep has yet to remove); a memory WARM holds in a newer version than the COLD hit is served in
  * that version instead. So a search never returns a deleted memory or a version older than WARM's
  * at the time it looked. It is not atomic across tiers: a memory moving between WARM and COLD while
- * the search runs may be left out.
+ * the search runs may be left out. One such move is guarded against, because this instance makes it
+ * after reads return ({@link ReadMoves#BACKGROUND}) where a caller cannot see it: a rehydration of
+ * this instance that overlapped the search (WARM asked before its copy, COLD after its removal)
+ * makes the search look again, up to {@value #ATTEMPTS} times in all.
  */
 final class Searches {
   /** The most candidates COLD is asked for when it keeps returning stale copies. */
   static final int MAX_COLD_CANDIDATES = 10_000;
+
+  /** Searches made at most, while rehydrations of this instance overlap them. */
+  static final int ATTEMPTS = 3;
 
   private final Embedder embedder;
   private final Signals signals;
   private final TierHandle[] tiers;
   private final TierHandle warm;
   private final Recalls recalls;
+  private final Mover mover;
 
-  Searches(Embedder embedder, Signals signals, TierHandle[] tiers, Recalls recalls) {
+  Searches(Embedder embedder, Signals signals, TierHandle[] tiers, Recalls recalls, Mover mover) {
     this.embedder = embedder;
+    this.mover = mover;
     this.signals = signals;
     this.recalls = recalls;
     this.tiers = tiers;
@@ -64,47 +73,28 @@ final class Searches {
   /** The hits, best first; a failure reported and thrown as a {@link TieredMemoryException}. */
   private List<SearchHit> find(SearchRequest request, long start) {
     Map<String, SearchHit> best = new HashMap<>();
-    TierHandle at = null;
+    @Nullable TierHandle[] at = {null};
     int k = request.k();
     Predicate<Memory> filter = request.filter();
     String text = request.text() == null ? "" : request.text();
     try {
       float[] own = request.vector();
       float[] vector = own != null ? own : embedder.embed(text);
-      TierHandle coldTier = null;
-      for (TierHandle h : tiers) {
-        if (!h.searchable()) {
-          continue;
-        }
-        if (h.tier == Tier.COLD) {
-          coldTier = h;
-          continue;
-        }
-        at = h;
-        for (ScoredMemory s : h.search(vector, text, k, filter)) {
-          merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
-        }
-      }
-      if (coldTier != null) {
-        // COLD may return copies WARM no longer points to (rewritten or deleted since): those are
-        // dropped, so COLD is asked again for as many more as it returned stale, until k current
-        // ones (or all it has) are in.
-        int asked = k;
-        while (true) {
-          at = coldTier;
-          List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
-          at = warm;
-          int stale = keepCurrent(best, found, vector, filter);
-          if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
-            break;
-          }
-          asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
+      for (int attempt = 1; ; attempt++) {
+        long endedBefore = mover.rehydrationsEnded();
+        best.clear();
+        searchTiers(best, vector, text, k, filter, at);
+        if (attempt >= ATTEMPTS || mover.rehydrationsStarted() == endedBefore) {
+          break;
         }
       }
     } catch (RuntimeException e) {
       TieredMemoryException failure =
           new TieredMemoryException(
-              "search failed" + (at == null ? "" : " in " + at.describe()) + ": " + e.getMessage(),
+              "search failed"
+                  + (at[0] == null ? "" : " in " + at[0].describe())
+                  + ": "
+                  + e.getMessage(),
               e);
       signals.requestFailed(Operation.SEARCH, failure);
       signals.requestCompleted(
@@ -126,6 +116,49 @@ final class Searches {
       hits = new ArrayList<>(hits.subList(0, k));
     }
     return hits;
+  }
+
+  /**
+   * Asks every searchable tier, COLD last, into {@code best}; {@code at[0]} is the tier being asked
+   * (for the message of a failure, which is thrown as it is).
+   */
+  private void searchTiers(
+      Map<String, SearchHit> best,
+      float[] vector,
+      String text,
+      int k,
+      Predicate<Memory> filter,
+      @Nullable TierHandle[] at) {
+    TierHandle coldTier = null;
+    for (TierHandle h : tiers) {
+      if (!h.searchable()) {
+        continue;
+      }
+      if (h.tier == Tier.COLD) {
+        coldTier = h;
+        continue;
+      }
+      at[0] = h;
+      for (ScoredMemory s : h.search(vector, text, k, filter)) {
+        merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
+      }
+    }
+    if (coldTier != null) {
+      // COLD may return copies WARM no longer points to (rewritten or deleted since): those are
+      // dropped, so COLD is asked again for as many more as it returned stale, until k current
+      // ones (or all it has) are in.
+      int asked = k;
+      while (true) {
+        at[0] = coldTier;
+        List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
+        at[0] = warm;
+        int stale = keepCurrent(best, found, vector, filter);
+        if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
+          break;
+        }
+        asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
+      }
+    }
   }
 
   private static void merge(Map<String, SearchHit> best, SearchHit hit) {

@@ -301,6 +301,56 @@ class ReadMovesTest {
   }
 
   @Test
+  void aSearch_overlappingARehydration_looksAgain_andFindsTheMemory() {
+    TierStore hot = InProcessTiers.hot();
+    List<Runnable> queued = new ArrayList<>();
+    // COLD runs the waiting rehydration when it is searched: WARM was asked while the memory was
+    // still archived, COLD is asked after its copy went to WARM.
+    TierStore racingCold =
+        new ForwardingTierStore(cold) {
+          @Override
+          public java.util.Optional<io.tieredmemory.core.spi.VectorSearch> vectorSearch() {
+            io.tieredmemory.core.spi.VectorSearch real = super.vectorSearch().orElseThrow();
+            return java.util.Optional.of(
+                (vector, text, k) -> {
+                  if (!queued.isEmpty()) {
+                    queued.remove(0).run();
+                  }
+                  return real.search(vector, text, k);
+                });
+          }
+
+          @Override
+          public boolean isRemote() {
+            return false;
+          }
+        };
+    TieredMemory store =
+        open(
+            TieredMemory.builder("read-moves-search")
+                .hot(hot)
+                .warm(warm)
+                .cold(racingCold)
+                .clock(clock)
+                .policy(TieringPolicy.custom().archiveWhenIdle(Duration.ofDays(1)).build())
+                .disableScheduledSweeps()
+                .discoverObservers(false)
+                .readMoves((Executor) queued::add));
+    store.put("trip", "walking tour of the old town");
+    hot.remove("trip");
+    clock.advance(Duration.ofDays(2));
+    store.sweep();
+    assertThat(cold.peek("trip")).as("archived").isNotNull();
+    store.get("trip"); // its rehydration waits
+    assertThat(queued).hasSize(1);
+    List<SearchHit> hits = store.search("walking tour", 5);
+    assertThat(queued).as("the rehydration ran during the search").isEmpty();
+    assertThat(warm.peek("trip")).isNotNull();
+    assertThat(hits).extracting(h -> h.memory().key()).containsExactly("trip");
+    assertThat(hits.get(0).tier()).isEqualTo(Tier.WARM);
+  }
+
+  @Test
   void builder_rejectsNull() {
     TieredMemory.Builder b = TieredMemory.builder("x");
     assertThatThrownBy(() -> b.readMoves((ReadMoves) null))
