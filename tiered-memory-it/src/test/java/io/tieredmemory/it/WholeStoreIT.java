@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.Tier;
@@ -117,6 +118,7 @@ class WholeStoreIT {
         run(
             TieredMemory.builder("scripted")
                 .policy(ScriptedWorkload.policy())
+                .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
                 .discoverObservers(false),
             new ManualClock(),
             null);
@@ -131,6 +133,7 @@ class WholeStoreIT {
           run(
               TieredMemory.builder("scripted")
                   .policy(ScriptedWorkload.policy())
+                  .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
                   .discoverObservers(false)
                   .hot(hot)
                   .warm(warm)
