@@ -20,16 +20,13 @@ import org.jspecify.annotations.Nullable;
  * that version instead. So a search never returns a deleted memory or a version older than WARM's
  * at the time it looked. It is not atomic across tiers: a memory moving between WARM and COLD while
  * the search runs may be left out. One such move is guarded against, because this instance makes it
- * after reads return ({@link ReadMoves#BACKGROUND}) where a caller cannot see it: a rehydration of
- * this instance that overlapped the search (WARM asked before its copy, COLD after its removal)
- * makes the search look again, up to {@value #ATTEMPTS} times in all.
+ * after reads return ({@link ReadMoves#BACKGROUND}) where a caller cannot see it: when a
+ * rehydration of this instance overlapped the search, WARM is asked once more after COLD (a memory
+ * it took out of COLD before COLD was asked was copied into WARM before that).
  */
 final class Searches {
   /** The most candidates COLD is asked for when it keeps returning stale copies. */
   static final int MAX_COLD_CANDIDATES = 10_000;
-
-  /** Searches made at most, while rehydrations of this instance overlap them. */
-  static final int ATTEMPTS = 3;
 
   private final Embedder embedder;
   private final Signals signals;
@@ -80,13 +77,13 @@ final class Searches {
     try {
       float[] own = request.vector();
       float[] vector = own != null ? own : embedder.embed(text);
-      for (int attempt = 1; ; attempt++) {
-        long endedBefore = mover.rehydrationsEnded();
-        best.clear();
-        searchTiers(best, vector, text, k, filter, at);
-        if (attempt >= ATTEMPTS || mover.rehydrationsStarted() == endedBefore) {
-          break;
-        }
+      long endedBefore = mover.rehydrationsEnded();
+      searchAboveCold(best, vector, text, k, filter, at);
+      searchCold(best, vector, text, k, filter, at);
+      if (mover.rehydrationsStarted() != endedBefore) {
+        // A rehydration of this instance overlapped: if it took its memory out of COLD before COLD
+        // was asked, it had copied it into WARM before that, so WARM has it now. Once is enough.
+        searchAboveCold(best, vector, text, k, filter, at);
       }
     } catch (RuntimeException e) {
       TieredMemoryException failure =
@@ -118,24 +115,16 @@ final class Searches {
     return hits;
   }
 
-  /**
-   * Asks every searchable tier, COLD last, into {@code best}; {@code at[0]} is the tier being asked
-   * (for the message of a failure, which is thrown as it is).
-   */
-  private void searchTiers(
+  /** Asks every searchable tier but COLD; {@code at[0]} is the tier being asked. */
+  private void searchAboveCold(
       Map<String, SearchHit> best,
       float[] vector,
       String text,
       int k,
       Predicate<Memory> filter,
       @Nullable TierHandle[] at) {
-    TierHandle coldTier = null;
     for (TierHandle h : tiers) {
-      if (!h.searchable()) {
-        continue;
-      }
-      if (h.tier == Tier.COLD) {
-        coldTier = h;
+      if (h.tier == Tier.COLD || !h.searchable()) {
         continue;
       }
       at[0] = h;
@@ -143,21 +132,34 @@ final class Searches {
         merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
       }
     }
-    if (coldTier != null) {
-      // COLD may return copies WARM no longer points to (rewritten or deleted since): those are
-      // dropped, so COLD is asked again for as many more as it returned stale, until k current
-      // ones (or all it has) are in.
-      int asked = k;
-      while (true) {
-        at[0] = coldTier;
-        List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
-        at[0] = warm;
-        int stale = keepCurrent(best, found, vector, filter);
-        if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
-          break;
-        }
-        asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
+  }
+
+  /**
+   * Asks COLD, if searchable, keeping only the copies WARM points to: COLD may return copies WARM
+   * no longer points to (rewritten or deleted since), which are dropped, so COLD is asked again for
+   * as many more as it returned stale, until k current ones (or all it has) are in.
+   */
+  private void searchCold(
+      Map<String, SearchHit> best,
+      float[] vector,
+      String text,
+      int k,
+      Predicate<Memory> filter,
+      @Nullable TierHandle[] at) {
+    TierHandle coldTier = tiers[Tier.COLD.ordinal()];
+    if (!coldTier.searchable()) {
+      return;
+    }
+    int asked = k;
+    while (true) {
+      at[0] = coldTier;
+      List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
+      at[0] = warm;
+      int stale = keepCurrent(best, found, vector, filter);
+      if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
+        break;
       }
+      asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
     }
   }
 
