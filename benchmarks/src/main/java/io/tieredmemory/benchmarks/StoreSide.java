@@ -2,6 +2,7 @@ package io.tieredmemory.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -239,14 +241,16 @@ final class StoreSide implements LoadVsRaw.Side {
           + String.format(
               Locale.ROOT,
               "%d sweeps (mean %.1f ms, demoted %d, archived %d, failed steps %d, sweeps that threw"
-                  + " %d); movements (warm-up included) %s.",
+                  + " %d); movements (warm-up included) %s; moves reads caused, not made"
+                  + " (too many waiting): %d.",
               sweeps.size(),
               meanMs,
               sweeps.stream().mapToInt(SweepResult::demoted).sum(),
               sweeps.stream().mapToInt(SweepResult::archived).sum(),
               sweeps.stream().mapToInt(SweepResult::failed).sum(),
               sweepErrors.size(),
-              moves);
+              moves,
+              store.readMovesDropped());
     }
   }
 
@@ -255,6 +259,17 @@ final class StoreSide implements LoadVsRaw.Side {
    * tiered.memory.backend.duration}, warm-up included): calls, total, mean and max per tier and
    * operation, by total time; and the get hits per serving tier.
    */
+  /** Failed calls to {@code tier} of {@code operation} ({@code tiered.memory.backend.errors}). */
+  private long errors(@Nullable String tier, @Nullable String operation) {
+    Counter c =
+        registry
+            .find("tiered.memory.backend.errors")
+            .tag("tier", String.valueOf(tier))
+            .tag("operation", String.valueOf(operation))
+            .counter();
+    return c == null ? 0 : (long) c.count();
+  }
+
   private String backendTime() {
     List<Timer> timers = new ArrayList<>(registry.find("tiered.memory.backend.duration").timers());
     timers.removeIf(t -> t.count() == 0);
@@ -262,31 +277,33 @@ final class StoreSide implements LoadVsRaw.Side {
         Comparator.comparingDouble((Timer t) -> t.totalTime(TimeUnit.MILLISECONDS)).reversed());
     StringBuilder b =
         new StringBuilder(
-            "backend calls (warm-up included), by total time:\n\n| tier | operation | outcome |"
+            "backend calls (warm-up included), by total time:\n\n| tier | operation | errors |"
                 + " calls | total s | mean ms | max ms |\n|---|---|---|---|---|---|---|\n");
     for (Timer t : timers) {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %s | %d | %.1f | %.2f | %.1f |%n",
+              "| %s | %s | %d | %d | %.1f | %.2f | %.1f |%n",
               t.getId().getTag("tier"),
               t.getId().getTag("operation"),
-              t.getId().getTag("outcome"),
+              errors(t.getId().getTag("tier"), t.getId().getTag("operation")),
               t.count(),
               t.totalTime(TimeUnit.SECONDS),
               t.mean(TimeUnit.MILLISECONDS),
               t.max(TimeUnit.MILLISECONDS)));
     }
     Map<String, Long> served = new TreeMap<>();
-    for (Counter c : registry.find("tiered.memory.requests").counters()) {
+    // Requests are function counters (summed per thread at each read), not plain counters.
+    for (FunctionCounter c : registry.find("tiered.memory.requests").functionCounters()) {
       if (c.count() > 0) {
-        served.put(
+        served.merge(
             c.getId().getTag("operation")
                 + " "
                 + c.getId().getTag("result")
                 + " "
                 + c.getId().getTag("tier"),
-            (long) c.count());
+            (long) c.count(),
+            Long::sum);
       }
     }
     return b.append("\nRequests by operation, result and tier (warm-up included): ")

@@ -52,6 +52,7 @@ final class DefaultTieredMemory implements TieredMemory {
   private final int embedderDimension;
   private final String embedderName;
   private final HistoryRecorder history;
+  private final ReadMover readMover;
   private final @Nullable KindLabels kinds;
   private @Nullable ScheduledExecutorService scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
@@ -78,6 +79,13 @@ final class DefaultTieredMemory implements TieredMemory {
         new Sweeper(name, clock, policy, hot, warm, cold, mover, readWindows, signals, history);
     this.coarse = CoarseClock.start(clock, name);
     Recalls recalls = new Recalls(name, clock, signals, b.recordQueryText, b.traceIds);
+    this.readMover =
+        ReadMover.create(
+            name,
+            b.readMoves,
+            b.readMovesExecutor,
+            hot.remote() || warm.remote() || cold.remote(),
+            TieredMemory.Builder.MAX_PENDING_READ_MOVES);
     this.reads =
         new Reads(
             name,
@@ -91,10 +99,11 @@ final class DefaultTieredMemory implements TieredMemory {
             sweeper,
             readWindows,
             mover,
+            readMover,
             recalls);
     this.writes =
         new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
-    this.searches = new Searches(b.embedder, signals, all, recalls);
+    this.searches = new Searches(b.embedder, signals, all, recalls, mover);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();
     this.embedderName = b.embedder.toString();
@@ -409,6 +418,11 @@ final class DefaultTieredMemory implements TieredMemory {
   }
 
   @Override
+  public long readMovesDropped() {
+    return readMover.dropped();
+  }
+
+  @Override
   public long historyDropped() {
     return history.dropped();
   }
@@ -493,7 +507,9 @@ final class DefaultTieredMemory implements TieredMemory {
         Thread.currentThread().interrupt();
       }
     }
-    // After the sweeps stopped (their moves queue entries), before WARM closes.
+    // Moves under way finish (they queue history entries); those waiting are dropped.
+    readMover.close(10_000);
+    // After the sweeps and moves stopped (their moves queue entries), before WARM closes.
     history.close();
     for (TierHandle h : all) {
       try {

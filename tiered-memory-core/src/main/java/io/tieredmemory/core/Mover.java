@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,9 @@ final class Mover {
   private final StaleCopies staleHot;
   private final HistoryRecorder history;
   private final @Nullable KindLabels kinds;
+
+  private final AtomicLong rehydrationsStarted = new AtomicLong();
+  private final AtomicLong rehydrationsEnded = new AtomicLong();
 
   Mover(
       String store,
@@ -204,23 +208,42 @@ final class Mover {
         return false;
       }
       Map<String, Long> note = Map.of(key, version);
-      // If the COLD removal fails or the process dies after the copy, the sweep removes it.
-      warm.note(Tier.COLD, note);
-      if (!warm.copyIn(copy)) {
-        return false; // cannot happen while WARM's mark is this version; the note settles it
-      }
-      boolean removed;
+      rehydrationsStarted.incrementAndGet();
       try {
-        removed = cold.removeIfVersion(key, version);
-      } catch (RuntimeException e) {
-        removed = false; // reported by the handle; the note stays for the sweep
-      }
-      if (removed) {
-        warm.forget(Tier.COLD, note);
+        // If the COLD removal fails or the process dies after the copy, the sweep removes it.
+        warm.note(Tier.COLD, note);
+        if (!warm.copyIn(copy)) {
+          return false; // cannot happen while WARM's mark is this version; the note settles it
+        }
+        boolean removed;
+        try {
+          removed = cold.removeIfVersion(key, version);
+        } catch (RuntimeException e) {
+          removed = false; // reported by the handle; the note stays for the sweep
+        }
+        if (removed) {
+          warm.forget(Tier.COLD, note);
+        }
+      } finally {
+        rehydrationsEnded.incrementAndGet();
       }
       moved(held, copy.memory(), Tier.COLD, Tier.WARM, decision, System.nanoTime() - start);
       return true;
     }
+  }
+
+  /**
+   * Rehydrations that reached their copy into WARM, counted before it ({@link #rehydrationsEnded}
+   * after its COLD removal): a search that saw {@code rehydrationsStarted() == ended-before-it}
+   * overlapped none of them ({@link Searches}).
+   */
+  long rehydrationsStarted() {
+    return rehydrationsStarted.get();
+  }
+
+  /** Rehydrations whose copy and COLD removal are over (or failed). */
+  long rehydrationsEnded() {
+    return rehydrationsEnded.get();
   }
 
   /** What one {@link #archiveAll} did. */

@@ -45,6 +45,7 @@ final class Reads {
   private final Sweeper sweeper;
   private final ReadWindows readWindows;
   private final Mover mover;
+  private final ReadMover readMover;
   private final Recalls recalls;
 
   Reads(
@@ -59,6 +60,7 @@ final class Reads {
       Sweeper sweeper,
       ReadWindows readWindows,
       Mover mover,
+      ReadMover readMover,
       Recalls recalls) {
     this.store = store;
     this.policy = policy;
@@ -73,6 +75,7 @@ final class Reads {
     this.sweeper = sweeper;
     this.readWindows = readWindows;
     this.mover = mover;
+    this.readMover = readMover;
     this.recalls = recalls;
   }
 
@@ -320,31 +323,42 @@ final class Reads {
         e);
   }
 
-  /** Promotion and rehydration after a read; failures are logged, never thrown to the reader. */
+  /**
+   * Promotion and rehydration after a read, made by {@link ReadMover} (on this thread or handed
+   * over, {@link ReadMoves}); failures are logged, never thrown to the reader. The read is counted
+   * here, on the reading thread, so that the window sees reads in the order they were served.
+   */
   private void afterRead(Memory m, Tier servedBy, long now) {
     try {
       if (servedBy == Tier.WARM) {
         long span = readWindows.recordAndCheck(m.key(), now);
         if (span != ReadWindows.NOT_DUE) {
-          mover.promote(m.key(), now, promotion(span));
+          Decision decision = promotion(span);
+          readMover.move(m.key(), servedBy, () -> mover.promote(m.key(), now, decision));
         }
       } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
-        if (mover.rehydrate(m, policy.rehydration().decision())) {
-          if (policy.rehydration().promoteToHot()) {
-            mover.promote(m.key(), now, policy.rehydration().decision());
-          } else {
-            long span = readWindows.recordAndCheck(m.key(), now);
-            if (span != ReadWindows.NOT_DUE) {
-              mover.promote(m.key(), now, promotion(span));
-            }
-          }
-        }
+        readMover.move(m.key(), servedBy, () -> rehydrate(m, now));
       }
     } catch (RuntimeException e) {
       LOG.log(
           System.Logger.Level.DEBUG,
           () -> "store '" + store + "': moving after a " + servedBy.label() + " read failed",
           e);
+    }
+  }
+
+  /** COLD to WARM, then to HOT if the policy says so or the reads in the window are due. */
+  private void rehydrate(Memory m, long now) {
+    if (!mover.rehydrate(m, policy.rehydration().decision())) {
+      return;
+    }
+    if (policy.rehydration().promoteToHot()) {
+      mover.promote(m.key(), now, policy.rehydration().decision());
+    } else {
+      long span = readWindows.recordAndCheck(m.key(), now);
+      if (span != ReadWindows.NOT_DUE) {
+        mover.promote(m.key(), now, promotion(span));
+      }
     }
   }
 

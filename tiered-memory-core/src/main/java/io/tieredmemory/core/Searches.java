@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The search path: embed the query, ask every searchable tier, keep each key once, and record what
@@ -18,7 +19,10 @@ import java.util.function.Predicate;
  * sweep has yet to remove); a memory WARM holds in a newer version than the COLD hit is served in
  * that version instead. So a search never returns a deleted memory or a version older than WARM's
  * at the time it looked. It is not atomic across tiers: a memory moving between WARM and COLD while
- * the search runs may be left out.
+ * the search runs may be left out. One such move is guarded against, because this instance makes it
+ * after reads return ({@link ReadMoves#BACKGROUND}) where a caller cannot see it: when a
+ * rehydration of this instance overlapped the search, WARM is asked once more after COLD (a memory
+ * it took out of COLD before COLD was asked was copied into WARM before that).
  */
 final class Searches {
   /** The most candidates COLD is asked for when it keeps returning stale copies. */
@@ -29,9 +33,11 @@ final class Searches {
   private final TierHandle[] tiers;
   private final TierHandle warm;
   private final Recalls recalls;
+  private final Mover mover;
 
-  Searches(Embedder embedder, Signals signals, TierHandle[] tiers, Recalls recalls) {
+  Searches(Embedder embedder, Signals signals, TierHandle[] tiers, Recalls recalls, Mover mover) {
     this.embedder = embedder;
+    this.mover = mover;
     this.signals = signals;
     this.recalls = recalls;
     this.tiers = tiers;
@@ -64,47 +70,28 @@ final class Searches {
   /** The hits, best first; a failure reported and thrown as a {@link TieredMemoryException}. */
   private List<SearchHit> find(SearchRequest request, long start) {
     Map<String, SearchHit> best = new HashMap<>();
-    TierHandle at = null;
+    @Nullable TierHandle[] at = {null};
     int k = request.k();
     Predicate<Memory> filter = request.filter();
     String text = request.text() == null ? "" : request.text();
     try {
       float[] own = request.vector();
       float[] vector = own != null ? own : embedder.embed(text);
-      TierHandle coldTier = null;
-      for (TierHandle h : tiers) {
-        if (!h.searchable()) {
-          continue;
-        }
-        if (h.tier == Tier.COLD) {
-          coldTier = h;
-          continue;
-        }
-        at = h;
-        for (ScoredMemory s : h.search(vector, text, k, filter)) {
-          merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
-        }
-      }
-      if (coldTier != null) {
-        // COLD may return copies WARM no longer points to (rewritten or deleted since): those are
-        // dropped, so COLD is asked again for as many more as it returned stale, until k current
-        // ones (or all it has) are in.
-        int asked = k;
-        while (true) {
-          at = coldTier;
-          List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
-          at = warm;
-          int stale = keepCurrent(best, found, vector, filter);
-          if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
-            break;
-          }
-          asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
-        }
+      long endedBefore = mover.rehydrationsEnded();
+      searchAboveCold(best, vector, text, k, filter, at);
+      searchCold(best, vector, text, k, filter, at);
+      if (mover.rehydrationsStarted() != endedBefore) {
+        // A rehydration of this instance overlapped: if it took its memory out of COLD before COLD
+        // was asked, it had copied it into WARM before that, so WARM has it now. Once is enough.
+        searchAboveCold(best, vector, text, k, filter, at);
       }
     } catch (RuntimeException e) {
       TieredMemoryException failure =
           new TieredMemoryException(
-              "search failed" + (at == null ? "" : " in " + at.describe()) + ": " + e.getMessage(),
+              "search failed"
+                  + (at[0] == null ? "" : " in " + at[0].describe())
+                  + ": "
+                  + e.getMessage(),
               e);
       signals.requestFailed(Operation.SEARCH, failure);
       signals.requestCompleted(
@@ -126,6 +113,54 @@ final class Searches {
       hits = new ArrayList<>(hits.subList(0, k));
     }
     return hits;
+  }
+
+  /** Asks every searchable tier but COLD; {@code at[0]} is the tier being asked. */
+  private void searchAboveCold(
+      Map<String, SearchHit> best,
+      float[] vector,
+      String text,
+      int k,
+      Predicate<Memory> filter,
+      @Nullable TierHandle[] at) {
+    for (TierHandle h : tiers) {
+      if (h.tier == Tier.COLD || !h.searchable()) {
+        continue;
+      }
+      at[0] = h;
+      for (ScoredMemory s : h.search(vector, text, k, filter)) {
+        merge(best, new SearchHit(s.memory(), h.tier, s.similarity()));
+      }
+    }
+  }
+
+  /**
+   * Asks COLD, if searchable, keeping only the copies WARM points to: COLD may return copies WARM
+   * no longer points to (rewritten or deleted since), which are dropped, so COLD is asked again for
+   * as many more as it returned stale, until k current ones (or all it has) are in.
+   */
+  private void searchCold(
+      Map<String, SearchHit> best,
+      float[] vector,
+      String text,
+      int k,
+      Predicate<Memory> filter,
+      @Nullable TierHandle[] at) {
+    TierHandle coldTier = tiers[Tier.COLD.ordinal()];
+    if (!coldTier.searchable()) {
+      return;
+    }
+    int asked = k;
+    while (true) {
+      at[0] = coldTier;
+      List<ScoredMemory> found = coldTier.search(vector, text, asked, filter);
+      at[0] = warm;
+      int stale = keepCurrent(best, found, vector, filter);
+      if (stale == 0 || found.size() < asked || asked >= MAX_COLD_CANDIDATES) {
+        break;
+      }
+      asked = (int) Math.min(MAX_COLD_CANDIDATES, (long) asked + Math.max(stale, k));
+    }
   }
 
   private static void merge(Map<String, SearchHit> best, SearchHit hit) {

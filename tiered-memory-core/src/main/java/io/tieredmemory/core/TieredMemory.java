@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -239,6 +240,15 @@ public interface TieredMemory extends AutoCloseable {
   long historyDropped();
 
   /**
+   * Moves that reads caused and this instance did not make since it was built: with {@link
+   * ReadMoves#BACKGROUND} moves, {@link Builder#MAX_PENDING_READ_MOVES} keys were already waiting
+   * (or the executor given to {@link Builder#readMoves(java.util.concurrent.Executor)} refused).
+   * Nothing is lost: the memory stays where it was, and later reads move it. Always 0 when moves
+   * are made on the reading thread.
+   */
+  long readMovesDropped();
+
+  /**
    * An immutable snapshot of what each tier holds. May call remote tiers; do not call per request.
    */
   StoreStats stats();
@@ -286,6 +296,13 @@ public interface TieredMemory extends AutoCloseable {
     /** The history entries an instance queues for WARM unless {@link #historyQueue}. */
     public static final int DEFAULT_HISTORY_QUEUE = 10_000;
 
+    /**
+     * The most keys whose move, caused by a read, waits to be made off the reading thread ({@link
+     * ReadMoves#BACKGROUND}); beyond it a move is dropped and counted ({@link
+     * TieredMemory#readMovesDropped()}).
+     */
+    public static final int MAX_PENDING_READ_MOVES = 10_000;
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:@-]{1,128}");
 
@@ -309,6 +326,8 @@ public interface TieredMemory extends AutoCloseable {
     int historyPerKey = DEFAULT_HISTORY_PER_KEY;
     int historyQueue = DEFAULT_HISTORY_QUEUE;
     @Nullable String instanceId;
+    ReadMoves readMoves = ReadMoves.AUTO;
+    @Nullable Executor readMovesExecutor;
 
     Builder(String name) {
       if (name == null || !NAME.matcher(name).matches()) {
@@ -541,6 +560,31 @@ public interface TieredMemory extends AutoCloseable {
      */
     public Builder traceIds(Supplier<@Nullable String> supplier) {
       this.traceIds = Validation.requireNonNull("traceIds", supplier);
+      return this;
+    }
+
+    /**
+     * Where the moves that reads cause are made (default: {@link ReadMoves#AUTO}: on the reading
+     * thread when every tier is in process, on threads of the store's own when any is remote).
+     * {@link ReadMoves#CALLER} makes them before {@code get} returns (deterministic, e.g. for
+     * tests); {@link ReadMoves#BACKGROUND} after. The guarantees are the same in every mode.
+     */
+    public Builder readMoves(ReadMoves where) {
+      this.readMoves = Validation.requireNonNull("readMoves", where);
+      this.readMovesExecutor = null;
+      return this;
+    }
+
+    /**
+     * Makes the moves that reads cause on {@code executor}, after {@code get} returned, as {@link
+     * ReadMoves#BACKGROUND} does on the store's own threads (one move waiting per key, at most
+     * {@link #MAX_PENDING_READ_MOVES} keys waiting; a refused move is dropped and counted). The
+     * store does not shut the executor down; moves it runs after {@link TieredMemory#close()} do
+     * nothing.
+     */
+    public Builder readMoves(Executor executor) {
+      this.readMovesExecutor = Validation.requireNonNull("readMoves", executor);
+      this.readMoves = ReadMoves.BACKGROUND;
       return this;
     }
 

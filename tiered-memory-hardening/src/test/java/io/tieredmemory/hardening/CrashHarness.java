@@ -1,6 +1,7 @@
 package io.tieredmemory.hardening;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -70,6 +71,9 @@ final class CrashHarness {
             .cold(cold)
             .clock(clock)
             .policy(POLICY)
+            // Each crash is staged at one step of a move, some made by a read: the read must make
+            // it before it returns.
+            .readMoves(ReadMoves.CALLER)
             .disableScheduledSweeps()
             .discoverObservers(false)
             .build();

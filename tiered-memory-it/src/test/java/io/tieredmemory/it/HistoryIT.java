@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tieredmemory.core.HistoryEntry;
 import io.tieredmemory.core.HistoryEntry.Kind;
 import io.tieredmemory.core.MemoryHistory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.event.TierEvent;
@@ -56,6 +57,9 @@ class HistoryIT {
       KeyCoordinator coordinator,
       List<Step> happened) {
     return TieredMemory.builder("history-it")
+        // each memory's history is checked step by step: moves reads cause are made before get
+        // returns
+        .readMoves(ReadMoves.CALLER)
         .discoverObservers(false)
         .disableScheduledSweeps()
         .clock(clock)

@@ -3,6 +3,7 @@ package io.tieredmemory.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.PlannedMove;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepPlan;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
@@ -50,6 +51,9 @@ class PlanIT {
       try (RealTiers tiers = new RealTiers("plan" + seed);
           TieredMemory store =
               TieredMemory.builder("plan-it-" + seed)
+                  // the plan is compared with what the next step made: moves reads cause are made
+                  // before get returns
+                  .readMoves(ReadMoves.CALLER)
                   .discoverObservers(false)
                   .disableScheduledSweeps()
                   .clock(clock)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.Reembedding;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.SearchRequest;
@@ -39,6 +40,9 @@ class ReembeddingIT {
             .embedder(embedder)
             .build();
     return TieredMemory.builder("reembed")
+        // the scenario counts where memories are after each read: moves reads cause are made before
+        // get returns
+        .readMoves(ReadMoves.CALLER)
         .discoverObservers(false)
         .disableScheduledSweeps()
         .clock(c)

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.Tier;
@@ -117,6 +118,7 @@ class WholeStoreIT {
         run(
             TieredMemory.builder("scripted")
                 .policy(ScriptedWorkload.policy())
+                .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
                 .discoverObservers(false),
             new ManualClock(),
             null);
@@ -131,6 +133,7 @@ class WholeStoreIT {
           run(
               TieredMemory.builder("scripted")
                   .policy(ScriptedWorkload.policy())
+                  .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
                   .discoverObservers(false)
                   .hot(hot)
                   .warm(warm)
@@ -159,7 +162,17 @@ class WholeStoreIT {
           .anyMatch(k -> k.startsWith("backend warm write success"));
       assertThat(backend.snapshot().keySet())
           .anyMatch(k -> k.startsWith("backend cold copy success"));
-      assertThat(backend.snapshot().keySet()).noneMatch(k -> k.endsWith(" error"));
+      // None of the workload's calls failed. A count is not one of them: the metrics binding's
+      // thread refreshes the item gauges every 100 ms, concurrently, and a refresh that fails is
+      // skipped by design (a loaded Chroma fails some; seen twice at load 8-11); the gauges'
+      // final values are checked below.
+      assertThat(backend.snapshot().keySet())
+          .filteredOn(
+              k ->
+                  !k.startsWith("backend cold count ")
+                      && !k.startsWith("backend warm count ")
+                      && !k.startsWith("backend hot count "))
+          .noneMatch(k -> k.endsWith(" error"));
       assertThat(backend.requests(Operation.GET, Tier.COLD, RequestResult.HIT))
           .isEqualTo(ScriptedWorkload.COLD_HITS);
       // The metrics saw the same: counters exact, and the item gauges equal what each real tier

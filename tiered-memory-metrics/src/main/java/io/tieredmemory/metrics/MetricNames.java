@@ -139,6 +139,15 @@ public record MetricNames(String prefix) {
     return prefix + ".history.dropped";
   }
 
+  /**
+   * Function counter {@code tiered_memory_read_moves_dropped_total}: moves that reads caused and a
+   * store did not make off the reading thread (too many waiting), from {@code
+   * TieredMemory.readMovesDropped()}. Nothing is lost: the memory stays where it is.
+   */
+  public String readMovesDropped() {
+    return prefix + ".read.moves.dropped";
+  }
+
   /** Every name, in documentation order. */
   public List<String> all() {
     return List.of(
@@ -157,6 +166,7 @@ public record MetricNames(String prefix) {
         recallResults(),
         recalled(),
         historyDropped(),
+        readMovesDropped(),
         eventsDropped());
   }
 }

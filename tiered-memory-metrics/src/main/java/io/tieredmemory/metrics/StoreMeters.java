@@ -208,6 +208,13 @@ final class StoreMeters {
             .baseUnit("entries")
             .tags(tags)
             .register(registry));
+    keep(
+        FunctionCounter.builder(n.readMovesDropped(), store, TieredMemory::readMovesDropped)
+            .description(
+                "Moves caused by reads that the store did not make (too many waiting off the"
+                    + " reading thread); the memories stay where they are")
+            .tags(tags)
+            .register(registry));
 
     for (String source : RecallSource.KNOWN) {
       recallResults.put(source, recallResults(n, tags, source));

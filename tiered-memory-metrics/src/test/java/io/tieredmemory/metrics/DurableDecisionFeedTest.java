@@ -148,7 +148,9 @@ class DurableDecisionFeedTest {
       for (int i = 0; i < 10; i++) {
         a.put("k" + i, "v");
       }
-      assertThat(feed.dropped()).isGreaterThanOrEqualTo(7);
+      // At most 3 queued plus 3 kept from a failed write (if the feed's thread took a batch
+      // meanwhile): at least 4 of the 10 dropped, however the thread was scheduled.
+      assertThat(feed.dropped()).isGreaterThanOrEqualTo(4);
       failing.set(false);
       feed.flush();
       assertThat(feed.recent(100).size() + feed.dropped()).isEqualTo(10);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -37,6 +38,7 @@ class MetricsScriptedWorkloadTest {
         TieredMemory.builder("scripted")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
+            .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
             .discoverObservers(false)
             .observer(metrics)
             .build()) {

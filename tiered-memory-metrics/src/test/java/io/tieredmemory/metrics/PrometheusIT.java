@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
@@ -53,6 +54,7 @@ class PrometheusIT {
         TieredMemory.builder("prom-it")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
+            .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
             .discoverObservers(false)
             // A tier that reports itself remote, so backend latency series exist too.
             .cold(new FaultyTierStore(InProcessTiers.cold(Embedder.hashing())))

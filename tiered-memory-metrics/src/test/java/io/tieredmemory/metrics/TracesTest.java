@@ -17,6 +17,7 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.TieredMemoryException;
 import io.tieredmemory.core.local.InProcessTiers;
@@ -88,10 +89,19 @@ class TracesTest {
     provider.close();
   }
 
-  /** Promotes on the 2nd WARM read in 10 min, demotes after 1 min idle, sweeps only when told. */
+  /**
+   * Promotes on the 2nd WARM read in 10 min, demotes after 1 min idle, sweeps only when told; the
+   * moves reads cause are made on the reading thread (WARM here says it is remote, which would put
+   * them on the store's own threads: see {@link #aPromotionMadeInTheBackground_isATraceOfItsOwn}).
+   */
   private TieredMemory store(TieredMemoryObservations observations) {
+    return store(observations, ReadMoves.CALLER);
+  }
+
+  private TieredMemory store(TieredMemoryObservations observations, ReadMoves readMoves) {
     store =
         TieredMemory.builder("agent")
+            .readMoves(readMoves)
             .clock(clock)
             .hot(InProcessTiers.hot())
             .warm(warm)
@@ -235,6 +245,31 @@ class TracesTest {
     assertThat(promote.getAttributes().get(REASON)).isEqualTo("read_frequency");
     assertThat(promote.getStartEpochNanos()).isGreaterThanOrEqualTo(gets.get(1).getEndEpochNanos());
     assertThat(s.get("k")).isPresent();
+  }
+
+  @Test
+  void aPromotionMadeInTheBackground_isATraceOfItsOwn() throws InterruptedException {
+    TieredMemory s = store(TieredMemoryObservations.of(registry), ReadMoves.BACKGROUND);
+    s.put("k", "some text");
+    clock.advance(Duration.ofMinutes(2));
+    s.sweep(); // demoted: WARM only
+    exporter.reset();
+    Span reading =
+        inCallerSpan(
+            () -> {
+              s.get("k");
+              return s.get("k"); // due: promoted after get returned, on the store's thread
+            });
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (spans().stream().noneMatch(x -> x.getName().equals("promote agent"))
+        && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    SpanData promote = span("promote agent");
+    assertThat(promote.getParentSpanContext().isValid()).as("a root span").isFalse();
+    assertThat(promote.getTraceId()).isNotEqualTo(reading.context().traceId());
+    assertThat(promote.getAttributes().get(REASON)).isEqualTo("read_frequency");
+    assertThat(promote.getAttributes().get(RESULT)).isEqualTo("success");
   }
 
   @Test

@@ -11,12 +11,15 @@ import java.util.List;
  * A fixed workload whose every count is known in advance: 100 puts, 300 gets (200 HOT hits, 80 WARM
  * hits, 10 COLD hits, 10 misses), 2 sweeps, 10 deletes and 1 search, with 20 promotions, 120
  * demotions, 80 archives and 10 rehydrations. Run it on any store built with {@link #policy()} and
- * a {@link ManualClock}; the same counts must come out whatever the tiers are (in process or real),
- * which is how backends and metrics are checked against each other.
+ * a {@link ManualClock}, making the moves reads cause on the reading thread ({@code
+ * readMoves(ReadMoves.CALLER)}: the script counts each move as it happens); the same counts must
+ * come out whatever the tiers are (in process or real), which is how backends and metrics are
+ * checked against each other.
  *
  * <pre>{@code
  * ManualClock clock = new ManualClock();
- * TieredMemory store = TieredMemory.builder("t").clock(clock).policy(ScriptedWorkload.policy()).build();
+ * TieredMemory store = TieredMemory.builder("t").clock(clock).policy(ScriptedWorkload.policy())
+ *     .readMoves(ReadMoves.CALLER).build();
  * ScriptedWorkload.Outcome out = ScriptedWorkload.run(store, clock);
  * assertThat(out.secondSweep().archived()).isEqualTo(ScriptedWorkload.ARCHIVES);
  * }</pre>

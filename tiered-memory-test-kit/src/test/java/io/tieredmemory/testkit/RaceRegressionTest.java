@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.Tier;
@@ -69,6 +70,10 @@ class RaceRegressionTest {
         .clock(clock)
         .policy(policy())
         .disableScheduledSweeps()
+        // Each race is staged by a second operation run inside a tier call of the first: the moves
+        // that operation's reads cause must be made before it returns (FaultyTierStore says
+        // remote).
+        .readMoves(ReadMoves.CALLER)
         .discoverObservers(false);
   }
 

@@ -12,6 +12,7 @@ import static io.tieredmemory.core.Tier.HOT;
 import static io.tieredmemory.core.Tier.WARM;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.event.TierEvent;
@@ -31,6 +32,7 @@ class ScriptedWorkloadTest {
         TieredMemory.builder("scripted")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
+            .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
             .discoverObservers(false)
             .observer(rec)
             .build()) {
@@ -102,6 +104,7 @@ class ScriptedWorkloadTest {
         TieredMemory.builder("scripted")
             .clock(clock)
             .policy(ScriptedWorkload.policy())
+            .readMoves(ReadMoves.CALLER) // the script counts each move as it happens
             .discoverObservers(false)
             .observer(rec)
             .build()) {

@@ -1,5 +1,6 @@
 package io.tieredmemory.spring.autoconfigure;
 
+import io.tieredmemory.core.ReadMoves;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +54,13 @@ public class StoreProperties {
    * shows it only when it is also asked to).
    */
   private boolean recordQueryText;
+
+  /**
+   * Where the moves that reads cause (promotion, rehydration) are made: {@code auto} (on the
+   * reading thread when every tier is in process, else in the background), {@code caller} (before
+   * the get returns) or {@code background} (after it returned, on the store's own threads).
+   */
+  private ReadMoves readMoves = ReadMoves.AUTO;
 
   public Duration getSweepEvery() {
     return sweepEvery;
@@ -120,6 +128,14 @@ public class StoreProperties {
 
   public KindsOptions getKinds() {
     return kinds;
+  }
+
+  public ReadMoves getReadMoves() {
+    return readMoves;
+  }
+
+  public void setReadMoves(ReadMoves readMoves) {
+    this.readMoves = readMoves;
   }
 
   public boolean isRecordQueryText() {

@@ -74,6 +74,7 @@ final class TieredMemoryFactory {
       builder.kinds(kinds);
     }
     builder.recordQueryText(p.isRecordQueryText());
+    checked(prefix, "read-moves", p.getReadMoves(), () -> builder.readMoves(p.getReadMoves()));
     Embedder embedder = embedders.getIfAvailable(Embedder::hashing);
     builder.embedder(embedder);
     switch (p.getHot().getBackend()) {

@@ -195,6 +195,72 @@ class TieredMemoryAutoConfigurationTest {
             });
   }
 
+  @Test
+  void readMoves_byProperty() {
+    String[] overCapacity = {"tiered-memory.hot-capacity=1", "tiered-memory.promote-after-reads=1"};
+    runner
+        .withPropertyValues(overCapacity)
+        .withPropertyValues("tiered-memory.read-moves=background")
+        .withBean("moves", io.tieredmemory.core.spi.TierObserver.class, PromotionThreads::new)
+        .run(
+            ctx -> {
+              String thread = promotionThread(ctx.getBean(TieredMemory.class), ctx);
+              assertThat(thread).contains("-moves-");
+            });
+    runner
+        .withPropertyValues(overCapacity)
+        .withPropertyValues("tiered-memory.read-moves=caller")
+        .withBean("moves", io.tieredmemory.core.spi.TierObserver.class, PromotionThreads::new)
+        .run(
+            ctx ->
+                assertThat(promotionThread(ctx.getBean(TieredMemory.class), ctx))
+                    .isEqualTo(Thread.currentThread().getName()));
+    runner
+        .withPropertyValues("tiered-memory.read-moves=sideways")
+        .run(
+            ctx ->
+                assertThat(ctx.getStartupFailure())
+                    .hasStackTraceContaining("tiered-memory.read-moves")
+                    .hasStackTraceContaining("sideways"));
+  }
+
+  /**
+   * Puts two memories in a store whose HOT holds one, lets a sweep demote one, reads both (one read
+   * promotes), and returns the thread the promotion was made on.
+   */
+  private static String promotionThread(
+      TieredMemory store, org.springframework.context.ApplicationContext ctx)
+      throws InterruptedException {
+    store.put("a", "1");
+    store.put("b", "2");
+    store.sweep();
+    store.get("a");
+    store.get("b");
+    PromotionThreads seen = ctx.getBean(PromotionThreads.class);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (seen.threads.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(seen.threads).as("one promotion").hasSize(1);
+    return seen.threads.get(0);
+  }
+
+  /** Records the thread of every promotion (WARM to HOT). */
+  static final class PromotionThreads implements io.tieredmemory.core.spi.TierObserver {
+    final java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void movementCompleted(
+        io.tieredmemory.core.Tier from,
+        io.tieredmemory.core.Tier to,
+        io.tieredmemory.core.policy.MoveReason reason,
+        long durationNanos) {
+      if (to == io.tieredmemory.core.Tier.HOT) {
+        threads.add(Thread.currentThread().getName());
+      }
+    }
+  }
+
   /** Records the query text of every recall. */
   static final class RecallRecorder implements io.tieredmemory.core.spi.TierObserver {
     final java.util.List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -2,6 +2,7 @@ package io.tieredmemory.testkit.interleavings;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -24,7 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * One seeded execution: worker threads put, get, getAll, delete and search a few keys through one
@@ -44,7 +47,8 @@ final class Execution {
       int operations,
       double failBefore,
       double failAfter,
-      int maxClockStepMicros) {
+      int maxClockStepMicros,
+      boolean backgroundMoves) {
 
     /** The configuration a seed picks: one or two instances, faults or not, 3-5 keys. */
     static Config forSeed(long seed, int operations) {
@@ -59,7 +63,8 @@ final class Execution {
           operations,
           faults ? 0.02 + r.nextDouble() * 0.06 : 0,
           faults ? 0.02 + r.nextDouble() * 0.06 : 0,
-          1 + r.nextInt(4_000));
+          1 + r.nextInt(4_000),
+          r.nextBoolean()); // drawn last: the other fields of a seed stay as they were
     }
   }
 
@@ -101,9 +106,20 @@ final class Execution {
     KeyCoordinator shared = new ScheduledCoordinator(scheduler, config.sharedCoordinator());
     List<TieredMemory> stores = new ArrayList<>();
     RecordingObserver recorded = new RecordingObserver();
+    List<Queue<Runnable>> readMoves = new ArrayList<>();
     for (int i = 0; i < config.instances(); i++) {
+      Queue<Runnable> moves = new ConcurrentLinkedQueue<>();
+      readMoves.add(moves);
+      TieredMemory.Builder builder = TieredMemory.builder("i" + i);
+      if (config.backgroundMoves()) {
+        // The moves reads cause wait here, made by a worker of their own ("mover@i"), so the
+        // scheduler interleaves them with everything else, as the store's own threads would be.
+        builder.readMoves(moves::add);
+      } else {
+        builder.readMoves(ReadMoves.CALLER);
+      }
       stores.add(
-          TieredMemory.builder("i" + i)
+          builder
               .hot(wrap(scheduler, "hot@i" + i, hot, config))
               .warm(wrap(scheduler, "warm@i" + i, warm, config))
               .cold(wrap(scheduler, "cold@i" + i, cold, config))
@@ -152,11 +168,32 @@ final class Execution {
             }
           });
     }
+    if (config.backgroundMoves()) {
+      for (int i = 0; i < stores.size(); i++) {
+        Queue<Runnable> moves = readMoves.get(i);
+        scheduler.worker(
+            "mover@i" + i,
+            () -> {
+              while (remaining[0] > 0) {
+                scheduler.pause();
+                Runnable move = moves.poll();
+                if (move != null) {
+                  move.run();
+                }
+              }
+            });
+      }
+    }
     scheduler.run();
 
     // Settle without faults, then read everything back: a lost write or a resurrected delete shows
     // in the history as a final read that no linearization explains.
     for (int round = 0; round < 3; round++) {
+      for (Queue<Runnable> moves : readMoves) {
+        for (Runnable move = moves.poll(); move != null; move = moves.poll()) {
+          move.run(); // moves still waiting when the workers stopped
+        }
+      }
       clock.advance(Duration.ofMinutes(10)); // past every sweep back-off
       for (TieredMemory store : stores) {
         store.sweep();

@@ -55,6 +55,8 @@ class InterleavingsTest {
         totals.merge("failed operations", (long) out.failures(), Long::sum);
         totals.merge("scheduling steps", out.steps(), Long::sum);
         totals.merge("two instances", out.config().instances() == 2 ? 1L : 0L, Long::sum);
+        totals.merge(
+            "moves off the reading thread", out.config().backgroundMoves() ? 1L : 0L, Long::sum);
         out.recorded().snapshot().forEach((k, v) -> totals.merge(k, v, Long::sum));
       }
     } finally {
@@ -64,6 +66,9 @@ class InterleavingsTest {
     // The executions did what they are for: every kind of move, under faults, on both setups.
     assertThat(totals.get("operations")).isGreaterThanOrEqualTo((long) histories * 100);
     assertThat(totals.get("two instances")).isBetween(histories / 2L, histories - 1L);
+    // Both ways of making the moves reads cause: on the reading thread, and by a worker of their
+    // own (as ReadMoves.BACKGROUND does), interleaved with everything else.
+    assertThat(totals.get("moves off the reading thread")).isBetween(1L, histories - 1L);
     assertThat(totals.get("failed operations")).isPositive();
     for (String move :
         List.of(
