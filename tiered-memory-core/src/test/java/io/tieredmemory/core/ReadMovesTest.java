@@ -64,6 +64,14 @@ class ReadMovesTest {
     return store;
   }
 
+  /** A store that promotes on every WARM read, its read moves handed to {@code executor}. */
+  private TieredMemory promotingOnEveryRead(TierStore hot, Executor executor) {
+    return open(
+        builder(hot)
+            .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
+            .readMoves(executor));
+  }
+
   /** Records the thread each completed move ran on. */
   private static final class MoveThreads implements TierObserver {
     final List<String> threads = new CopyOnWriteArrayList<>();
@@ -154,11 +162,7 @@ class ReadMovesTest {
   void executor_aKeyWaitsOnce_andIsQueuedAgainOnceItsMoveRan() {
     TierStore hot = InProcessTiers.hot();
     List<Runnable> queued = new ArrayList<>();
-    TieredMemory store =
-        open(
-            builder(hot)
-                .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-                .readMoves((Executor) queued::add));
+    TieredMemory store = promotingOnEveryRead(hot, queued::add);
     store.put("k", "v1");
     hot.remove("k");
     for (int i = 0; i < 5; i++) {
@@ -178,11 +182,7 @@ class ReadMovesTest {
   void executor_aMoveReadsWhatIsThereWhenItRuns_notWhatTheReaderSaw() {
     TierStore hot = InProcessTiers.hot();
     List<Runnable> queued = new ArrayList<>();
-    TieredMemory store =
-        open(
-            builder(hot)
-                .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-                .readMoves((Executor) queued::add));
+    TieredMemory store = promotingOnEveryRead(hot, queued::add);
     store.put("k", "v1");
     hot.remove("k");
     store.get("k");
@@ -210,11 +210,7 @@ class ReadMovesTest {
         r -> {
           throw new RejectedExecutionException("full");
         };
-    TieredMemory store =
-        open(
-            builder(hot)
-                .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-                .readMoves(refusing));
+    TieredMemory store = promotingOnEveryRead(hot, refusing);
     store.put("a", "1");
     store.put("b", "2");
     hot.remove("a");
@@ -231,11 +227,7 @@ class ReadMovesTest {
   void executor_beyondTheCapOfWaitingKeys_movesAreDroppedAndCounted() {
     TierStore hot = InProcessTiers.hot();
     List<Runnable> queued = new ArrayList<>();
-    TieredMemory store =
-        open(
-            builder(hot)
-                .policy(TieringPolicy.custom().promoteAfter(1, Duration.ofMinutes(1)).build())
-                .readMoves((Executor) queued::add));
+    TieredMemory store = promotingOnEveryRead(hot, queued::add);
     int cap = TieredMemory.Builder.MAX_PENDING_READ_MOVES;
     for (int i = 0; i <= cap; i++) {
       store.put("k" + i, "v");
