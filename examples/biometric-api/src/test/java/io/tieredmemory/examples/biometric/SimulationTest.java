@@ -49,6 +49,14 @@ class SimulationTest {
     String context =
         String.join("\n", progress) + "\nagent: " + agent.statuses() + "\nsignals: " + signals;
     assertThat(signals).as(context).doesNotContainValue(0.0);
+    // The line the demo prints counts the gets too (it once read them as plain counters: 0).
+    java.util.regex.Matcher gets =
+        java.util.regex.Pattern.compile("gets hot=(\\d+) warm=(\\d+) cold=(\\d+)")
+            .matcher(progress.get(progress.size() - 1));
+    assertThat(gets.find()).as(context).isTrue();
+    for (int tier = 1; tier <= 3; tier++) {
+      assertThat(Long.parseLong(gets.group(tier))).as(context).isPositive();
+    }
     assertThat(agent.failures()).as(agent.lastFailure()).isZero();
   }
 
