@@ -233,9 +233,10 @@ final class Mover {
   }
 
   /**
-   * Rehydrations that reached their copy into WARM, counted before it ({@link #rehydrationsEnded}
-   * after its COLD removal): a search that saw {@code rehydrationsStarted() == ended-before-it}
-   * overlapped none of them ({@link Searches}).
+   * Rehydrations that got past their checks, counted just before their copy into WARM ({@link
+   * #rehydrationsEnded} counts them after their COLD removal). If this equals what {@code
+   * rehydrationsEnded()} was when a search began, no rehydration overlapped that search ({@link
+   * Searches}).
    */
   long rehydrationsStarted() {
     return rehydrationsStarted.get();
