@@ -3,6 +3,7 @@ package io.tieredmemory.hardening;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.TierStore;
@@ -38,6 +39,8 @@ class BadInputIT {
             .embedder(real.embedder)
             .clock(clock)
             .policy(TierJourney.POLICY)
+            // The journey checks every tier after each step, rehydrations by reads included.
+            .readMoves(ReadMoves.CALLER)
             .discoverObservers(false)
             .build();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.MemoryLimits;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
@@ -497,6 +498,8 @@ class BadInputTest {
             .cold(tiers.get(Tier.COLD))
             .clock(clock)
             .policy(TierJourney.POLICY)
+            // The journey checks every tier after each step, rehydrations by reads included.
+            .readMoves(ReadMoves.CALLER)
             .discoverObservers(false)
             .build()) {
       SoftAssertions softly = new SoftAssertions();

@@ -34,7 +34,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
@@ -76,9 +79,14 @@ class LoadIT {
       latencies.put(op, new ConcurrentLinkedQueue<>());
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The moves reads cause run after the gets returned, as ReadMoves.BACKGROUND makes them, on a
+    // pool the test can wait for before it reconciles what each server holds.
+    ThreadPoolExecutor readMoves =
+        new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     try (RealBackends real = new RealBackends("load");
         TieredMemory store =
             TieredMemory.builder("load")
+                .readMoves(readMoves)
                 .hot(real.hot())
                 .warm(real.warm())
                 .cold(real.cold())
@@ -128,6 +136,11 @@ class LoadIT {
       }
       stop.set(true);
       sweeper.join();
+      readMoves.shutdown();
+      assertThat(readMoves.awaitTermination(60, TimeUnit.SECONDS))
+          .as("the moves reads caused, made within 60 s of the load's end")
+          .isTrue();
+      assertThat(store.readMovesDropped()).as("moves reads caused, dropped").isZero();
       long elapsedNanos = System.nanoTime() - (deadline - Duration.ofSeconds(seconds).toNanos());
 
       assertThat(errors).as("errors during the load").isEmpty();
@@ -143,6 +156,7 @@ class LoadIT {
       assertThat(sweepCount(registry, "error")).as("sweeps with an error").isZero();
       assertThat(sweepCount(registry, "success")).isEqualTo(sweeps.size());
     } finally {
+      readMoves.shutdownNow();
       registry.close();
     }
   }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
@@ -235,6 +236,8 @@ class SecurityIT {
     cold.faultMessage("driver error on key " + KEY + " with document " + CONTENT);
     try (TieredMemory store =
             TieredMemory.builder("secure")
+                // each read's move (and the injected failure of one) happens before the next step
+                .readMoves(ReadMoves.CALLER)
                 .cold(cold)
                 .clock(clock)
                 .policy(CrashHarness.POLICY)

@@ -9,6 +9,7 @@ import io.tieredmemory.core.KindCount;
 import io.tieredmemory.core.KindStats;
 import io.tieredmemory.core.Kinds;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.StoreStats;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -40,6 +41,8 @@ class KindsIT {
     try (RealTiers tiers = new RealTiers("kinds");
         TieredMemory store =
             TieredMemory.builder("kinds-it")
+                // counts kinds per tier right after the read that promotes
+                .readMoves(ReadMoves.CALLER)
                 .discoverObservers(false)
                 .disableScheduledSweeps()
                 .clock(clock)

@@ -42,6 +42,8 @@ class TieredMemoryRealTiersIT {
         .withPropertyValues(
             "tiered-memory.name=" + name,
             "tiered-memory.promote-after-reads=1",
+            // the test looks in Redis right after the read that promotes
+            "tiered-memory.read-moves=caller",
             "tiered-memory.demote-when-idle=1ms",
             "tiered-memory.archive-when-idle=1ms",
             "tiered-memory.sweep-every=1h",
