@@ -72,15 +72,23 @@ class ReadMovesTest {
             .readMoves(executor));
   }
 
-  /** Records the thread each completed move ran on. */
+  /** Records each completed move and the thread it ran on, as one entry (read as a whole). */
   private static final class MoveThreads implements TierObserver {
-    final List<String> threads = new CopyOnWriteArrayList<>();
-    final List<String> moves = new CopyOnWriteArrayList<>();
+    record Move(String fromTo, String thread) {}
+
+    final List<Move> all = new CopyOnWriteArrayList<>();
 
     @Override
     public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
-      threads.add(Thread.currentThread().getName());
-      moves.add(from.label() + "->" + to.label());
+      all.add(new Move(from.label() + "->" + to.label(), Thread.currentThread().getName()));
+    }
+
+    List<String> threads() {
+      return all.stream().map(Move::thread).toList();
+    }
+
+    List<String> moves() {
+      return all.stream().map(Move::fromTo).toList();
     }
   }
 
@@ -95,7 +103,7 @@ class ReadMovesTest {
     assertThat(hot.peek("k")).as("one read: not due").isNull();
     assertThat(store.get("k")).map(Memory::content).contains("v1");
     assertThat(hot.peek("k")).as("second read promoted before get returned").isNotNull();
-    assertThat(seen.threads).containsExactly(Thread.currentThread().getName());
+    assertThat(seen.threads()).containsExactly(Thread.currentThread().getName());
   }
 
   @Test
@@ -108,7 +116,7 @@ class ReadMovesTest {
     store.get("k");
     store.get("k");
     assertThat(hot.peek("k")).isNotNull();
-    assertThat(seen.threads).containsExactly(Thread.currentThread().getName());
+    assertThat(seen.threads()).containsExactly(Thread.currentThread().getName());
   }
 
   @Test
@@ -126,9 +134,9 @@ class ReadMovesTest {
     assertThat(hot.peek("k")).as("still blocked in HOT's copyIn").isNull();
     hot.release();
     awaitHot(hot, "k");
-    awaitSize(seen.threads, 1);
-    assertThat(seen.threads.get(0)).startsWith("tiered-memory-read-moves-moves-");
-    assertThat(seen.moves).containsExactly("warm->hot");
+    awaitSize(seen.all, 1);
+    assertThat(seen.threads().get(0)).startsWith("tiered-memory-read-moves-moves-");
+    assertThat(seen.moves()).containsExactly("warm->hot");
   }
 
   @Test
@@ -141,9 +149,8 @@ class ReadMovesTest {
     clock.advance(Duration.ofDays(2));
     store.sweep();
     assertThat(cold.peek("old")).as("archived").isNotNull();
-    assertThat(seen.moves).containsExactly("warm->cold");
-    seen.moves.clear();
-    seen.threads.clear();
+    assertThat(seen.moves()).containsExactly("warm->cold");
+    seen.all.clear();
     Memory got = store.get("old").orElseThrow();
     assertThat(got.content()).isEqualTo("archived fact");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -152,9 +159,9 @@ class ReadMovesTest {
     }
     assertThat(cold.peek("old")).as("rehydrated: COLD's copy removed").isNull();
     assertThat(warm.peek("old")).as("WARM holds it again").isNotNull();
-    awaitSize(seen.threads, 1);
-    assertThat(seen.moves).containsExactly("cold->warm");
-    assertThat(seen.threads.get(0)).startsWith("tiered-memory-read-moves-moves-");
+    awaitSize(seen.all, 1);
+    assertThat(seen.moves()).containsExactly("cold->warm");
+    assertThat(seen.threads().get(0)).startsWith("tiered-memory-read-moves-moves-");
     assertThat(store.get("old")).map(Memory::version).contains(got.version());
   }
 
@@ -289,7 +296,7 @@ class ReadMovesTest {
     hot.release();
     closer.join(10_000);
     assertThat(closer.isAlive()).isFalse();
-    assertThat(seen.moves).containsExactly("warm->hot");
+    assertThat(seen.moves()).containsExactly("warm->hot");
   }
 
   @Test
