@@ -75,11 +75,6 @@ final class ReadMover {
     return new ReadMover(store, pool, pool, maxPending);
   }
 
-  /** Whether moves run on the reading thread. */
-  boolean onCaller() {
-    return executor == null;
-  }
-
   /**
    * Makes {@code move} now, on this thread, or hands it over; a move of {@code key} already waiting
    * makes this one unnecessary (it re-reads the same source under the lock). Never throws: a
@@ -133,11 +128,6 @@ final class ReadMover {
   /** Moves not made because {@code maxPending} keys were waiting, or the executor refused. */
   long dropped() {
     return dropped.sum();
-  }
-
-  /** Keys whose move waits (for tests and diagnostics). */
-  int pending() {
-    return pending.size();
   }
 
   /**
