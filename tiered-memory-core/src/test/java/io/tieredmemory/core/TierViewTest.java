@@ -74,6 +74,9 @@ class TierViewTest {
     Switchable hot = new Switchable(InProcessTiers.hot());
     try (TieredMemory store =
         TieredMemory.builder("health")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .warm(InProcessTiers.warm(Embedder.hashing()))
             .discoverObservers(false)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.policy.TieringPolicy;
@@ -79,6 +80,9 @@ class BackendMetricsTest {
     Remote hot = new Remote(InProcessTiers.hot());
     try (TieredMemory store =
         TieredMemory.builder("backend")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .warm(new Remote(InProcessTiers.warm(embedder)))
             .cold(new Remote(InProcessTiers.cold(embedder)))
@@ -140,6 +144,7 @@ class BackendMetricsTest {
                 .build();
         TieredMemory mixed =
             TieredMemory.builder("mixed")
+                .readMoves(ReadMoves.CALLER)
                 .warm(new Remote(InProcessTiers.warm(embedder)))
                 .embedder(embedder)
                 .discoverObservers(false)
@@ -184,6 +189,7 @@ class BackendMetricsTest {
     ManualClock clock = new ManualClock();
     try (TieredMemory store =
         TieredMemory.builder("budget")
+            .readMoves(ReadMoves.CALLER)
             .hot(new Remote(InProcessTiers.hot()))
             .warm(new Remote(InProcessTiers.warm(embedder)))
             .cold(new Remote(InProcessTiers.cold(embedder)))

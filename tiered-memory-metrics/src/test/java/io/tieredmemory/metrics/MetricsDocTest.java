@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Kinds;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.testkit.FaultyTierStore;
@@ -52,6 +53,9 @@ class MetricsDocTest {
     DecisionFeed.builder().registry(registry).build();
     TieredMemory.Builder builder =
         TieredMemory.builder("doc")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .discoverObservers(false)
             .hot(new FaultyTierStore(InProcessTiers.hot()))
             .observer(TieredMemoryMetrics.of(registry));

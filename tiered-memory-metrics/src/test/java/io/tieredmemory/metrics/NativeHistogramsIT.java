@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
@@ -70,6 +71,9 @@ class NativeHistogramsIT {
     MetricsOptions options = MetricsOptions.defaults().withNativeHistograms(true);
     try (TieredMemory store =
             TieredMemory.builder("native-it")
+                // the test tiers say they are remote: make each read's move before it returns,
+                // so what the test checks next does not race a background move
+                .readMoves(ReadMoves.CALLER)
                 .hot(hot)
                 .warm(new Remote(InProcessTiers.warm(embedder)))
                 .cold(new Remote(InProcessTiers.cold(embedder)))

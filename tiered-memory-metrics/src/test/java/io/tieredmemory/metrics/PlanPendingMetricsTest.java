@@ -3,6 +3,7 @@ package io.tieredmemory.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepPlan;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.TieredMemory;
@@ -40,6 +41,9 @@ class PlanPendingMetricsTest {
   private TieredMemory store(int maxMovesPerSweep) {
     store =
         TieredMemory.builder("backlog")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .discoverObservers(false)
             .disableScheduledSweeps()
             .clock(clock)

@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.tieredmemory.core.MemoryWrite;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -45,6 +46,9 @@ class StartHooksTest {
 
   private TieredMemory store(TierObserver observer) {
     return TieredMemory.builder("starts")
+        // the test tiers say they are remote: make each read's move before it returns,
+        // so what the test checks next does not race a background move
+        .readMoves(ReadMoves.CALLER)
         .clock(clock)
         .hot(InProcessTiers.hot())
         .warm(warm)

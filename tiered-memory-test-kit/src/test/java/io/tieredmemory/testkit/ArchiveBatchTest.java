@@ -3,6 +3,7 @@ package io.tieredmemory.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -47,6 +48,9 @@ class ArchiveBatchTest {
   private TieredMemory store() {
     store =
         TieredMemory.builder("batch")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .clock(clock)
             .hot(tiers.hot)
             .warm(warm)

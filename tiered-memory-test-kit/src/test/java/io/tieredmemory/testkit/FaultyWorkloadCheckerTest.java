@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
@@ -125,6 +126,9 @@ class FaultyWorkloadCheckerTest {
     int failures = 0;
     try (TieredMemory store =
         TieredMemory.builder("faulty-" + seed)
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .warm(warm)
             .cold(cold)

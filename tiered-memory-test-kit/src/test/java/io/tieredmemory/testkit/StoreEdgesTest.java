@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tieredmemory.core.MemoryLimits;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
 import io.tieredmemory.core.spi.Embedder;
@@ -67,6 +68,9 @@ class StoreEdgesTest {
 
   private TieredMemory store(MemoryLimits limits) {
     return TieredMemory.builder("edges")
+        // the test tiers say they are remote: make each read's move before it returns,
+        // so what the test checks next does not race a background move
+        .readMoves(ReadMoves.CALLER)
         .hot(hotClosing)
         .warm(warmClosing)
         .cold(coldClosing)

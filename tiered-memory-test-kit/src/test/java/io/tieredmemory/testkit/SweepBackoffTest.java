@@ -2,6 +2,7 @@ package io.tieredmemory.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
@@ -29,6 +30,9 @@ class SweepBackoffTest {
   void open() {
     store =
         TieredMemory.builder("backoff")
+            // the test tiers say they are remote: make each read's move before it returns,
+            // so what the test checks next does not race a background move
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .warm(warm)
             .cold(cold)
