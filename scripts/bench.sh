@@ -7,7 +7,8 @@
 #
 # Builds the shaded JMH jar (benchmarks and the modules it needs, tests skipped), starts Redis,
 # PostgreSQL and Chroma on 127.0.0.1 through scripts/lib/servers.sh (stopped by PID on exit, also
-# on failure), runs the benchmarks in groups, merges their JMH JSON into
+# on failure; PostgreSQL with shared_buffers = 1GB, TM_PG_SHARED_BUFFERS, so WarmScaleBenchmark's
+# 1M-memory table, ~450 MB with its indexes, fits in the buffers as on a server sized for it), runs the benchmarks in groups, merges their JMH JSON into
 # benchmarks/results/<date>-<profile>.json (plus a .meta.json with the machine and the command),
 # and writes docs/benchmarks.md from it with benchmarks/report.py (which appends the hand-written
 # benchmarks/analysis.md). The JMH log goes to the terminal and to a temp dir, whose path is printed
@@ -63,7 +64,7 @@ tm_install_redis
 tm_install_postgres
 tm_install_chroma
 tm_start_redis
-tm_start_postgres
+TM_PG_SHARED_BUFFERS=${TM_PG_SHARED_BUFFERS:-1GB} tm_start_postgres
 tm_start_chroma
 log "servers up: redis $TM_REDIS_URL, postgres $TM_PG_JDBC_URL, chroma $TM_CHROMA_URL"
 
@@ -122,7 +123,7 @@ SCRAPE=$(sed -n 's/.*\[bench\] scrape: //p' "$RUN_LOG" | head -n 1)
 
 PARTS="$PARTS" OUT="$OUT" PROFILE="$PROFILE" COMMAND="$COMMAND" COMMIT="$COMMIT" \
   LOAD_BEFORE="$LOAD_BEFORE" LOAD_AFTER="$LOAD_AFTER" SCRAPE="$SCRAPE" \
-  SERVERS="Redis ${REDIS_VERSION:-?}, PostgreSQL ${PG_VERSION:-?}, Chroma ${CHROMA_VERSION:-?} (all on 127.0.0.1, same machine)" \
+  SERVERS="Redis ${REDIS_VERSION:-?}, PostgreSQL ${PG_VERSION:-?} (shared_buffers ${TM_PG_SHARED_BUFFERS:-1GB}), Chroma ${CHROMA_VERSION:-?} (all on 127.0.0.1, same machine)" \
   python3 - <<'PY'
 import datetime, json, os, platform, subprocess
 parts = os.environ["PARTS"]

@@ -8,7 +8,10 @@
 # Provides: tm_install_postgres, tm_start_postgres
 #           (helpers _tm_pg_bindir, _tm_as_pg, _tm_stop_postgres_dir).
 # Reads:    TM_PG_PORT (default: free port), TM_PG_USER / TM_PG_PASSWORD /
-#           TM_PG_DB (default tiered / tiered / tiered_memory_test), TM_RUN_DIR.
+#           TM_PG_DB (default tiered / tiered / tiered_memory_test), TM_RUN_DIR,
+#           TM_PG_SHARED_BUFFERS (default 128MB, PostgreSQL's own default;
+#           scripts/bench.sh sets 1GB so its 1M-memory tables fit, as a server
+#           sized for that data would be).
 # Exports:  TM_PG_BIN_DIR, TM_PG_HOST, TM_PG_PORT, TM_PG_USER, TM_PG_PASSWORD,
 #           TM_PG_DB, TM_PG_JDBC_URL.
 
@@ -93,7 +96,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
-shared_buffers = 128MB
+shared_buffers = ${TM_PG_SHARED_BUFFERS:-128MB}
 EOF
   : > "$log"
   [[ "$(id -u)" == 0 ]] && chown postgres:postgres "$log"
