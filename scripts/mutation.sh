@@ -8,7 +8,8 @@
 # PIT runs in tiered-memory-test-kit with crossModule: it mutates core's classes and runs, against
 # each mutant, the in-process tests of both modules (core's own tests are added to the test kit's
 # by the `mutation` profile). No server is needed. The interleaving checker and Lincheck are left
-# out (each takes minutes per mutant); docs/mutation.md says what that costs and gives the figures.
+# out (each takes minutes per mutant); docs/architecture.md ("Tests") says what that costs and gives
+# the figures.
 # The report: tiered-memory-test-kit/target/pit-reports/index.html (and mutations.csv).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
