@@ -18,9 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,8 +59,12 @@ class MultiInstanceIT {
     try (RealTiers real = new RealTiers("multi")) {
       RecordingObserver recA = new RecordingObserver();
       RecordingObserver recB = new RecordingObserver();
-      TieredMemory a = instance(real, policy, recA);
-      TieredMemory b = instance(real, policy, recB);
+      // The moves reads cause run after the gets returned, as ReadMoves.BACKGROUND makes them, on
+      // a pool per instance that the test waits for before it looks into the tiers.
+      ThreadPoolExecutor movesA = readMoves();
+      ThreadPoolExecutor movesB = readMoves();
+      TieredMemory a = instance(real, policy, recA, movesA);
+      TieredMemory b = instance(real, policy, recB, movesB);
       TieredMemory[] instances = {a, b};
       KeyState[] states = new KeyState[KEYS];
       for (int i = 0; i < KEYS; i++) {
@@ -147,6 +154,15 @@ class MultiInstanceIT {
         pool.shutdownNow();
         pool.awaitTermination(30, TimeUnit.SECONDS);
       }
+      // A rehydration still under way holds the memory in WARM and in COLD for a moment, and one
+      // made after the counts below would escape them: every move the race's reads asked for is
+      // made before the tiers and the events are looked at (later reads' moves are not made).
+      for (ThreadPoolExecutor moves : List.of(movesA, movesB)) {
+        moves.shutdown();
+        assertThat(moves.awaitTermination(60, TimeUnit.SECONDS))
+            .as("the moves the race's reads caused, made within 60 s of its end")
+            .isTrue();
+      }
       a.sweep();
       b.sweep();
 
@@ -209,10 +225,25 @@ class MultiInstanceIT {
     }
   }
 
+  private static ThreadPoolExecutor readMoves() {
+    return new ThreadPoolExecutor(
+        2,
+        2,
+        0,
+        TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "multi-instance-moves");
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private static TieredMemory instance(
-      RealTiers real, TieringPolicy policy, RecordingObserver rec) {
+      RealTiers real, TieringPolicy policy, RecordingObserver rec, Executor readMoves) {
     return TieredMemory.builder("shared")
         .policy(policy)
+        .readMoves(readMoves)
         .discoverObservers(false)
         .hot(real.hot())
         .warm(real.warm())

@@ -3,6 +3,7 @@ package io.tieredmemory.reliability;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
@@ -52,9 +53,11 @@ final class ChaosStore implements AutoCloseable {
   /**
    * Opens the store of process {@code name}. While the file {@code armArchive} exists (if given),
    * each archive batch creates {@code inArchive} and stalls before its COLD copy, so that the test
-   * can kill the process in the middle of a sweep's archive.
+   * can kill the process in the middle of a sweep's archive. {@code readMoves}: where the moves
+   * reads cause are made.
    */
-  ChaosStore(Servers s, String id, String name, Path armArchive, Path inArchive) {
+  ChaosStore(
+      Servers s, String id, String name, Path armArchive, Path inArchive, ReadMoves readMoves) {
     ConnectionPoolConfig redisPool = new ConnectionPoolConfig();
     redisPool.setMaxTotal(16);
     redisPool.setMaxWait(Duration.ofSeconds(1));
@@ -122,6 +125,7 @@ final class ChaosStore implements AutoCloseable {
                     .lockTimeout(Duration.ofSeconds(5))
                     .build())
             .policy(policy())
+            .readMoves(readMoves)
             .disableScheduledSweeps()
             .discoverObservers(false)
             .build();

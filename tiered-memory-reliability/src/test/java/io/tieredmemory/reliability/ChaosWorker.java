@@ -1,6 +1,7 @@
 package io.tieredmemory.reliability;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.testkit.history.HistoryRecorder;
@@ -48,7 +49,8 @@ public final class ChaosWorker {
                 id,
                 name,
                 control.resolve("arm-" + name),
-                control.resolve("in-archive-" + name));
+                control.resolve("in-archive-" + name),
+                ReadMoves.AUTO); // the default: after the read, on the store's own threads
         HistoryRecorder recorder = HistoryRecorder.appendingTo(HistoryWriter.open(history))) {
       run(chaos.store, recorder, name, deadline, seed, threads, keys);
     }

@@ -2,6 +2,7 @@ package io.tieredmemory.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -156,7 +157,14 @@ abstract class ChatMemoryContract {
   void everyMessageTypeRoundTripsAfterArchivingToCold() {
     ManualClock clock = new ManualClock();
     try (TieredMemory store =
-        tiers("cold").clock(clock).policy(archiveQuickly()).disableScheduledSweeps().build()) {
+        tiers("cold")
+            .clock(clock)
+            .policy(archiveQuickly())
+            // the reads below rehydrate before they return: the second archiving finds every
+            // conversation back in WARM, and conversation-2 is replaced while archived
+            .readMoves(ReadMoves.CALLER)
+            .disableScheduledSweeps()
+            .build()) {
       TieredChatMemoryRepository repository = TieredChatMemoryRepository.builder(store).build();
       List<Message> messages = everyType();
       List<String> ids = new ArrayList<>();
@@ -179,7 +187,10 @@ abstract class ChatMemoryContract {
         assertSame(repository.findByConversationId(id), expected);
       }
       // read back from COLD (rehydrated): archive again and replace one conversation there
+      assertThat(store.tier(Tier.COLD).count()).isZero();
+      assertThat(store.tier(Tier.WARM).count()).isEqualTo(6);
       archiveEverything(store, clock);
+      assertThat(store.tier(Tier.COLD).count()).isEqualTo(6);
       repository.saveAll("conversation-2", List.of(new UserMessage("replaced")));
       assertSame(
           repository.findByConversationId("conversation-2"), List.of(new UserMessage("replaced")));
