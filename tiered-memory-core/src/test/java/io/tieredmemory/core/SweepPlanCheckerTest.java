@@ -13,7 +13,9 @@ import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,10 @@ import org.junit.jupiter.api.Test;
  * the HOT copies the sweep drops, and the plan itself moves nothing and tells no observer.
  * Workloads mix puts, reads that promote, deletes, clock steps (zero steps too, for ties in last
  * access), HOT over capacity, tiny batches and budgets, HOT outages that leave copies noted as
- * possibly stale, and WARM failures that make sweep steps back off.
+ * possibly stale, and WARM failures that make sweep steps back off. What each sweep reports to
+ * {@link TierObserver#sweepPlanned} (the plan backlog gauge) is the plan's total for each step it
+ * planned, and nothing for a step it skipped; a reason is in {@link SweepPlan#budgetReached()}
+ * exactly when its step used the whole {@code maxMovesPerSweep}.
  */
 class SweepPlanCheckerTest {
 
@@ -109,6 +114,16 @@ class SweepPlanCheckerTest {
     Switchable hot = new Switchable(InProcessTiers.hot());
     Switchable warm = new Switchable(InProcessTiers.warm(Embedder.hashing()));
     int keys = 10 + r.nextInt(60);
+    Map<MoveReason, Integer> reported = new EnumMap<>(MoveReason.class);
+    TierObserver planned =
+        new TierObserver() {
+          @Override
+          public void sweepPlanned(MoveReason reason, int moves) {
+            assertThat(reported.put(reason, moves))
+                .as("seed %d: %s reported twice", seed, reason)
+                .isNull();
+          }
+        };
     try (TieredMemory store =
         TieredMemory.builder("plan-" + seed)
             .discoverObservers(false)
@@ -118,6 +133,7 @@ class SweepPlanCheckerTest {
             .hot(hot)
             .warm(warm)
             .observer(TierObserver.events(events::add))
+            .observer(planned)
             .build()) {
       int steps = 40 + r.nextInt(80);
       for (int step = 0; step < steps; step++) {
@@ -149,21 +165,36 @@ class SweepPlanCheckerTest {
         if (r.nextInt(12) == 0) {
           // A sweep while WARM's index fails: its steps back off, and the next plan must say so.
           warm.down = "oldestAccessed";
+          reported.clear();
           store.sweep();
           warm.down = "";
           clock.advance(Duration.ofMillis(r.nextInt(3_000)));
           continue;
         }
         if (r.nextInt(3) == 0) {
-          check(store, events, seed, step, seen);
+          check(store, events, reported, policy.maxMovesPerSweep(), seed, step, seen);
         }
       }
-      check(store, events, seed, -1, seen);
+      check(store, events, reported, policy.maxMovesPerSweep(), seed, -1, seen);
     }
   }
 
+  /** The sweep's step for each reason it reports planned, by the name a plan lists it skipped. */
+  private static final Map<MoveReason, String> STEPS =
+      Map.of(
+          MoveReason.STALE_COPY, "drop stale hot copies",
+          MoveReason.HOT_IDLE, "demote idle",
+          MoveReason.HOT_CAPACITY, "demote over capacity",
+          MoveReason.WARM_IDLE, "archive idle");
+
   private static void check(
-      TieredMemory store, List<TierEvent> events, long seed, int step, Seen seen) {
+      TieredMemory store,
+      List<TierEvent> events,
+      Map<MoveReason, Integer> reported,
+      int budget,
+      long seed,
+      int step,
+      Seen seen) {
     String where = "seed " + seed + " step " + step;
     events.clear();
     SweepPlan plan = store.plan(Integer.MAX_VALUE);
@@ -172,6 +203,7 @@ class SweepPlanCheckerTest {
     assertThat(again.moves()).as(where + ": a plan changes nothing").isEqualTo(plan.moves());
     assertThat(again.totals()).as(where).isEqualTo(plan.totals());
 
+    reported.clear();
     SweepResult result = store.sweep();
     List<PlannedMove> made = new ArrayList<>();
     int hotDropped = 0;
@@ -194,6 +226,36 @@ class SweepPlanCheckerTest {
     assertThat(plan.skippedSteps().size()).as(where + ": skipped steps").isEqualTo(result.failed());
     assertThat(plan.totalMoves()).isEqualTo(plan.moves().size());
     assertThat(plan.truncated()).isFalse();
+    assertThat(plan.totals().values())
+        .as(where + ": a reason with nothing to do is absent")
+        .allMatch(n -> n > 0);
+
+    // What the sweep told observers it set out to do (the plan gauge): the plan's totals, for each
+    // step it planned; a step it skipped is not reported.
+    Map<MoveReason, Integer> expected = new EnumMap<>(MoveReason.class);
+    STEPS.forEach(
+        (reason, name) -> {
+          if (!plan.skippedSteps().contains(name)) {
+            expected.put(reason, plan.total(reason));
+          }
+        });
+    assertThat(reported).as(where + ": sweepPlanned vs plan").isEqualTo(expected);
+
+    // A step's candidates (moves, plus HOT copies it drops or keeps) are at most the budget; a
+    // reason whose moves alone fill it has reached it, and one that reached it had that many items.
+    for (MoveReason reason :
+        List.of(MoveReason.HOT_IDLE, MoveReason.HOT_CAPACITY, MoveReason.WARM_IDLE)) {
+      if (plan.total(reason) >= budget) {
+        assertThat(plan.budgetReached())
+            .as(where + ": %s moves %d of %d", reason, plan.total(reason), budget)
+            .contains(reason);
+      }
+      if (plan.budgetReached().contains(reason)) {
+        assertThat(plan.total(reason) + plan.total(MoveReason.STALE_COPY) + plan.keptInHot())
+            .as(where + ": %s reached its budget", reason)
+            .isGreaterThanOrEqualTo(budget);
+      }
+    }
 
     // A small limit lists a prefix, with the same totals.
     if (plan.totalMoves() > 1) {

@@ -90,6 +90,31 @@ class SweepBackoffTest {
   }
 
   @Test
+  void aStepWhoseMovesFail_keepsLengtheningItsBackoff_thoughItsPlanningSucceeds() {
+    hot.remove("a");
+    clock.advance(Duration.ofHours(2));
+    cold.failing("copyAllIn").set(true); // archiving plans from WARM, then fails to copy to COLD
+
+    long copies = cold.calls("copyAllIn");
+    assertThat(store.sweep().failed()).isEqualTo(1);
+    assertThat(cold.calls("copyAllIn")).as("first attempt").isEqualTo(copies + 1);
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(store.sweep().failed()).isEqualTo(1);
+    assertThat(cold.calls("copyAllIn")).as("retried after 1 s").isEqualTo(copies + 2);
+
+    // Planned successfully both times, failed both times: the next wait is 2 s, not 1 s again.
+    clock.advance(Duration.ofMillis(1999));
+    store.sweep();
+    assertThat(cold.calls("copyAllIn"))
+        .as("1999 ms after the second failure")
+        .isEqualTo(copies + 2);
+    cold.failing("copyAllIn").set(false);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(store.sweep().archived()).isEqualTo(1);
+  }
+
+  @Test
   void theStepThatFails_isTheOnlyOneBackingOff_andArchivesResumeAfterIt() {
     SweepResult[] r = new SweepResult[1];
     hot.remove("a");
