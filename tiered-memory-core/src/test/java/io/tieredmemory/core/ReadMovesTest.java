@@ -74,13 +74,14 @@ class ReadMovesTest {
 
   /** Records each completed move and the thread it ran on, as one entry (read as a whole). */
   private static final class MoveThreads implements TierObserver {
-    record Move(String fromTo, String thread) {}
+    record Move(String fromTo, String thread, boolean daemon) {}
 
     final List<Move> all = new CopyOnWriteArrayList<>();
 
     @Override
     public void movementCompleted(Tier from, Tier to, MoveReason reason, long durationNanos) {
-      all.add(new Move(from.label() + "->" + to.label(), Thread.currentThread().getName()));
+      Thread t = Thread.currentThread();
+      all.add(new Move(from.label() + "->" + to.label(), t.getName(), t.isDaemon()));
     }
 
     List<String> threads() {
@@ -136,6 +137,9 @@ class ReadMovesTest {
     awaitHot(hot, "k");
     awaitSize(seen.all, 1);
     assertThat(seen.threads().get(0)).startsWith("tiered-memory-read-moves-moves-");
+    assertThat(seen.all.get(0).daemon())
+        .as("the store's move threads never keep the JVM up")
+        .isTrue();
     assertThat(seen.moves()).containsExactly("warm->hot");
   }
 
