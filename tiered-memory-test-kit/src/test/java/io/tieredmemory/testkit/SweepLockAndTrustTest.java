@@ -3,13 +3,11 @@ package io.tieredmemory.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Memory;
-import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepPlan;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
-import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.StoredMemory;
 import java.time.Duration;
@@ -43,23 +41,7 @@ class SweepLockAndTrustTest {
   }
 
   private TieredMemory open() {
-    store =
-        TieredMemory.builder("lock-and-trust")
-            // the test tiers say they are remote: make each read's move before it returns
-            .readMoves(ReadMoves.CALLER)
-            .hot(hot)
-            .warm(warm)
-            .cold(cold)
-            .clock(clock)
-            .policy(
-                TieringPolicy.custom()
-                    .neverPromote()
-                    .demoteWhenIdle(Duration.ofMinutes(1))
-                    .archiveWhenIdle(Duration.ofHours(1))
-                    .build())
-            .disableScheduledSweeps()
-            .discoverObservers(false)
-            .build();
+    store = SweepBackoffTest.sweepingStore("lock-and-trust", hot, warm, cold, clock).build();
     return store;
   }
 
