@@ -37,7 +37,9 @@ import java.util.Set;
  * @param skippedSteps steps the sweep would skip (backing off after a failure) or that failed while
  *     planned, by name (e.g. {@code "archive idle"}); their moves are not in the plan
  * @param complete whether the totals count everything the next sweep would do: false if a step was
- *     skipped or failed, or if more stale-copy notes exist than a plan reads
+ *     skipped or failed, or if more stale-copy notes exist than a plan reads (a tier's flush that
+ *     failed is listed in {@code skippedSteps} but leaves the plan complete: its statistics are
+ *     only less fresh)
  */
 public record SweepPlan(
     Instant computedAt,
