@@ -8,11 +8,11 @@
 # Builds the shaded JMH jar (benchmarks and the modules it needs, tests skipped), starts Redis,
 # PostgreSQL and Chroma on 127.0.0.1 through scripts/lib/servers.sh (stopped by PID on exit, also
 # on failure; PostgreSQL with shared_buffers = 1GB, TM_PG_SHARED_BUFFERS, so WarmScaleBenchmark's
-# 1M-memory table, ~450 MB with its indexes, fits in the buffers as on a server sized for it), runs the benchmarks in groups, merges their JMH JSON into
-# benchmarks/results/<date>-<profile>.json (plus a .meta.json with the machine and the command),
-# and writes docs/benchmarks.md from it with benchmarks/report.py (which appends the hand-written
-# benchmarks/analysis.md). The JMH log goes to the terminal and to a temp dir, whose path is printed
-# if the run fails.
+# 1M-memory table, ~450 MB with its indexes, fits in the buffers as on a server sized for it), runs
+# the benchmarks in groups, merges their JMH JSON into benchmarks/results/<date>-<profile>.json
+# (plus a .meta.json with the machine and the command), and writes docs/benchmarks.md from it with
+# benchmarks/report.py (which appends the hand-written benchmarks/analysis.md). The JMH log goes to
+# the terminal and to a temp dir, whose path is printed if the run fails.
 #
 # Environment: TM_BENCH_NOTE, a sentence put at the top of the report (e.g. "other builds were
 # running"); JAVA_OPTS_BENCH, extra options for the JMH forks (e.g. -XX:+UseParallelGC).
