@@ -2,12 +2,10 @@ package io.tieredmemory.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
-import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
 import java.time.Duration;
 import java.util.List;
@@ -31,22 +29,7 @@ class SearchCurrentCopiesTest {
 
   @BeforeEach
   void open() {
-    store =
-        TieredMemory.builder("search-current")
-            .readMoves(ReadMoves.CALLER) // the test tiers say they are remote
-            .hot(hot)
-            .warm(warm)
-            .cold(cold)
-            .clock(clock)
-            .policy(
-                TieringPolicy.custom()
-                    .neverPromote()
-                    .demoteWhenIdle(Duration.ofMinutes(1))
-                    .archiveWhenIdle(Duration.ofHours(1))
-                    .build())
-            .disableScheduledSweeps()
-            .discoverObservers(false)
-            .build();
+    store = LocalTiers.sweepingStore("search-current", hot, warm, cold, clock).build();
     store.put("old-note", "glacier ice core samples from the arctic expedition");
     store.put("kept-note", "glacier ice core drilling in the arctic");
     hot.remove("old-note");

@@ -2,13 +2,10 @@ package io.tieredmemory.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.local.InProcessTiers;
-import io.tieredmemory.core.policy.TieringPolicy;
 import io.tieredmemory.core.spi.Embedder;
-import io.tieredmemory.core.spi.TierStore;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,34 +24,9 @@ class SweepBackoffTest {
   private final FaultyTierStore cold = new FaultyTierStore(InProcessTiers.cold(Embedder.hashing()));
   private TieredMemory store;
 
-  /**
-   * A store over {@code hot}, {@code warm} and {@code cold} that never promotes, demotes after 1
-   * min idle and archives after 1 h, sweeping only when told (shared with {@link
-   * SweepLockAndTrustTest}).
-   */
-  static TieredMemory.Builder sweepingStore(
-      String name, TierStore hot, TierStore warm, TierStore cold, ManualClock clock) {
-    return TieredMemory.builder(name)
-        // the test tiers say they are remote: make each read's move before it returns,
-        // so what the test checks next does not race a background move
-        .readMoves(ReadMoves.CALLER)
-        .hot(hot)
-        .warm(warm)
-        .cold(cold)
-        .clock(clock)
-        .policy(
-            TieringPolicy.custom()
-                .neverPromote()
-                .demoteWhenIdle(Duration.ofMinutes(1))
-                .archiveWhenIdle(Duration.ofHours(1))
-                .build())
-        .disableScheduledSweeps()
-        .discoverObservers(false);
-  }
-
   @BeforeEach
   void open() {
-    store = sweepingStore("backoff", hot, warm, cold, clock).build();
+    store = LocalTiers.sweepingStore("backoff", hot, warm, cold, clock).build();
     store.put("a", "alpha");
     store.sweep(); // the start-up check of HOT, so later sweeps only plan and move
   }

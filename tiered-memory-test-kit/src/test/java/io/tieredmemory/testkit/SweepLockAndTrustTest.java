@@ -41,7 +41,7 @@ class SweepLockAndTrustTest {
   }
 
   private TieredMemory open() {
-    store = SweepBackoffTest.sweepingStore("lock-and-trust", hot, warm, cold, clock).build();
+    store = LocalTiers.sweepingStore("lock-and-trust", hot, warm, cold, clock).build();
     return store;
   }
 
