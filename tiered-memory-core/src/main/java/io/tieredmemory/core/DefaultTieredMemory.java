@@ -102,7 +102,18 @@ final class DefaultTieredMemory implements TieredMemory {
             readMover,
             recalls);
     this.writes =
-        new Writes(name, clock, signals, hot, warm, cold, locks, staleHot, readWindows, history);
+        new Writes(
+            name,
+            clock,
+            signals,
+            hot,
+            warm,
+            cold,
+            locks,
+            staleHot,
+            readWindows,
+            history,
+            readMover);
     this.searches = new Searches(b.embedder, signals, all, recalls, mover);
     this.embedder = b.embedder;
     this.embedderDimension = b.embedder.dimension();

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Makes the moves that reads cause ({@link ReadMoves}): on the reading thread, or handed to an
- * executor with at most one move waiting per key and at most {@code maxPending} keys waiting. Every
- * move it is given re-checks what it finds under the key's lock ({@link Mover}), so running it
- * later, or not at all, changes where a memory is, never what a read returns.
+ * Makes the moves that reads cause, and the HOT copy a put leaves ({@link ReadMoves}): on the
+ * calling thread, or handed to an executor with at most one move waiting per key and at most {@code
+ * maxPending} keys waiting. Every move it is given re-checks what it finds under the key's lock
+ * ({@link Mover}), so running it later, or not at all, changes where a memory is, never what a read
+ * returns.
  */
 final class ReadMover {
   private static final System.Logger LOG = System.getLogger(ReadMover.class.getName());
@@ -75,15 +76,23 @@ final class ReadMover {
     return new ReadMover(store, pool, pool, maxPending);
   }
 
+  /** Whether moves are handed to an executor (false: made on the calling thread). */
+  boolean background() {
+    return executor != null;
+  }
+
   /**
    * Makes {@code move} now, on this thread, or hands it over; a move of {@code key} already waiting
-   * makes this one unnecessary (it re-reads the same source under the lock). Never throws: a
-   * failure of the move is logged (a move is an optimisation; the next reads or sweeps retry it).
+   * makes this one unnecessary (each re-reads WARM under the lock and acts on what it finds then).
+   * Never throws: a failure of the move is logged (a move is an optimisation; the next reads or
+   * sweeps retry it).
+   *
+   * @param after what caused the move, for the log: "a WARM read", "a put"
    */
-  void move(String key, Tier servedBy, Runnable move) {
+  void move(String key, String after, Runnable move) {
     Executor e = executor;
     if (e == null) {
-      runQuietly(servedBy, move);
+      runQuietly(after, move);
       return;
     }
     if (closed) {
@@ -103,7 +112,7 @@ final class ReadMover {
           () -> {
             pending.remove(key);
             if (!closed) {
-              runQuietly(servedBy, move);
+              runQuietly(after, move);
             }
           });
     } catch (RejectedExecutionException rejected) {
@@ -114,13 +123,13 @@ final class ReadMover {
     }
   }
 
-  private void runQuietly(Tier servedBy, Runnable move) {
+  private void runQuietly(String after, Runnable move) {
     try {
       move.run();
     } catch (RuntimeException e) {
       LOG.log(
           System.Logger.Level.DEBUG,
-          () -> "store '" + store + "': moving after a " + servedBy.label() + " read failed",
+          () -> "store '" + store + "': moving after " + after + " failed",
           e);
     }
   }

@@ -334,10 +334,10 @@ final class Reads {
         long span = readWindows.recordAndCheck(m.key(), now);
         if (span != ReadWindows.NOT_DUE) {
           Decision decision = promotion(span);
-          readMover.move(m.key(), servedBy, () -> mover.promote(m.key(), now, decision));
+          readMover.move(m.key(), "a WARM read", () -> mover.promote(m.key(), now, decision));
         }
       } else if (servedBy == Tier.COLD && policy.rehydration().enabled()) {
-        readMover.move(m.key(), servedBy, () -> rehydrate(m, now));
+        readMover.move(m.key(), "a COLD read", () -> rehydrate(m, now));
       }
     } catch (RuntimeException e) {
       LOG.log(

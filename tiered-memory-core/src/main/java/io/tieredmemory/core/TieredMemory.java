@@ -240,11 +240,12 @@ public interface TieredMemory extends AutoCloseable {
   long historyDropped();
 
   /**
-   * Moves that reads caused and this instance did not make since it was built: with {@link
-   * ReadMoves#BACKGROUND} moves, {@link Builder#MAX_PENDING_READ_MOVES} keys were already waiting
-   * (or the executor given to {@link Builder#readMoves(java.util.concurrent.Executor)} refused).
-   * Nothing is lost: the memory stays where it was, and later reads move it. Always 0 when moves
-   * are made on the reading thread.
+   * Moves that reads caused, and HOT copies that puts left, which this instance did not make since
+   * it was built: with {@link ReadMoves#BACKGROUND} moves, {@link Builder#MAX_PENDING_READ_MOVES}
+   * keys were already waiting (or the executor given to {@link
+   * Builder#readMoves(java.util.concurrent.Executor)} refused). Nothing is lost: the memory stays
+   * where it was (in WARM, for a put), is served from there, and later reads move it. Always 0 when
+   * moves are made on the calling thread.
    */
   long readMovesDropped();
 
@@ -564,10 +565,11 @@ public interface TieredMemory extends AutoCloseable {
     }
 
     /**
-     * Where the moves that reads cause are made (default: {@link ReadMoves#AUTO}: on the reading
-     * thread when every tier is in process, on threads of the store's own when any is remote).
-     * {@link ReadMoves#CALLER} makes them before {@code get} returns (deterministic, e.g. for
-     * tests); {@link ReadMoves#BACKGROUND} after. The guarantees are the same in every mode.
+     * Where the moves that reads cause, and a put's copy into a remote HOT tier, are made (default:
+     * {@link ReadMoves#AUTO}: on the calling thread when every tier is in process, on threads of
+     * the store's own when any is remote). {@link ReadMoves#CALLER} makes them before {@code get}
+     * or {@code put} returns (deterministic, e.g. for tests); {@link ReadMoves#BACKGROUND} after.
+     * The guarantees are the same in every mode.
      */
     public Builder readMoves(ReadMoves where) {
       this.readMoves = Validation.requireNonNull("readMoves", where);
@@ -576,11 +578,11 @@ public interface TieredMemory extends AutoCloseable {
     }
 
     /**
-     * Makes the moves that reads cause on {@code executor}, after {@code get} returned, as {@link
-     * ReadMoves#BACKGROUND} does on the store's own threads (one move waiting per key, at most
-     * {@link #MAX_PENDING_READ_MOVES} keys waiting; a refused move is dropped and counted). The
-     * store does not shut the executor down; moves it runs after {@link TieredMemory#close()} do
-     * nothing.
+     * Makes the moves that reads cause (and a put's copy into a remote HOT tier) on {@code
+     * executor}, after {@code get} (or {@code put}) returned, as {@link ReadMoves#BACKGROUND} does
+     * on the store's own threads (one move waiting per key, at most {@link #MAX_PENDING_READ_MOVES}
+     * keys waiting; a refused move is dropped and counted). The store does not shut the executor
+     * down; moves it runs after {@link TieredMemory#close()} do nothing.
      */
     public Builder readMoves(Executor executor) {
       this.readMovesExecutor = Validation.requireNonNull("readMoves", executor);

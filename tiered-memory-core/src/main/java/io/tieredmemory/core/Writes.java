@@ -21,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * journal (a sweep removes the copy, also after a crash) and the write goes on; with a shared
  * coordinator, readers in other processes would still be served the old copy, so the write fails
  * before changing anything.
+ *
+ * <p>A put leaves a copy of the new version in HOT, so that the next reads are HOT hits. When HOT
+ * is remote and {@link ReadMoves} hands moves to other threads, that copy is made there, after the
+ * put returned ({@link #copyToHot}): the caller then waits for HOT's removal and WARM's write, the
+ * two calls a hand-written write-through makes, not for a third. Until the copy is in, reads are
+ * served by WARM, which holds the new version: what a read returns is the same either way.
  */
 final class Writes {
   private final String store;
@@ -33,6 +39,9 @@ final class Writes {
   private final StaleCopies staleHot;
   private final ReadWindows readWindows;
   private final HistoryRecorder history;
+  private final ReadMover moves;
+  // Whether a put's HOT copy is made by ReadMover's executor rather than under the put's lock.
+  private final boolean copyLater;
   private final AtomicLong lastMarkId = new AtomicLong();
 
   Writes(
@@ -45,7 +54,8 @@ final class Writes {
       KeyLocks locks,
       StaleCopies staleHot,
       ReadWindows readWindows,
-      HistoryRecorder history) {
+      HistoryRecorder history,
+      ReadMover moves) {
     this.store = store;
     this.clock = clock;
     this.signals = signals;
@@ -56,6 +66,9 @@ final class Writes {
     this.staleHot = staleHot;
     this.readWindows = readWindows;
     this.history = history;
+    this.moves = moves;
+    // An in-process HOT takes a copy in microseconds, less than a hand-over and WARM's re-read.
+    this.copyLater = moves.background() && hot.remote();
   }
 
   /** Stores a new version of a validated key; throws {@link TieredMemoryException} on failure. */
@@ -76,6 +89,9 @@ final class Writes {
       signals.requestFailed(Operation.PUT, e);
       signals.requestCompleted(Operation.PUT, null, RequestResult.ERROR, System.nanoTime() - start);
       throw e;
+    }
+    if (copyLater) {
+      moves.move(key, "a put", () -> copyToHot(key));
     }
     long nanos = System.nanoTime() - start;
     if (starts) {
@@ -118,12 +134,33 @@ final class Writes {
             stored.memory().createdAt().equals(proposal.createdAt()) ? "created" : "updated",
             Map.of());
       }
-      try {
-        hot.copyIn(stored);
-      } catch (RuntimeException e) {
-        // HOT's old copy is gone, so HOT holds no copy or this one: reads are right either way.
+      if (!copyLater) {
+        copyInQuietly(stored);
       }
       return stored;
+    }
+  }
+
+  /**
+   * The HOT copy of a put, made after it returned ({@link ReadMover}): under the key's lock, the
+   * version WARM holds then, as a promotion copies, never the one the put wrote (a later put,
+   * delete or archive may have come in between; a later put's own copy may have been folded into
+   * this one while it waited). Nothing to copy if WARM no longer holds the memory.
+   */
+  private void copyToHot(String key) {
+    try (KeyLocks.Held held = locks.lock(key)) {
+      StoredMemory current = warm.peek(key);
+      if (current != null) {
+        copyInQuietly(current);
+      }
+    }
+  }
+
+  private void copyInQuietly(StoredMemory stored) {
+    try {
+      hot.copyIn(stored);
+    } catch (RuntimeException e) {
+      // HOT's old copy is gone, so HOT holds no copy or this one: reads are right either way.
     }
   }
 

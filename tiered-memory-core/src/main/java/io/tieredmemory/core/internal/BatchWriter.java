@@ -139,7 +139,17 @@ public final class BatchWriter<T> {
   }
 
   private void run() {
+    // Waits first: whatever is offered meanwhile is written after one idle wait, or at once when a
+    // batch is full (offer wakes the thread), never while the thread happens to be starting.
+    boolean wait = true;
     while (!closed) {
+      if (wait) {
+        LockSupport.parkNanos(this, idleWaitNanos);
+        if (closed) {
+          return;
+        }
+      }
+      wait = true;
       if (System.currentTimeMillis() >= notBefore && (!queue.isEmpty() || hasRetry())) {
         writing.lock();
         try {
@@ -160,11 +170,8 @@ public final class BatchWriter<T> {
         } finally {
           writing.unlock();
         }
-        if (queue.size() >= batch) {
-          continue;
-        }
+        wait = queue.size() < batch;
       }
-      LockSupport.parkNanos(this, idleWaitNanos);
     }
   }
 

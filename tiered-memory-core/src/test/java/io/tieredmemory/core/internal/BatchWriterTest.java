@@ -68,7 +68,10 @@ class BatchWriterTest {
 
   @Test
   void beyondCapacity_itemsAreDroppedAndCounted_neverBlocking() {
-    BatchWriter<Integer> w = writer(3, 2);
+    // A batch larger than the queue: no offer wakes the writer's thread, which waits 10 s first,
+    // so the queue fills and drains only as this test says (with a batch of 2, the thread woke at
+    // the second offer and took two items out: the fourth offer then found room, a flake).
+    BatchWriter<Integer> w = writer(3, 4);
     failing.set(true);
     for (int i = 0; i < 3; i++) {
       w.offer(i);

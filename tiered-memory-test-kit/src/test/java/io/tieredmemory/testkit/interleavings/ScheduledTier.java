@@ -6,10 +6,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * One store instance's view of a shared tier: every call is a scheduling point, and fails now and
- * then, drawn from the scheduler's random source: before it reaches the tier (nothing applied), or
- * after (applied, its answer lost, as on a timeout). Each instance has its own wrapper, so one
- * instance may fail to reach a tier the other reaches.
+ * One store instance's view of a shared tier, which says it is remote: every call is a scheduling
+ * point, and fails now and then, drawn from the scheduler's random source: before it reaches the
+ * tier (nothing applied), or after (applied, its answer lost, as on a timeout). Each instance has
+ * its own wrapper, so one instance may fail to reach a tier the other reaches.
  */
 final class ScheduledTier {
   private ScheduledTier() {}
@@ -27,6 +27,12 @@ final class ScheduledTier {
       @Override
       public String kind() {
         return name;
+      }
+
+      /** Remote, as the tiers it stands for: a put's HOT copy is then a move of its own. */
+      @Override
+      public boolean isRemote() {
+        return true;
       }
     };
   }
