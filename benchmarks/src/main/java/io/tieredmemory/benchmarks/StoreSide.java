@@ -42,6 +42,7 @@ final class StoreSide implements LoadVsRaw.Side {
   private final HikariDataSource pool;
   private final PrometheusMeterRegistry registry;
   private final TieredMemory store;
+  private final PutPhases putPhases = new PutPhases();
   private final List<SweepResult> sweeps = new ArrayList<>();
   private final List<RuntimeException> sweepErrors = new ArrayList<>();
   private final java.util.EnumMap<LoadVsRaw.Op, double[]> timed =
@@ -68,6 +69,7 @@ final class StoreSide implements LoadVsRaw.Side {
             // Swept by this class, every second while its block runs (not during raw's blocks).
             .disableScheduledSweeps()
             .observer(io.tieredmemory.metrics.TieredMemoryMetrics.of(registry, Tags.empty()))
+            .observer(putPhases)
             .discoverObservers(false)
             .build();
   }
@@ -238,6 +240,7 @@ final class StoreSide implements LoadVsRaw.Side {
         }
       }
       return backendTime()
+          + putPhases.describe()
           + String.format(
               Locale.ROOT,
               "%d sweeps (mean %.1f ms, demoted %d, archived %d, failed steps %d, sweeps that threw"

@@ -56,9 +56,10 @@ public class StoreProperties {
   private boolean recordQueryText;
 
   /**
-   * Where the moves that reads cause (promotion, rehydration) are made: {@code auto} (on the
-   * reading thread when every tier is in process, else in the background), {@code caller} (before
-   * the get returns) or {@code background} (after it returned, on the store's own threads).
+   * Where the moves that reads cause (promotion, rehydration), and a put's copy into a remote HOT
+   * tier, are made: {@code auto} (on the calling thread when every tier is in process, else in the
+   * background), {@code caller} (before the get or put returns) or {@code background} (after it
+   * returned, on the store's own threads).
    */
   private ReadMoves readMoves = ReadMoves.AUTO;
 
