@@ -126,6 +126,7 @@ class ReadMovesTest {
     MoveThreads seen = new MoveThreads();
     TieredMemory store = open(builder(hot).observer(seen));
     store.put("k", "v1");
+    awaitHot(hot, "k"); // the put's own copy, made on the store's threads too (PutHotCopyTest)
     hot.remove("k");
     hot.block();
     store.get("k");
