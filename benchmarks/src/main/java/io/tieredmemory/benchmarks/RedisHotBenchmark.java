@@ -3,6 +3,7 @@ package io.tieredmemory.benchmarks;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.metrics.TieredMemoryMetrics;
 import io.tieredmemory.redis.RedisTierStore;
@@ -63,6 +64,9 @@ public class RedisHotBenchmark {
     hot = RedisTierStore.builder(jedis).prefix(prefix).build();
     store =
         TieredMemory.builder("bench-redis")
+            // each put's HOT copy is made before put returns: the check below reads Redis right
+            // after, and every get measured is a HOT hit (a HOT hit makes no move either way)
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .disableScheduledSweeps()
             .discoverObservers(false)
@@ -71,6 +75,7 @@ public class RedisHotBenchmark {
     meteredHot = RedisTierStore.builder(jedis).prefix(prefix + "metered:").build();
     metered =
         TieredMemory.builder("bench-redis-metered")
+            .readMoves(ReadMoves.CALLER)
             .hot(meteredHot)
             .disableScheduledSweeps()
             .discoverObservers(false)

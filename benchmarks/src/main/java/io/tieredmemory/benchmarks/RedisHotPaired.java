@@ -1,6 +1,7 @@
 package io.tieredmemory.benchmarks;
 
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.redis.RedisTierStore;
 import java.io.PrintStream;
@@ -58,6 +59,9 @@ public final class RedisHotPaired {
     RedisTierStore hot = RedisTierStore.builder(jedis).prefix(prefix).build();
     TieredMemory store =
         TieredMemory.builder("bench-redis-paired")
+            // each put's HOT copy is made before put returns: every get measured, from the first
+            // round on, is a HOT hit (a HOT hit makes no move either way)
+            .readMoves(ReadMoves.CALLER)
             .hot(hot)
             .disableScheduledSweeps()
             .discoverObservers(false)

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -48,6 +49,8 @@ class BootVersionsIT {
         HikariDataSource pool = new HikariDataSource(config)) {
       try (TieredMemory memory =
           TieredMemory.builder("bomtest")
+              // each put's HOT copy is made before put returns: the sweeps right after demote it
+              .readMoves(ReadMoves.CALLER)
               .hot(RedisTierStore.builder(jedis).prefix("tm:" + id + ":").build())
               .warm(PostgresTierStore.builder(pool).table(table).embedder(embedder).build())
               .cold(

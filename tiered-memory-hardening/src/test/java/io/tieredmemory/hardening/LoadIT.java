@@ -79,8 +79,9 @@ class LoadIT {
       latencies.put(op, new ConcurrentLinkedQueue<>());
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // The moves reads cause run after the gets returned, as ReadMoves.BACKGROUND makes them, on a
-    // pool the test can wait for before it reconciles what each server holds.
+    // The moves reads cause, and the puts' HOT copies, run after the gets and puts returned, as
+    // ReadMoves.BACKGROUND makes them, on a pool the test can wait for before it reconciles what
+    // each server holds.
     ThreadPoolExecutor readMoves =
         new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     try (RealBackends real = new RealBackends("load");

@@ -59,8 +59,9 @@ class MultiInstanceIT {
     try (RealTiers real = new RealTiers("multi")) {
       RecordingObserver recA = new RecordingObserver();
       RecordingObserver recB = new RecordingObserver();
-      // The moves reads cause run after the gets returned, as ReadMoves.BACKGROUND makes them, on
-      // a pool per instance that the test waits for before it looks into the tiers.
+      // The moves reads cause, and the puts' HOT copies, run after the gets and puts returned, as
+      // ReadMoves.BACKGROUND makes them, on a pool per instance that the test waits for before it
+      // looks into the tiers.
       ThreadPoolExecutor movesA = readMoves();
       ThreadPoolExecutor movesB = readMoves();
       TieredMemory a = instance(real, policy, recA, movesA);

@@ -9,6 +9,7 @@ import dev.langchain4j.store.embedding.EmbeddingStore;
 import io.tieredmemory.chroma.ChromaTierStore;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.MemoryWrite;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SearchHit;
 import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.Tier;
@@ -125,7 +126,9 @@ final class OneStore implements AutoCloseable {
             .disableScheduledSweeps()
             .discoverObservers(false);
     if (archived) {
-      builder.policy(ARCHIVE_AT_ONCE);
+      // Each put's HOT copy is made before put returns (Redis is remote): the sweeps before each
+      // search find every memory where they look for it, and no copy lands in HOT after them.
+      builder.policy(ARCHIVE_AT_ONCE).readMoves(ReadMoves.CALLER);
     }
     TieredMemory m = builder.build();
     memory = m;

@@ -3,6 +3,7 @@ package io.tieredmemory.langchain4j;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.postgres.PostgresTierStore;
@@ -44,6 +45,8 @@ class RealTiersChatMemoryStoreIT extends ChatMemoryStoreScenarios {
     tables.add(table);
     return TieredMemory.builder(name)
         .embedder(embedder)
+        // each put's HOT copy is made before put returns: the scenarios count HOT right after
+        .readMoves(ReadMoves.CALLER)
         .hot(
             RedisTierStore.builder(redis)
                 .prefix("tm:" + id + ":")

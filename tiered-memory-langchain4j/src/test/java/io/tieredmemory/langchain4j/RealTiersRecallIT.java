@@ -3,6 +3,7 @@ package io.tieredmemory.langchain4j;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.postgres.PostgresTierStore;
 import io.tieredmemory.redis.RedisTierStore;
@@ -59,6 +60,9 @@ class RealTiersRecallIT extends RecallScenarios {
     String table = "tm_" + id.toLowerCase(Locale.ROOT);
     tables.add(table);
     return TieredMemory.builder(name)
+        // each put's HOT copy is made before put returns: the scenarios sweep and read HOT right
+        // after the writes
+        .readMoves(ReadMoves.CALLER)
         .hot(RedisTierStore.builder(redis).prefix("tm:" + id + ":").build())
         .warm(PostgresTierStore.builder(pool).table(table).embedder(OneStore.EMBEDDER).build())
         .cold(

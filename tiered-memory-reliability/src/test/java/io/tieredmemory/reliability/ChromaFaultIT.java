@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tieredmemory.core.BackendOperation;
 import io.tieredmemory.core.Memory;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -62,6 +63,9 @@ class ChromaFaultIT {
     return f.open(
         b ->
             b.clock(clock)
+                // each put's HOT copy is made before put returns: the sweeps right after find every
+                // memory in HOT (demoted, then archived), and a removed copy is not made later
+                .readMoves(ReadMoves.CALLER)
                 .policy(
                     TieringPolicy.custom()
                         .neverPromote()
@@ -280,6 +284,8 @@ class ChromaFaultIT {
           f.open(
               b ->
                   b.clock(clock)
+                      // the put's HOT copies are in before the sweep that archives all three
+                      .readMoves(ReadMoves.CALLER)
                       .policy(
                           TieringPolicy.custom()
                               .neverPromote()

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tieredmemory.core.BackendOperation;
 import io.tieredmemory.core.Memory;
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.SweepResult;
 import io.tieredmemory.core.Tier;
@@ -87,6 +88,9 @@ class PostgresFaultIT {
         f.open(
             b ->
                 b.clock(clock)
+                    // each put's HOT copy is made before put returns: k5..k19 are in HOT when
+                    // PostgreSQL stops, and the copies of k0..k4 are not made after their removal
+                    .readMoves(ReadMoves.CALLER)
                     .policy(
                         TieringPolicy.custom()
                             .promoteAfter(2, Duration.ofMinutes(1))
@@ -206,6 +210,9 @@ class PostgresFaultIT {
     return f.open(
         b ->
             b.clock(clock)
+                // each put's HOT copy is made before put returns: none is left to make (or to
+                // fail) once PostgreSQL is stopped
+                .readMoves(ReadMoves.CALLER)
                 .policy(
                     TieringPolicy.custom()
                         .demoteWhenIdle(Duration.ofHours(1))

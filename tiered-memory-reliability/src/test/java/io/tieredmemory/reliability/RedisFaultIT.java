@@ -3,6 +3,7 @@ package io.tieredmemory.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tieredmemory.core.Operation;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
@@ -190,7 +191,8 @@ class RedisFaultIT {
   @Test
   void hotServesAKeyWrittenAgainAfterRedisReturns() {
     f = new Fixture(servers, "redis_mark");
-    TieredMemory store = f.open(b -> b.policy(policy()));
+    // Each put's HOT copy is made before put returns: the test reads HOT right after the last one.
+    TieredMemory store = f.open(b -> b.policy(policy()).readMoves(ReadMoves.CALLER));
     store.put("k", "v1");
     servers.signal(Server.REDIS, "KILL");
     store.put("k", "v2"); // HOT copy fails: k is marked possibly stale in HOT

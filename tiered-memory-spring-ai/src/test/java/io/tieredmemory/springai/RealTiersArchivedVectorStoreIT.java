@@ -1,5 +1,6 @@
 package io.tieredmemory.springai;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +25,8 @@ class RealTiersArchivedVectorStoreIT extends ArchivedVectorStoreTest {
 
   @Override
   TieredMemory.Builder base(String name) {
-    return real.tiers(name, MODEL.embedder);
+    // Each put's HOT copy is made before put returns: the sweep before each search archives
+    // every document, and no copy lands in HOT after it.
+    return real.tiers(name, MODEL.embedder).readMoves(ReadMoves.CALLER);
   }
 }

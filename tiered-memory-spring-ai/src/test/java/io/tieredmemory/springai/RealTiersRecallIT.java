@@ -3,6 +3,7 @@ package io.tieredmemory.springai;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tieredmemory.chroma.ChromaTierStore;
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.postgres.PostgresTierStore;
@@ -63,6 +64,9 @@ class RealTiersRecallIT extends RecallScenarios {
     return TieredMemory.builder(name)
         .discoverObservers(false)
         .embedder(embedder)
+        // each put's HOT copy is made before put returns: the scenarios sweep and read HOT right
+        // after the writes
+        .readMoves(ReadMoves.CALLER)
         .hot(RedisTierStore.builder(redis).prefix("tm:" + id + ":").build())
         .warm(PostgresTierStore.builder(pool).table(table).embedder(embedder).build())
         .cold(
