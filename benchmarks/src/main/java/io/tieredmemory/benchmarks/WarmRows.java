@@ -63,11 +63,11 @@ final class WarmRows {
   }
 
   /**
-   * Makes the table hold exactly the {@code held} background rows, then {@code VACUUM ANALYZE}s it
-   * (and, after a fresh load, checkpoints). A table already holding {@code held} rows is taken to
-   * hold these (a later fork, or a benchmark run against the same server, reuses it); any other
-   * count is truncated and reloaded in chunks of {@value #CHUNK} rows. Rows a caller adds besides
-   * the background must be deleted before this is called.
+   * Makes the table hold exactly the {@code held} background rows, then {@code VACUUM ANALYZE}s it.
+   * A table already holding {@code held} rows is taken to hold these (a later fork, or a benchmark
+   * run against the same server, reuses it); any other count is truncated and reloaded in chunks of
+   * {@value #CHUNK} rows. Rows a caller adds besides the background must be deleted before this is
+   * called.
    */
   void loadOnce(int held, Background rows) throws SQLException {
     try (Connection c = pool.getConnection();
@@ -92,24 +92,9 @@ final class WarmRows {
         copy(b.toString());
       }
       s.execute("VACUUM ANALYZE " + table);
-      checkpoint(s);
       System.out.printf(
           "[bench] loaded %d rows into %s in %.1f s%n",
           held, table, (System.nanoTime() - start) / 1e9);
-    }
-  }
-
-  /**
-   * Writes the load's dirty pages out now ({@code CHECKPOINT}), so that the checkpoint the load's
-   * WAL calls for does not land in the first measured iterations (a first run after a fresh load
-   * measured 1.61x where reruns gave 1.15-1.28x). Needs superuser or {@code pg_checkpoint}; a
-   * server that refuses it is measured as it is, said so on the output.
-   */
-  private static void checkpoint(Statement s) {
-    try {
-      s.execute("CHECKPOINT");
-    } catch (SQLException e) {
-      System.out.println("[bench] CHECKPOINT refused (" + e.getMessage() + "); measuring as is");
     }
   }
 
