@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -321,16 +322,63 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
     }
     return jdbc.call(
         "oldestAccessed",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.oldestAccessed)) {
-            ps.setLong(1, accessedBeforeMillis);
-            ps.setLong(2, accessedBeforeMillis);
-            ps.setInt(3, limit);
-            ps.setLong(4, accessedBeforeMillis);
-            ps.setInt(5, limit);
-            return Jdbc.list(ps);
+        c ->
+            withoutBitmapScans(
+                c,
+                () -> {
+                  try (PreparedStatement ps = c.prepareStatement(sql.oldestAccessed)) {
+                    ps.setLong(1, accessedBeforeMillis);
+                    ps.setLong(2, accessedBeforeMillis);
+                    ps.setInt(3, limit);
+                    ps.setLong(4, accessedBeforeMillis);
+                    ps.setInt(5, limit);
+                    return Jdbc.list(ps);
+                  }
+                }));
+  }
+
+  /** A query run by {@link #withoutBitmapScans}. */
+  @FunctionalInterface
+  private interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code query} in a transaction with bitmap scans off ({@code SET LOCAL}), for the sweep's
+   * oldest-first read of the last-access index. Each sweep archives rows, leaving their old entries
+   * in that index until a vacuum; a plain index scan marks such entries dead as it passes them, so
+   * the next sweep skips them, but a bitmap scan visits their heap tuples again every time. On a
+   * large table, whose statistics rarely count the few idle rows, the planner picks the bitmap
+   * scan, and the sweep's read grows with every archived row until autovacuum, which on 1M rows
+   * waits for 200,000 dead ones (measured: 20,000 such entries cost 255 ms per read, against 0.4 ms
+   * once an index scan had marked them; benchmarks/analysis.md). An ordered, limited read of that
+   * index never gains from a bitmap. Costs two round trips more, a few per sweep.
+   */
+  private static <T> T withoutBitmapScans(Connection c, Query<T> query) throws SQLException {
+    boolean auto = c.getAutoCommit();
+    if (auto) {
+      c.setAutoCommit(false);
+    }
+    boolean done = false;
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET LOCAL enable_bitmapscan = off");
+      }
+      T result = query.run();
+      done = true;
+      return result;
+    } finally {
+      if (auto) {
+        if (!done) {
+          try {
+            c.rollback();
+          } catch (SQLException e) {
+            // The query's exception is the one to report; the pool's reset ends the transaction.
           }
-        });
+        }
+        c.setAutoCommit(true); // commits
+      }
+    }
   }
 
   @Override

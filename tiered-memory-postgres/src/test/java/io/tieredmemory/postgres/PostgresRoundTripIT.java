@@ -9,6 +9,8 @@ import io.tieredmemory.core.spi.StoredMemory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,7 +193,15 @@ class PostgresRoundTripIT {
     assertOneRoundTrip(() -> store.readAll(List.of("a", "b", "c"), NOW));
     assertOneRoundTrip(() -> store.peekAll(List.of("a", "b")));
     assertOneRoundTrip(() -> store.touch("a", NOW + 5));
-    assertOneRoundTrip(() -> store.oldestAccessed(Long.MAX_VALUE, 10));
+    // The sweep's oldest-first read turns bitmap scans off for its own transaction (see
+    // withoutBitmapScans): the setting, the statement, and the commit of setAutoCommit(true).
+    counting.reset();
+    store.oldestAccessed(Long.MAX_VALUE, 10);
+    assertThat(counting.calls())
+        .containsExactly(
+            "execute: SET LOCAL enable_bitmapscan = off",
+            "executeQuery: " + new Sql(TableName.of(table)).oldestAccessed,
+            "setAutoCommit");
     assertOneRoundTrip(() -> store.count());
     assertOneRoundTrip(() -> store.bytes());
     // Search is one statement too, streamed: the driver streams only inside a transaction, so
@@ -212,6 +222,28 @@ class PostgresRoundTripIT {
                     new StoredMemory(memory("d", "delta\0").withVersion(8, T0), 2, NOW))));
     assertOneRoundTrip(() -> store.removeAllIfVersion(Map.of("c", 7L, "d", 9L, "z", 1L)));
     assertOneRoundTrip(() -> store.remove("a"));
+  }
+
+  @Test
+  void oldestAccessed_leavesBitmapScansOnForTheConnectionsNextUser() throws Exception {
+    try (HikariDataSource one = Pg.pool("one-connection", 1)) {
+      PostgresTierStore s = PostgresTierStore.builder(one).table(table).build();
+      try {
+        s.upsert(memory("a", "alpha"), NOW);
+        assertThat(s.oldestAccessed(Long.MAX_VALUE, 10))
+            .extracting(m -> m.key())
+            .containsExactly("a");
+        try (Connection c = one.getConnection();
+            Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SHOW enable_bitmapscan")) {
+          assertThat(c.getAutoCommit()).isTrue();
+          rs.next();
+          assertThat(rs.getString(1)).isEqualTo("on");
+        }
+      } finally {
+        s.close();
+      }
+    }
   }
 
   private void assertOneRoundTrip(Runnable operation) {
