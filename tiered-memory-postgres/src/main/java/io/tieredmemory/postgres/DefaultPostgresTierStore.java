@@ -337,12 +337,6 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
                 }));
   }
 
-  /** A query run by {@link #withoutBitmapScans}. */
-  @FunctionalInterface
-  private interface Query<T> {
-    T run() throws SQLException;
-  }
-
   /**
    * Runs {@code query} in a transaction with bitmap scans off ({@code SET LOCAL}), for the sweep's
    * oldest-first read of the last-access index. Each sweep archives rows, leaving their old entries
@@ -354,31 +348,15 @@ final class DefaultPostgresTierStore implements PostgresTierStore {
    * once an index scan had marked them; benchmarks/analysis.md). An ordered, limited read of that
    * index never gains from a bitmap. Costs two round trips more, a few per sweep.
    */
-  private static <T> T withoutBitmapScans(Connection c, Query<T> query) throws SQLException {
-    boolean auto = c.getAutoCommit();
-    if (auto) {
-      c.setAutoCommit(false);
-    }
-    boolean done = false;
-    try {
-      try (Statement s = c.createStatement()) {
-        s.execute("SET LOCAL enable_bitmapscan = off");
-      }
-      T result = query.run();
-      done = true;
-      return result;
-    } finally {
-      if (auto) {
-        if (!done) {
-          try {
-            c.rollback();
-          } catch (SQLException e) {
-            // The query's exception is the one to report; the pool's reset ends the transaction.
+  private static <T> T withoutBitmapScans(Connection c, Jdbc.Body<T> query) throws SQLException {
+    return Jdbc.inTransaction(
+        c,
+        () -> {
+          try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL enable_bitmapscan = off");
           }
-        }
-        c.setAutoCommit(true); // commits
-      }
-    }
+          return query.run();
+        });
   }
 
   @Override

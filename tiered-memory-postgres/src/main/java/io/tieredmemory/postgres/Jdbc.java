@@ -41,6 +41,42 @@ final class Jdbc {
     @Nullable T run(Connection c) throws SQLException;
   }
 
+  /** What {@link #inTransaction} runs, on the connection it was given. */
+  @FunctionalInterface
+  interface Body<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code body} in a transaction on {@code c} (within {@link #call}): statements that need
+   * one (a streamed read, a {@code SET LOCAL}) get it. A connection that auto-commits gets it back
+   * on return, which commits (one round trip; {@code commit()} first would add nothing but a second
+   * call), or after a rollback if {@code body} threw; one that does not is committed by {@link
+   * #call}.
+   */
+  static <T> T inTransaction(Connection c, Body<T> body) throws SQLException {
+    if (!c.getAutoCommit()) {
+      return body.run();
+    }
+    c.setAutoCommit(false);
+    boolean done = false;
+    try {
+      T result = body.run();
+      done = true;
+      return result;
+    } finally {
+      if (!done) {
+        try {
+          c.rollback();
+        } catch (SQLException e) {
+          // The body's exception is the one to report; the connection goes back to the pool,
+          // whose reset (or close) ends the transaction.
+        }
+      }
+      c.setAutoCommit(true);
+    }
+  }
+
   /** Like {@link #call}, for a body that may find nothing: null then. */
   <T> @Nullable T find(String operation, SqlFind<T> body) {
     return call(operation, c -> Optional.ofNullable(body.run(c))).orElse(null);

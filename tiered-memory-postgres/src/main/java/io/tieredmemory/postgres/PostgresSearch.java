@@ -5,7 +5,6 @@ import io.tieredmemory.core.SearchRequest;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.ScoredMemory;
 import io.tieredmemory.core.spi.VectorSearch;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -85,7 +84,8 @@ final class PostgresSearch implements VectorSearch {
         jdbc.call(
             "search",
             c ->
-                streamed(
+                // The driver streams rows by the fetch size only inside a transaction.
+                Jdbc.inTransaction(
                     c,
                     () -> {
                       try (PreparedStatement ps = c.prepareStatement(jdbc.sql.search)) {
@@ -171,39 +171,6 @@ final class PostgresSearch implements VectorSearch {
     }
     return similarity > worst.similarity()
         || (similarity == worst.similarity() && key.compareTo(worst.memory().key()) < 0);
-  }
-
-  @FunctionalInterface
-  private interface Body<T> {
-    T run() throws SQLException;
-  }
-
-  /**
-   * Runs {@code body} in a transaction: the driver streams rows by the fetch size only outside
-   * auto-commit. A connection that auto-commits gets it back on return, which commits (one round
-   * trip; {@code commit()} first would add nothing but a second call).
-   */
-  private static <T> T streamed(Connection c, Body<T> body) throws SQLException {
-    if (!c.getAutoCommit()) {
-      return body.run(); // Jdbc.call commits
-    }
-    c.setAutoCommit(false);
-    boolean done = false;
-    try {
-      T result = body.run();
-      done = true;
-      return result;
-    } finally {
-      if (!done) {
-        try {
-          c.rollback();
-        } catch (SQLException e) {
-          // The body's exception is the one to report; the connection goes back to the pool,
-          // whose reset (or close) ends the transaction.
-        }
-      }
-      c.setAutoCommit(true);
-    }
   }
 
   /** Compares strings by code point, which is the byte order of their UTF-8 (collation "C"). */
