@@ -53,15 +53,18 @@ import org.springframework.ai.chat.messages.Message;
  * {@link #saveAll} replaces a conversation with one {@code put}, so a reader sees the old or the
  * new messages, never a mix. The store has no atomic read-modify-write, so the id list is updated
  * by read, merge, write and read-back, and in one process these updates are serialized by this
- * repository: no id is lost. Between processes sharing the servers, give every instance's
- * repository the {@link KeyCoordinator} they share ({@link Builder#coordinator(KeyCoordinator)},
- * e.g. a {@code PostgresKeyCoordinator} with one namespace): the update then runs under its lock on
- * {@code <prefix>conversations#lock}, and no id is lost either. Without it, two instances adding
- * ids at the same instant can overwrite each other's addition (3 to 14 of 60 ids in runs of a test
- * of two instances saving new conversations at once): the read-back catches some and retries; a
- * lost id comes back with the conversation's next {@code saveAll} (every call re-checks the list),
- * so {@link #findConversationIds()} is at most one turn behind. Conversations themselves are never
- * lost by this race.
+ * repository: no id is lost. Between processes sharing the servers, give every instance's store
+ * ({@code TieredMemory.Builder.coordinator}) and repository ({@link
+ * Builder#coordinator(KeyCoordinator)}) the {@link KeyCoordinator} they share (e.g. a {@code
+ * PostgresKeyCoordinator} with one namespace): the update then runs under its lock on {@code
+ * <prefix>conversations#lock}, and no id is lost either. (Stores that each keep an in-process
+ * coordinator believe themselves alone: a put's HOT copy, made after it returned, could then land
+ * after another instance's newer write.) Without it, two instances adding ids at the same instant
+ * can overwrite each other's addition (3 to 14 of 60 ids in runs of a test of two instances saving
+ * new conversations at once): the read-back catches some and retries; a lost id comes back with the
+ * conversation's next {@code saveAll} (every call re-checks the list), so {@link
+ * #findConversationIds()} is at most one turn behind. Conversations themselves are never lost by
+ * this race.
  */
 public final class TieredChatMemoryRepository implements ChatMemoryRepository {
 

@@ -2,6 +2,7 @@ package io.tieredmemory.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tieredmemory.core.ReadMoves;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.spi.Embedder;
 import io.tieredmemory.core.spi.KeyCoordinator;
@@ -64,23 +65,37 @@ class RealTiersChatMemoryIT extends ChatMemoryContract {
   private void twoInstances(boolean coordinated) throws Exception {
     String id = "sai_shared_" + Long.toHexString(System.nanoTime());
     int perInstance = 30;
-    try (TieredMemory first = tiers("first", id).disableScheduledSweeps().build();
-        TieredMemory second = tiers("second", id).disableScheduledSweeps().build()) {
+    // Coordinated: each instance's store and repository share one coordinator, as the Boot
+    // auto-configuration does with a KeyCoordinator bean (several instances need it for the
+    // store's own guarantees too). Without one, the stores make a put's HOT copy before put
+    // returns: this case shows the repository's documented race, not that of two stores each
+    // believing itself alone (whose put copies, made later, could land after the other's write).
+    List<KeyCoordinator> coordinators = new ArrayList<>();
+    List<TieredMemory.Builder> stores =
+        List.of(
+            tiers("first", id).disableScheduledSweeps(),
+            tiers("second", id).disableScheduledSweeps());
+    for (TieredMemory.Builder store : stores) {
+      if (coordinated) {
+        KeyCoordinator c =
+            PostgresKeyCoordinator.builder(real.pool())
+                .namespace(id)
+                .lockTimeout(Duration.ofSeconds(20))
+                .build();
+        coordinators.add(c);
+        store.coordinator(c);
+      } else {
+        store.readMoves(ReadMoves.CALLER);
+      }
+    }
+    try (TieredMemory first = stores.get(0).build();
+        TieredMemory second = stores.get(1).build()) {
       List<TieredChatMemoryRepository.Builder> builders =
           List.of(
               TieredChatMemoryRepository.builder(first),
               TieredChatMemoryRepository.builder(second));
-      List<KeyCoordinator> coordinators = new ArrayList<>();
-      if (coordinated) {
-        for (TieredChatMemoryRepository.Builder b : builders) {
-          KeyCoordinator c =
-              PostgresKeyCoordinator.builder(real.pool())
-                  .namespace(id)
-                  .lockTimeout(Duration.ofSeconds(20))
-                  .build();
-          coordinators.add(c);
-          b.coordinator(c);
-        }
+      for (int i = 0; i < coordinators.size(); i++) {
+        builders.get(i).coordinator(coordinators.get(i));
       }
       List<TieredChatMemoryRepository> repositories =
           List.of(builders.get(0).build(), builders.get(1).build());
@@ -137,8 +152,9 @@ class RealTiersChatMemoryIT extends ChatMemoryContract {
       for (TieredChatMemoryRepository repository : repositories) {
         assertThat(repository.findConversationIds()).containsExactlyInAnyOrderElementsOf(all);
       }
+    } finally {
       for (KeyCoordinator c : coordinators) {
-        c.close();
+        c.close(); // after the stores, which lock with them until they close
       }
     }
   }
