@@ -180,8 +180,11 @@ final class DefaultTieredMemory implements TieredMemory {
     }
     List<TierObserver> attached = new ArrayList<>();
     try {
-      Signals.checkTimingSamples(observers);
+      Signals.checkObservers(observers);
       for (TierObserver o : observers) {
+        if (!o.wantsUntimedGets()) {
+          o.requestCounts(store.signals.counts());
+        }
         o.attached(store);
         attached.add(o);
       }

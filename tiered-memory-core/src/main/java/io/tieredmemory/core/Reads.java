@@ -91,11 +91,14 @@ final class Reads {
    */
   Optional<Memory> get(String key, @Nullable String source) {
     boolean observed = signals.observed();
-    // Every request is counted by the observers; with an in-process HOT tier a get is timed only
-    // if drawn (1 in TierObserver.timingSample(), whatever tier serves it, so the timed gets are
-    // an unbiased sample): two clock reads would cost more than the hit itself. A recall is always
-    // timed for its event, and reports its duration to requestCompleted only if drawn.
-    boolean sampled = observed && (hot.remote() || signals.timeThisGet());
+    // Every request is counted, by the observers or (when one reads the store's counts) in the
+    // calling thread's cells; with an in-process HOT tier a get is timed only if drawn (1 in
+    // TierObserver.timingSample(), whatever tier serves it, so the timed gets are an unbiased
+    // sample): two clock reads would cost more than the hit itself. A recall is always timed for
+    // its event, and reports its duration to requestCompleted only if drawn. cells is looked up
+    // once, for the draw and the count.
+    long[] cells = signals.cells();
+    boolean sampled = observed && (hot.remote() || signals.timeThisGet(cells));
     boolean timed = sampled || (observed && source != null);
     long start = timed ? System.nanoTime() : 0;
     if (signals.startsWanted()) {
@@ -112,8 +115,7 @@ final class Reads {
           if (source != null) {
             recalls.got(source, m, Tier.HOT, nanos);
           }
-          signals.requestCompleted(
-              Operation.GET, Tier.HOT, RequestResult.HIT, sampled ? nanos : -1);
+          signals.getCompleted(cells, Tier.HOT, RequestResult.HIT, sampled ? nanos : -1);
           return Optional.of(m);
         }
       }
@@ -124,7 +126,7 @@ final class Reads {
         TieredMemoryException failure = failed("get of key " + MemoryLimits.quote(key), e);
         reported = true;
         signals.requestFailed(Operation.GET, failure);
-        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, sampled));
+        signals.getCompleted(cells, null, RequestResult.ERROR, since(start, sampled));
         throw failure;
       }
       if (found == null) {
@@ -133,7 +135,7 @@ final class Reads {
         if (source != null) {
           recalls.got(source, null, null, nanos);
         }
-        signals.requestCompleted(Operation.GET, null, RequestResult.MISS, sampled ? nanos : -1);
+        signals.getCompleted(cells, null, RequestResult.MISS, sampled ? nanos : -1);
         return Optional.empty();
       }
       // The serving tier is recorded before any movement the read causes.
@@ -142,13 +144,13 @@ final class Reads {
       if (source != null) {
         recalls.got(source, found.memory, found.tier, nanos);
       }
-      signals.requestCompleted(Operation.GET, found.tier, RequestResult.HIT, sampled ? nanos : -1);
+      signals.getCompleted(cells, found.tier, RequestResult.HIT, sampled ? nanos : -1);
       afterRead(found.memory, found.tier, now);
       return Optional.of(found.memory);
     } catch (Error e) {
       if (!reported) {
         signals.requestFailed(Operation.GET, e);
-        signals.requestCompleted(Operation.GET, null, RequestResult.ERROR, since(start, sampled));
+        signals.getCompleted(cells, null, RequestResult.ERROR, since(start, sampled));
       }
       throw e;
     }

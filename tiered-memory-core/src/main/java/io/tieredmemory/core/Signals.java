@@ -21,8 +21,15 @@ final class Signals implements TierObserver {
   private TierObserver[] observers = new TierObserver[0];
   private TierObserver[] eventObservers = new TierObserver[0];
   private TierObserver[] startObservers = new TierObserver[0];
+  // The observers called for a get that was not timed (TierObserver.wantsUntimedGets()).
+  private TierObserver[] untimedObservers = new TierObserver[0];
   private boolean startsWanted;
-  // A get is timed when (nextInt() >>> 1) < timingBelow, i.e. with probability 1 / timingSample.
+  // Whether the store counts its requests in tally: when some observer reads the counts instead of
+  // being told of untimed gets. Then the tally's per-thread cells also hold the draw of timed gets.
+  private boolean counting;
+  private final RequestTally tally = new RequestTally();
+  // Without counting, a get is timed when (nextInt() >>> 1) < timingBelow, i.e. with probability
+  // 1 / timingSample; with counting, when the tally's draw says so (the same law).
   private boolean timeEveryGet = true;
   private int timingBelow = Integer.MAX_VALUE;
   private volatile boolean warned;
@@ -33,10 +40,13 @@ final class Signals implements TierObserver {
         attached.stream().filter(TierObserver::wantsEvents).toArray(TierObserver[]::new);
     this.startObservers =
         attached.stream().filter(TierObserver::wantsStarts).toArray(TierObserver[]::new);
+    this.untimedObservers =
+        attached.stream().filter(TierObserver::wantsUntimedGets).toArray(TierObserver[]::new);
     this.startsWanted = startObservers.length > 0;
+    this.counting = untimedObservers.length < observers.length;
     int sample = 0;
     for (TierObserver o : observers) {
-      int n = o.timingSample(); // checked by checkTimingSamples before any observer is attached
+      int n = o.timingSample(); // checked by checkObservers before any observer is attached
       if (n > 0) {
         sample = sample == 0 ? n : Math.min(sample, n);
       }
@@ -46,30 +56,82 @@ final class Signals implements TierObserver {
     }
     this.timeEveryGet = sample == 1;
     this.timingBelow = Integer.MAX_VALUE / sample;
+    if (sample > 1) {
+      tally.sampleOneIn(sample);
+    }
   }
 
   /**
-   * Refuses an observer whose {@link TierObserver#timingSample()} is negative, naming it and the
-   * value; called by the build before any observer is attached.
+   * Refuses, naming the observer and the value, an observer whose {@link
+   * TierObserver#timingSample()} is negative, or one that wants starts but not untimed gets (it
+   * would see starts without their completions); called by the build before any observer is
+   * attached.
    */
-  static void checkTimingSamples(List<TierObserver> observers) {
+  static void checkObservers(List<TierObserver> observers) {
     for (TierObserver o : observers) {
       int n = o.timingSample();
       if (n < 0) {
         throw new IllegalArgumentException(
             "timingSample() of observer " + o + " must be 0 (no preference) or more, was " + n);
       }
+      if (o.wantsStarts() && !o.wantsUntimedGets()) {
+        throw new IllegalArgumentException(
+            "observer "
+                + o
+                + " wants starts, so wantsUntimedGets() must be true, was false: every"
+                + " requestStarted is followed by its requestCompleted");
+      }
     }
+  }
+
+  /**
+   * The store's counts of its requests, given to the observers that do not want untimed gets; they
+   * count only once {@link #attach} found such an observer.
+   */
+  RequestTally counts() {
+    return tally;
+  }
+
+  /**
+   * The calling thread's cells of the request counts (one thread-local lookup), or null when the
+   * store does not count: what a get passes to {@link #timeThisGet} and {@link #getCompleted}.
+   */
+  long @Nullable [] cells() {
+    return counting ? tally.cells() : null;
   }
 
   /**
    * Whether to time this {@code get} of an in-process HOT tier (only asked when {@link
    * #observed()}): true with probability 1 in the smallest positive {@link
-   * TierObserver#timingSample()} of the observers. The draw is {@link ThreadLocalRandom}'s, whose
-   * state is a field of the calling thread: no shared cache line is written, no clock is read.
+   * TierObserver#timingSample()} of the observers, independently of other gets. The draw is {@link
+   * ThreadLocalRandom}'s, or the countdown in the thread's {@code cells}: state of the calling
+   * thread either way, so no shared cache line is written, no clock is read.
    */
-  boolean timeThisGet() {
-    return timeEveryGet || (ThreadLocalRandom.current().nextInt() >>> 1) < timingBelow;
+  boolean timeThisGet(long @Nullable [] cells) {
+    if (timeEveryGet) {
+      return true;
+    }
+    return cells != null
+        ? tally.draw(cells)
+        : (ThreadLocalRandom.current().nextInt() >>> 1) < timingBelow;
+  }
+
+  /**
+   * A get completed: counted in the calling thread's {@code cells} (from {@link #cells()}, null
+   * when the store does not count) and reported to the observers, or, when it was not timed ({@code
+   * durationNanos == -1}), to those that want untimed gets only.
+   */
+  void getCompleted(
+      long @Nullable [] cells, @Nullable Tier tier, RequestResult result, long durationNanos) {
+    if (cells != null) {
+      RequestTally.count(cells, RequestTally.index(Operation.GET, tier, result));
+    }
+    report(
+        durationNanos >= 0 ? observers : untimedObservers,
+        Operation.GET,
+        tier,
+        result,
+        durationNanos);
   }
 
   /**
@@ -110,10 +172,27 @@ final class Signals implements TierObserver {
    * ~0 B/op, docs/benchmarks.md). The loops differ only in the call; failed() is what they share.
    */
 
+  /**
+   * A request completed: counted (when the store counts) and reported to every observer, or, when
+   * it was not timed, to those that want untimed gets only. A get uses {@link #getCompleted}.
+   */
   @Override
   public void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
-    for (TierObserver o : observers) {
+    if (counting) {
+      RequestTally.count(tally.cells(), RequestTally.index(operation, tier, result));
+    }
+    report(
+        durationNanos >= 0 ? observers : untimedObservers, operation, tier, result, durationNanos);
+  }
+
+  private void report(
+      TierObserver[] to,
+      Operation operation,
+      @Nullable Tier tier,
+      RequestResult result,
+      long durationNanos) {
+    for (TierObserver o : to) {
       try {
         o.requestCompleted(operation, tier, result, durationNanos);
       } catch (RuntimeException | LinkageError e) {

@@ -151,6 +151,12 @@ public final class DecisionFeed implements TierObserver {
     return true;
   }
 
+  /** No: a feed ignores requests, so a get the store did not time costs it nothing. */
+  @Override
+  public boolean wantsUntimedGets() {
+    return false;
+  }
+
   /**
    * Learns the store's instance id; a {@linkplain Builder#durable durable} feed also binds to the
    * store's event log and starts its threads.

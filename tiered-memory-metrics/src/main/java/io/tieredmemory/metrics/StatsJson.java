@@ -62,7 +62,7 @@ final class StatsJson {
     }
     // Sorted, so the document is stable from one refresh to the next.
     Map<String, Long> requests = new TreeMap<>();
-    // Function counters: each sums its per-thread cells when read (StoreMeters, ThreadCounts).
+    // Function counters: each sums its per-thread cells when read (the store's RequestCounts).
     for (FunctionCounter c :
         registry.find(names.requests()).tag("store", name).functionCounters()) {
       long n = (long) c.count();

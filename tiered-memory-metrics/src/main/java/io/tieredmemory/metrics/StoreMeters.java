@@ -20,9 +20,9 @@ import io.tieredmemory.core.RequestResult;
 import io.tieredmemory.core.Tier;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.policy.MoveReason;
+import io.tieredmemory.core.spi.RequestCounts;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -44,13 +44,9 @@ import org.jspecify.annotations.Nullable;
 final class StoreMeters {
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
-  // The request counters: one cell per (operation, tier or none, result) that can happen, counted
-  // per thread (ThreadCounts) and summed by a FunctionCounter at each scrape. requestIndex maps
-  // (operation, tier, result) to the cell, -1 for a combination that cannot happen.
-  private static final int TIERS_AND_NONE = Tier.values().length + 1;
-  private static final int RESULTS = RequestResult.values().length;
-  private final int[] requestIndex = new int[Operation.values().length * TIERS_AND_NONE * RESULTS];
-  private final ThreadCounts requestCounts;
+  // The request counters: one FunctionCounter per (operation, tier or none, result) that can
+  // happen, reading the store's own counts (per-thread cells, summed at each scrape).
+  private final RequestCounts requestCounts;
   private final EnumMap<Operation, Timer> requestDuration = new EnumMap<>(Operation.class);
   // Per remote tier and backend operation, registered at its first call (see backend()): a
   // tier is asked only some of the nine operations, and only those become series.
@@ -110,8 +106,14 @@ final class StoreMeters {
   private final @Nullable NativeBackendHistogram nativeBackend;
   private final List<Tags> nativeSeries = new ArrayList<>(); // guarded by meters
 
-  StoreMeters(TieredMemory store, MeterRegistry registry, Tags extraTags, MetricsOptions options) {
+  StoreMeters(
+      TieredMemory store,
+      RequestCounts requestCounts,
+      MeterRegistry registry,
+      Tags extraTags,
+      MetricsOptions options) {
     this.registry = registry;
+    this.requestCounts = requestCounts;
     MetricNames n = options.names();
     Tags tags = extraTags.and("store", store.name());
     this.names = n;
@@ -135,13 +137,8 @@ final class StoreMeters {
             ? null
             : NativeBackendHistogram.of(prometheus, n.backendDuration(), tags);
 
-    Arrays.fill(requestIndex, -1);
-    List<RequestCombination> combinations = requestCombinations();
-    requestCounts = new ThreadCounts(combinations.size());
-    for (int i = 0; i < combinations.size(); i++) {
-      RequestCombination c = combinations.get(i);
-      requestIndex[indexOf(c.operation(), c.tier(), c.result())] = i;
-      keep(requestCounter(n, tags, c, i));
+    for (RequestCombination c : requestCombinations()) {
+      keep(requestCounter(n, tags, c));
     }
     for (Operation op : Operation.values()) {
       requestDuration.put(
@@ -364,19 +361,16 @@ final class StoreMeters {
     return all;
   }
 
-  private static int indexOf(Operation op, @Nullable Tier tier, RequestResult result) {
-    int t = tier == null ? TIERS_AND_NONE - 1 : tier.ordinal();
-    return (op.ordinal() * TIERS_AND_NONE + t) * RESULTS + result.ordinal();
-  }
-
   /**
-   * The counter of one request series: a {@link FunctionCounter} reading the sum of its per-thread
-   * cells at each scrape (the registry holds the {@link ThreadCounts} weakly; this object holds
-   * it).
+   * The counter of one request series: a {@link FunctionCounter} reading the store's count at each
+   * scrape (the registry holds the counts weakly; this object holds them).
    */
-  private FunctionCounter requestCounter(MetricNames n, Tags tags, RequestCombination c, int cell) {
+  private FunctionCounter requestCounter(MetricNames n, Tags tags, RequestCombination c) {
     Tier tier = c.tier();
-    return FunctionCounter.builder(n.requests(), requestCounts, counts -> counts.sum(cell))
+    return FunctionCounter.builder(
+            n.requests(),
+            requestCounts,
+            counts -> counts.count(c.operation(), c.tier(), c.result()))
         .description("Requests by operation, the tier that served them, and result")
         .tags(tags)
         .tags(
@@ -480,17 +474,6 @@ final class StoreMeters {
       meters.add(meter);
     }
     return meter;
-  }
-
-  /**
-   * Counts one request into the calling thread's cell of its series; a combination that cannot
-   * happen (and is not a series) is not counted. No shared write, no allocation.
-   */
-  void countRequest(Operation operation, @Nullable Tier tier, RequestResult result) {
-    int cell = requestIndex[indexOf(operation, tier, result)];
-    if (cell >= 0) {
-      requestCounts.increment(cell);
-    }
   }
 
   Timer requestDuration(Operation operation) {

@@ -15,6 +15,7 @@ import io.tieredmemory.core.TierStats;
 import io.tieredmemory.core.TieredMemory;
 import io.tieredmemory.core.internal.Validation;
 import io.tieredmemory.core.policy.MoveReason;
+import io.tieredmemory.core.spi.RequestCounts;
 import io.tieredmemory.core.spi.TierObserver;
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class TieredMemoryMetrics implements TierObserver {
   private final MetricsOptions options;
   private final Object lock = new Object();
   private @Nullable TieredMemory store; // guarded by lock
+  private @Nullable RequestCounts requestCounts; // guarded by lock: given before attached
   private volatile @Nullable StoreMeters meters;
   private @Nullable ScheduledExecutorService refresher; // guarded by lock
 
@@ -103,6 +105,29 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   /**
+   * False: the request counters read the store's own counts ({@link #requestCounts}), so a get the
+   * store did not time costs this binding nothing (issue 16: the in-process HOT hit).
+   */
+  @Override
+  public boolean wantsUntimedGets() {
+    return false;
+  }
+
+  /**
+   * Keeps the store's request counts, which the {@code tiered.memory.requests} counters read at
+   * each scrape; the store gives them before {@link #attached}. Ignored once this binding is bound
+   * to a store (the second store's {@link #attached} then fails, naming both).
+   */
+  @Override
+  public void requestCounts(RequestCounts counts) {
+    synchronized (lock) {
+      if (store == null) {
+        requestCounts = counts;
+      }
+    }
+  }
+
+  /**
    * Registers the store's meters and starts refreshing its gauges.
    *
    * @throws IllegalStateException if this binding is already attached to a store, or a store of the
@@ -127,8 +152,17 @@ public final class TieredMemoryMetrics implements TierObserver {
                 + tags
                 + ": their series would merge; give the stores distinct names or distinct tags");
       }
+      RequestCounts counts = requestCounts;
+      if (counts == null) {
+        throw new IllegalStateException(
+            "store '"
+                + store.name()
+                + "' attached this TieredMemoryMetrics without giving it its request counts:"
+                + " attach it as an observer of its own (TieredMemory.Builder.observer), or, from"
+                + " an observer that wraps it, forward wantsUntimedGets() and requestCounts()");
+      }
       this.store = store;
-      StoreMeters m = new StoreMeters(store, registry, tags, options);
+      StoreMeters m = new StoreMeters(store, counts, registry, tags, options);
       this.meters = m;
       refresh();
       String thread = "tiered-memory-metrics-" + store.name();
@@ -211,17 +245,14 @@ public final class TieredMemoryMetrics implements TierObserver {
   }
 
   /**
-   * Counts the request in its series of {@code tiered.memory.requests} (a cell of the calling
-   * thread's, summed at scrape: no shared write), and records its duration, when it was timed, into
-   * {@code tiered.memory.request.duration}.
+   * Records the request's duration, when it was timed, into {@code tiered.memory.request.duration};
+   * the request is counted by the store ({@link #requestCounts}), not here.
    */
   @Override
   public void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
-    StoreMeters m = meters();
-    m.countRequest(operation, tier, result);
     if (durationNanos >= 0) {
-      StoreMeters.record(m.requestDuration(operation), durationNanos);
+      StoreMeters.record(meters().requestDuration(operation), durationNanos);
     }
   }
 

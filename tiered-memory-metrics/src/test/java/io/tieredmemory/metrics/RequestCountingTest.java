@@ -137,7 +137,7 @@ class RequestCountingTest {
   }
 
   @Test
-  void byDefault_oneInProcessGetIn64_isTimed_whileEveryGetIsCounted() {
+  void byDefault_oneInProcessGetIn128_isTimed_whileEveryGetIsCounted() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (TieredMemory store =
         TieredMemory.builder("sampled")
@@ -145,17 +145,17 @@ class RequestCountingTest {
             .discoverObservers(false)
             .observer(TieredMemoryMetrics.of(registry))
             .build()) {
-      assertThat(MetricsOptions.defaults().timingSample()).isEqualTo(64);
+      assertThat(MetricsOptions.defaults().timingSample()).isEqualTo(128);
       int puts = 100;
       for (int i = 0; i < puts; i++) {
         store.put("k" + i, "v", Map.of());
       }
-      int gets = 64_000;
+      int gets = 128_000;
       for (int i = 0; i < gets; i++) {
         store.get("k" + (i % puts));
       }
       assertThat(requests(registry, "sampled", "get", "hot", "hit")).isEqualTo(gets);
-      // Binomial(64,000, 1/64): mean 1,000, standard deviation ~31; these bounds are 10 of them.
+      // Binomial(128,000, 1/128): mean 1,000, standard deviation ~31; these bounds are 10 of them.
       assertThat(timed(registry, "sampled", "get")).isBetween(690L, 1_310L);
       // Every put is timed.
       assertThat(timed(registry, "sampled", "put")).isEqualTo(puts);

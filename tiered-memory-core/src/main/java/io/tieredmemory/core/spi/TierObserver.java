@@ -52,6 +52,8 @@ import org.jspecify.annotations.Nullable;
  *       thread, also when the sweep throws.
  *   <li>Start hooks, like every hook, are never called while a key's lock is held; one that throws
  *       is logged and ignored, and its completion is still called.
+ *   <li>An observer that wants starts also {@linkplain #wantsUntimedGets() wants untimed gets}: the
+ *       build refuses one that does not, since it would see starts without their completions.
  * </ul>
  *
  * <p>Attach one explicitly ({@code TieredMemory.Builder.observer}), or let {@link
@@ -139,7 +141,9 @@ public interface TierObserver {
    *     the request was not timed: on a store whose HOT tier is in process, a {@code get} is timed
    *     with probability 1 in {@link #timingSample()} (the smallest of its observers'), whatever
    *     tier then serves it, because two clock reads would cost more than an in-process hit; every
-   *     other request is timed
+   *     other request is timed. An observer that does not {@linkplain #wantsUntimedGets() want
+   *     untimed gets} is called only with a duration, and counts requests through {@link
+   *     #requestCounts}
    */
   default void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {}
@@ -236,6 +240,36 @@ public interface TierObserver {
 
   /** One get in this many is timed when no observer states a {@link #timingSample()}. */
   int DEFAULT_TIMING_SAMPLE = 16;
+
+  /**
+   * Whether this observer wants {@link #requestCompleted} for a {@code get} the store did not time
+   * ({@code durationNanos == -1}, see {@link #timingSample()}): read once, when the store is built;
+   * true by default, so an observer sees every request unless it says otherwise.
+   *
+   * <p>Return false when the observer only needs durations from {@link #requestCompleted}, or
+   * ignores requests. The store then counts every request itself and gives the observer those
+   * counts through {@link #requestCounts} before {@link #attached}. On a store whose HOT tier is in
+   * process, a get that is not timed is then, for this observer, nothing: when no observer wants
+   * untimed gets, such a get costs the store one thread-local lookup and an increment on the
+   * calling thread, and calls no observer (the Micrometer binding works this way: its request
+   * counters read the store's counts at each scrape).
+   *
+   * <p>An observer that {@linkplain #wantsStarts() wants starts} must want untimed gets, since each
+   * {@link #requestStarted} is followed by its {@link #requestCompleted}: the build refuses one
+   * that does not.
+   */
+  default boolean wantsUntimedGets() {
+    return true;
+  }
+
+  /**
+   * The store's counts of every request it completes, from its build on: called once, before {@link
+   * #attached}, on an observer that does not {@linkplain #wantsUntimedGets() want untimed gets}
+   * (the same counts for every such observer of the store). Keep them to read later, e.g. at a
+   * scrape; reading sums every thread's cells, so do not read them per request. An exception here
+   * fails the build, as one from {@link #attached} does.
+   */
+  default void requestCounts(RequestCounts counts) {}
 
   /**
    * Whether this observer wants {@link #onEvent}: read once, when the store is built. Events are

@@ -56,6 +56,11 @@ public final class TieredMemoryDecisionFeeds {
         }
 
         @Override
+        public boolean wantsUntimedGets() {
+          return false; // feeds ignore requests
+        }
+
+        @Override
         public void onEvent(TierEvent event) {
           DecisionFeed feed = feeds.get(event.store());
           if (feed != null) {

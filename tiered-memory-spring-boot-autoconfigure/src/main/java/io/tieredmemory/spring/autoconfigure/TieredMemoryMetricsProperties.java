@@ -35,7 +35,7 @@ public class TieredMemoryMetricsProperties {
    * With HOT in process, one get in this many (drawn at random) is timed into the request latency
    * histogram; every request is still counted. 1 times every get.
    */
-  private int timingSample = 64;
+  private int timingSample = 128; // MetricsOptions.DEFAULT_TIMING_SAMPLE
 
   /**
    * Whether the backend duration is a Prometheus native histogram (for a Prometheus started with

@@ -127,7 +127,7 @@ class TieredMemoryMetricsPropertiesTest {
             ctx -> {
               TieredMemory store = ctx.getBean(TieredMemory.class);
               store.put("k", "v", Map.of());
-              for (int i = 0; i < 6_400; i++) {
+              for (int i = 0; i < 12_800; i++) {
                 store.get("k");
               }
               MeterRegistry registry = ctx.getBean(MeterRegistry.class);
@@ -137,8 +137,8 @@ class TieredMemoryMetricsPropertiesTest {
                           .tags("operation", "get", "tier", "hot", "result", "hit")
                           .functionCounter()
                           .count())
-                  .isEqualTo(6_400);
-              // Binomial(6,400, 1/64): mean 100, standard deviation ~10.
+                  .isEqualTo(12_800);
+              // Binomial(12,800, 1/128): mean 100, standard deviation ~10.
               assertThat(
                       registry
                           .get("tiered.memory.request.duration")
