@@ -174,6 +174,25 @@ class UntimedGetsTest {
   }
 
   @Test
+  void observersThatWantEveryGet_alone_areToldOfEach_withOneInNTimed() {
+    // No observer reads the store's counts, so the store does not count: the draw is a fresh
+    // random one per get, with the same law.
+    Recorder every = new Recorder(true, 8);
+    TieredMemory store = open(every);
+    assertThat(every.calls).containsExactly("attached");
+    store.put("k", "v");
+    int gets = 40_000;
+    for (int i = 0; i < gets; i++) {
+      store.get("k");
+    }
+    assertThat(every.requests(Operation.GET)).isEqualTo(gets);
+    long timed = every.durations.stream().filter(d -> d >= 0).count() - 1; // the put is timed
+    double p = 1.0 / 8;
+    double sd = Math.sqrt(gets * p * (1 - p));
+    assertThat((double) timed).isBetween(gets * p - 6 * sd, gets * p + 6 * sd);
+  }
+
+  @Test
   void twoObserversThatDoNotWantThem_shareTheStoresCounts() {
     Recorder a = new Recorder(false, 0);
     Recorder b = new Recorder(false, 0);
