@@ -232,6 +232,32 @@ class RequestCountingTest {
   }
 
   @Test
+  void aWrapperThatDoesNotForwardTheCounts_failsTheBuild_sayingWhatToForward() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    TieredMemoryMetrics metrics = TieredMemoryMetrics.of(registry);
+    TierObserver wrapper =
+        new TierObserver() {
+          @Override
+          public void attached(TieredMemory store) {
+            metrics.attached(store);
+          }
+
+          @Override
+          public void requestCompleted(
+              Operation operation, @Nullable Tier tier, RequestResult result, long nanos) {
+            metrics.requestCompleted(operation, tier, result, nanos);
+          }
+        };
+    TieredMemory.Builder builder =
+        TieredMemory.builder("wrapped").disableScheduledSweeps().discoverObservers(false);
+    assertThatThrownBy(() -> builder.observer(wrapper).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("'wrapped'")
+        .hasMessageContaining("wantsUntimedGets() and requestCounts()");
+    assertThat(registry.find("tiered.memory.requests").meters()).isEmpty();
+  }
+
+  @Test
   void badSamples_areRefused_namingTheValue() {
     assertThatThrownBy(() -> MetricsOptions.defaults().withTimingSample(0))
         .isInstanceOf(IllegalArgumentException.class)
