@@ -123,15 +123,7 @@ final class Signals implements TierObserver {
    */
   void getCompleted(
       long @Nullable [] cells, @Nullable Tier tier, RequestResult result, long durationNanos) {
-    if (cells != null) {
-      RequestTally.count(cells, RequestTally.index(Operation.GET, tier, result));
-    }
-    report(
-        durationNanos >= 0 ? observers : untimedObservers,
-        Operation.GET,
-        tier,
-        result,
-        durationNanos);
+    completed(cells, Operation.GET, tier, result, durationNanos);
   }
 
   /**
@@ -174,25 +166,25 @@ final class Signals implements TierObserver {
 
   /**
    * A request completed: counted (when the store counts) and reported to every observer, or, when
-   * it was not timed, to those that want untimed gets only. A get uses {@link #getCompleted}.
+   * it was not timed, to those that want untimed gets only. A get uses {@link #getCompleted}, with
+   * the cells it already looked up.
    */
   @Override
   public void requestCompleted(
       Operation operation, @Nullable Tier tier, RequestResult result, long durationNanos) {
-    if (counting) {
-      RequestTally.count(tally.cells(), RequestTally.index(operation, tier, result));
-    }
-    report(
-        durationNanos >= 0 ? observers : untimedObservers, operation, tier, result, durationNanos);
+    completed(cells(), operation, tier, result, durationNanos);
   }
 
-  private void report(
-      TierObserver[] to,
+  private void completed(
+      long @Nullable [] cells,
       Operation operation,
       @Nullable Tier tier,
       RequestResult result,
       long durationNanos) {
-    for (TierObserver o : to) {
+    if (cells != null) {
+      RequestTally.count(cells, RequestTally.index(operation, tier, result));
+    }
+    for (TierObserver o : durationNanos >= 0 ? observers : untimedObservers) {
       try {
         o.requestCompleted(operation, tier, result, durationNanos);
       } catch (RuntimeException | LinkageError e) {
